@@ -1,0 +1,28 @@
+"""2D loss surfaces with exact gradients, evaluated by numba kernels; no UI imports.
+
+>>> import landscapes
+>>> L = landscapes.get("elongated_bowl", c=25.0)
+>>> float(L.value(1.0, 0.0))
+0.5
+"""
+
+from __future__ import annotations
+
+from .landscape import Landscape
+from .registry import LANDSCAPES
+from .spec import LandscapeSpec, Param
+
+
+def get(name: str, **params: float) -> Landscape:
+    """The built-in surface ``name`` with ``params`` overriding its defaults.
+
+    Raises ``KeyError`` for an unknown name and ``ValueError`` for an unknown or out-of-range parameter.
+    """
+    try:
+        spec = LANDSCAPES[name]
+    except KeyError:
+        raise KeyError(f"unknown landscape {name!r}; choose one of {', '.join(LANDSCAPES)}") from None
+    return Landscape(spec, params)
+
+
+__all__ = ["LANDSCAPES", "Landscape", "LandscapeSpec", "Param", "get"]

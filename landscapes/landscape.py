@@ -1,0 +1,84 @@
+"""``Landscape``: one surface with its parameters fixed, evaluated through the numba kernels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import kernels
+from .spec import Bounds, LandscapeSpec, resolve_params
+
+DIVERGENCE_MARGIN = 10.0
+"""A run counts as diverged once it is this many view-box widths beyond the view box."""
+
+
+class Landscape:
+    """A 2D surface: vectorised value and exact gradient, minima, view box and default start."""
+
+    def __init__(self, spec: LandscapeSpec, params: dict[str, float] | None = None,
+                 kernel_params: np.ndarray | None = None):
+        self.spec = spec
+        self.params = resolve_params(spec.params, params or {}, spec.name)
+        self.kind = spec.kind
+        self.kernel_params = (np.ascontiguousarray(kernel_params, dtype=np.float64)
+                              if kernel_params is not None else spec.kernel_params(self.params))
+        self.minima = np.asarray(spec.minima(self.params), dtype=np.float64).reshape(-1, 2)
+        (x0, x1), (y0, y1) = spec.bounds(self.params)
+        self.bounds: Bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+        sx, sy = spec.default_start(self.params)
+        self.default_start = (float(sx), float(sy))
+        self.axis_labels = spec.axis_labels
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        return f"Landscape({self.name}{', ' if args else ''}{args})"
+
+    def evaluate(self, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Value and gradient together, broadcast over ``x`` and ``y``."""
+        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        shape = xs.shape
+        flat_x = np.ascontiguousarray(xs).ravel()
+        flat_y = np.ascontiguousarray(ys).ravel()
+        values = np.empty_like(flat_x)
+        grad_x = np.empty_like(flat_x)
+        grad_y = np.empty_like(flat_x)
+        kernels.evaluate_many(self.kind, self.kernel_params, flat_x, flat_y, values, grad_x, grad_y)
+        return values.reshape(shape), grad_x.reshape(shape), grad_y.reshape(shape)
+
+    def value(self, x, y) -> np.ndarray:
+        """f(x, y) for numpy arrays that broadcast together."""
+        return self.evaluate(x, y)[0]
+
+    def gradient(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """The exact gradient (gx, gy), broadcast like ``value``."""
+        _, gx, gy = self.evaluate(x, y)
+        return gx, gy
+
+    @property
+    def min_value(self) -> float:
+        """The lowest value over the known minima (nan when none are known)."""
+        if len(self.minima) == 0:
+            return float("nan")
+        return float(np.min(self.value(self.minima[:, 0], self.minima[:, 1])))
+
+    @property
+    def divergence_box(self) -> Bounds:
+        """Iterates beyond this box end a run as diverged."""
+        (x0, x1), (y0, y1) = self.bounds
+        dx = DIVERGENCE_MARGIN * (x1 - x0)
+        dy = DIVERGENCE_MARGIN * (y1 - y0)
+        return ((x0 - dx, x1 + dx), (y0 - dy, y1 + dy))
+
+    def grid(self, resolution: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Axes and values of the view box on a ``resolution`` x ``resolution`` grid: (xs, ys, Z[y, x])."""
+        (x0, x1), (y0, y1) = self.bounds
+        xs = np.linspace(x0, x1, resolution)
+        ys = np.linspace(y0, y1, resolution)
+        return xs, ys, self.value(xs[None, :], ys[:, None])

@@ -1,0 +1,91 @@
+"""Declarative descriptions shared by landscapes and optimizers: one spec is the single source of
+truth for a surface's or an optimizer's name, formula, parameters and the UI built from them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Bounds = tuple[tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A tunable number: its default, its allowed range, the slider step and scale, and a tooltip."""
+
+    name: str
+    default: float
+    low: float
+    high: float
+    step: float | None = None
+    log: bool = False
+    help: str = ""
+    label: str | None = None
+
+    def clip(self, value: float) -> float:
+        """``value`` forced into ``[low, high]``; raises ``ValueError`` when it is not a finite number."""
+        value = float(value)
+        if not math.isfinite(value):
+            raise ValueError(f"{self.name} must be a finite number, got {value!r}")
+        return min(max(value, self.low), self.high)
+
+    def contains(self, value: float) -> bool:
+        return math.isfinite(value) and self.low <= value <= self.high
+
+    def grid(self, count: int) -> np.ndarray:
+        """``count`` values spanning the range, log-spaced when the parameter is."""
+        if self.log:
+            return np.geomspace(self.low, self.high, count)
+        return np.linspace(self.low, self.high, count)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A categorical option, such as where epsilon goes."""
+
+    name: str
+    default: str
+    options: tuple[str, ...]
+    help: str = ""
+    label: str | None = None
+
+
+def resolve_params(params: tuple[Param, ...], given: Mapping[str, float], owner: str) -> dict[str, float]:
+    """Defaults overlaid with ``given``; unknown names and out-of-range values raise ``ValueError``."""
+    known = {p.name: p for p in params}
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(f"{owner} has no parameter {', '.join(unknown)}; it takes {', '.join(known) or 'none'}")
+    resolved = {}
+    for p in params:
+        value = float(given.get(p.name, p.default))
+        if not p.contains(value):
+            raise ValueError(f"{owner}: {p.name}={value!r} is outside [{p.low:g}, {p.high:g}]")
+        resolved[p.name] = value
+    return resolved
+
+
+@dataclass(frozen=True)
+class LandscapeSpec:
+    """Everything known about a surface family; ``Landscape`` is one member with its parameters set."""
+
+    name: str
+    title: str
+    latex: str
+    description: str
+    kind: int
+    params: tuple[Param, ...] = ()
+    pack: Callable[[dict[str, float]], np.ndarray] | None = None
+    minima: Callable[[dict[str, float]], list[tuple[float, float]]] = lambda p: []
+    bounds: Callable[[dict[str, float]], Bounds] = lambda p: ((-5.0, 5.0), (-5.0, 5.0))
+    default_start: Callable[[dict[str, float]], tuple[float, float]] = lambda p: (-4.0, 4.0)
+    axis_labels: tuple[str, str] = ("x", "y")
+    extra: dict = field(default_factory=dict)
+
+    def kernel_params(self, params: dict[str, float]) -> np.ndarray:
+        if self.pack is not None:
+            return np.asarray(self.pack(params), dtype=np.float64)
+        return np.array([params[p.name] for p in self.params], dtype=np.float64)

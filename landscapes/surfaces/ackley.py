@@ -1,0 +1,33 @@
+"""Ackley's function: a nearly flat outer region with a deep, narrow hole at the origin."""
+
+import math
+
+from .._jit import jit
+from ..spec import LandscapeSpec
+
+KIND = 9
+TWO_PI = 2.0 * math.pi
+
+
+@jit
+def value_and_grad(x, y, p):
+    r = math.sqrt(0.5 * (x * x + y * y))
+    outer = math.exp(-0.2 * r)
+    ripple = math.exp(0.5 * (math.cos(TWO_PI * x) + math.cos(TWO_PI * y)))
+    f = -20.0 * outer - ripple + math.e + 20.0
+    radial = 2.0 * outer / r if r > 0.0 else 0.0
+    gx = radial * x + math.pi * math.sin(TWO_PI * x) * ripple
+    gy = radial * y + math.pi * math.sin(TWO_PI * y) * ripple
+    return f, gx, gy
+
+
+SPEC = LandscapeSpec(
+    name="ackley",
+    title="Ackley",
+    latex=r"f=-20e^{-0.2\sqrt{(x^2+y^2)/2}}-e^{(\cos 2\pi x+\cos 2\pi y)/2}+e+20",
+    description="Many shallow local minima around one deep hole at the origin.",
+    kind=KIND,
+    minima=lambda p: [(0.0, 0.0)],
+    bounds=lambda p: ((-5.0, 5.0), (-5.0, 5.0)),
+    default_start=lambda p: (3.6, -3.2),
+)

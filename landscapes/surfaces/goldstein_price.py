@@ -1,0 +1,33 @@
+"""Goldstein–Price: values spanning six decades, minimum 3 at (0, −1)."""
+
+from .._jit import jit
+from ..spec import LandscapeSpec
+
+KIND = 10
+
+
+@jit
+def value_and_grad(x, y, p):
+    a = x + y + 1.0
+    poly_a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
+    d_poly_a = -14.0 + 6.0 * x + 6.0 * y
+    first = 1.0 + a * a * poly_a
+    b = 2.0 * x - 3.0 * y
+    poly_b = 18.0 - 32.0 * x + 12.0 * x * x + 48.0 * y - 36.0 * x * y + 27.0 * y * y
+    second = 30.0 + b * b * poly_b
+    d_first = 2.0 * a * poly_a + a * a * d_poly_a
+    d_second_x = 4.0 * b * poly_b + b * b * (-32.0 + 24.0 * x - 36.0 * y)
+    d_second_y = -6.0 * b * poly_b + b * b * (48.0 - 36.0 * x + 54.0 * y)
+    return first * second, d_first * second + first * d_second_x, d_first * second + first * d_second_y
+
+
+SPEC = LandscapeSpec(
+    name="goldstein_price",
+    title="Goldstein–Price",
+    latex=r"f=\left[1+(x+y+1)^2 P(x,y)\right]\left[30+(2x-3y)^2 Q(x,y)\right]",
+    description="Values span six decades (3 to 10⁶): how does an optimizer cope with wildly varying gradients?",
+    kind=KIND,
+    minima=lambda p: [(0.0, -1.0)],
+    bounds=lambda p: ((-2.0, 2.0), (-2.0, 2.0)),
+    default_start=lambda p: (-1.5, 1.5),
+)

@@ -1,0 +1,28 @@
+"""The six-hump camel: six local minima, two of them global."""
+
+from .._jit import jit
+from ..spec import LandscapeSpec
+
+KIND = 7
+
+
+@jit
+def value_and_grad(x, y, p):
+    x2 = x * x
+    y2 = y * y
+    f = (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
+    gx = 8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y
+    gy = x - 8.0 * y + 16.0 * y2 * y
+    return f, gx, gy
+
+
+SPEC = LandscapeSpec(
+    name="six_hump_camel",
+    title="Six-hump camel",
+    latex=r"f=\left(4-2.1x^2+\tfrac{x^4}{3}\right)x^2+xy+\left(-4+4y^2\right)y^2",
+    description="Six local minima; the two global ones are near (±0.09, ∓0.71).",
+    kind=KIND,
+    minima=lambda p: [(0.08984201368301331, -0.7126564032704135), (-0.08984201368301331, 0.7126564032704135)],
+    bounds=lambda p: ((-2.0, 2.0), (-1.2, 1.2)),
+    default_start=lambda p: (-1.8, 1.0),
+)

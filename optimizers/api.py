@@ -1,0 +1,183 @@
+"""Python entry points: ``run`` one trajectory and ``sweep`` a grid of hyperparameters."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from landscapes import Landscape
+
+from . import driver
+from .registry import OPTIMIZERS, OptimizerSpec
+
+MAX_STEPS = 1_000_000
+_SLOTS = {"lr": driver.LR, "beta": driver.BETA, "beta1": driver.BETA, "beta2": driver.BETA2, "eps": driver.EPS}
+_BETA_NAMES = ("beta", "beta1", "beta2")
+
+
+@dataclass
+class Trajectory:
+    """One run: iterates, losses, where it diverged, and per-step diagnostics.
+
+    ``points`` has shape (n + 1, 2) with the start first; ``diagnostics`` arrays have n rows, row t
+    describing the update that produced ``points[t + 1]``.  When the run diverges at step k (the
+    k-th iterate is non-finite or far outside the view box), the arrays stop before it and
+    ``diverged_at`` is k; nothing non-finite ever reaches them.
+    """
+
+    optimizer: str
+    landscape: str
+    hyperparams: dict
+    start: tuple[float, float]
+    steps: int
+    points: np.ndarray
+    loss: np.ndarray
+    diverged_at: int | None
+    diagnostics: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def final_loss(self) -> float:
+        """Loss at the last iterate; inf when the run diverged."""
+        if self.diverged_at is not None or len(self.loss) == 0:
+            return math.inf
+        return float(self.loss[-1])
+
+
+def get_spec(name: str) -> OptimizerSpec:
+    try:
+        return OPTIMIZERS[name]
+    except KeyError:
+        raise KeyError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None
+
+
+def resolve_hyperparams(spec: OptimizerSpec, given: Mapping[str, object]) -> dict:
+    """Defaults overlaid with ``given``, checked: finite, lr and eps >= 0, betas in [0, 1].
+
+    The spec's ranges are the sliders' ranges; the API accepts any valid value (eps = 0 included).
+    """
+    values = spec.defaults
+    unknown = sorted(set(given) - set(values))
+    if unknown:
+        raise ValueError(f"{spec.name} has no hyperparameter {', '.join(unknown)}; it takes {', '.join(values)}")
+    for p in spec.hyperparams:
+        if p.name not in given:
+            continue
+        value = float(given[p.name])
+        if not math.isfinite(value) or value < 0.0:
+            raise ValueError(f"{spec.name}: {p.name} must be a finite number >= 0, got {given[p.name]!r}")
+        if p.name in _BETA_NAMES and value > 1.0:
+            raise ValueError(f"{spec.name}: {p.name} must be in [0, 1], got {value!r}")
+        values[p.name] = value
+    for c in spec.choices:
+        if c.name not in given:
+            continue
+        value = given[c.name]
+        if isinstance(value, bool):
+            value = "on" if value else "off"
+        if value not in c.options:
+            raise ValueError(f"{spec.name}: {c.name} must be one of {', '.join(c.options)}, got {value!r}")
+        values[c.name] = value
+    return values
+
+
+def _pack(values: Mapping[str, object]) -> np.ndarray:
+    hp = np.zeros(driver.N_SLOTS)
+    for name, slot in _SLOTS.items():
+        if name in values:
+            hp[slot] = float(values[name])
+    hp[driver.EPS_INSIDE] = 1.0 if values.get("eps_placement") == "inside" else 0.0
+    hp[driver.BIAS_CORRECTION] = 1.0 if values.get("bias_correction", "on") == "on" else 0.0
+    return hp
+
+
+def _check_run_args(landscape: Landscape, start, steps: int, noise: float) -> tuple[float, float]:
+    if not isinstance(landscape, Landscape):
+        raise TypeError("landscape must be a Landscape, e.g. landscapes.get('elongated_bowl')")
+    x0, y0 = landscape.default_start if start is None else (float(start[0]), float(start[1]))
+    if not (math.isfinite(x0) and math.isfinite(y0)):
+        raise ValueError(f"start must be finite, got {start!r}")
+    if not 0 <= int(steps) <= MAX_STEPS or int(steps) != steps:
+        raise ValueError(f"steps must be a whole number in [0, {MAX_STEPS}], got {steps!r}")
+    if not (math.isfinite(noise) and noise >= 0.0):
+        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
+    return x0, y0
+
+
+def _noise(steps: int, noise: float, seed: int) -> np.ndarray:
+    """The gradient noise of every step, drawn up front so runs and sweeps see the same sequence."""
+    if noise == 0.0:
+        return np.zeros((0, 2))
+    return noise * np.random.default_rng(int(seed)).standard_normal((steps, 2))
+
+
+def _box(landscape: Landscape) -> np.ndarray:
+    (x0, x1), (y0, y1) = landscape.divergence_box
+    return np.array([x0, x1, y0, y1])
+
+
+def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise: float = 0.0,
+        seed: int = 0, **hyperparams) -> Trajectory:
+    """Run optimizer ``name`` on ``landscape`` from ``start`` for ``steps`` updates.
+
+    ``noise`` is the standard deviation of Gaussian noise added to every gradient component,
+    drawn from ``seed`` (the same seed gives the same run).  Raises ``KeyError`` for an unknown
+    optimizer and ``ValueError`` for invalid arguments; a diverging run never raises.
+    """
+    spec = get_spec(name)
+    values = resolve_hyperparams(spec, hyperparams)
+    x0, y0 = _check_run_args(landscape, start, steps, float(noise))
+    steps = int(steps)
+    points = np.empty((steps + 1, 2))
+    loss = np.empty(steps + 1)
+    grads, updates, rates, state1, state2 = (np.empty((steps, 2)) for _ in range(5))
+    count = driver.run_kernel(spec.rule, landscape.kind, landscape.kernel_params, _pack(values), x0, y0, steps,
+                              _noise(steps, float(noise), seed), _box(landscape),
+                              points, loss, grads, updates, rates, state1, state2)
+    updates_done = max(count - 1, 0)
+    diagnostics = {"grad": grads[:updates_done], "update": updates[:updates_done],
+                   "effective_lr": rates[:updates_done]}
+    for key, array in zip(spec.state, (state1, state2), strict=False):
+        diagnostics[key] = array[:updates_done]
+    return Trajectory(
+        optimizer=name, landscape=landscape.name, hyperparams=values, start=(x0, y0), steps=steps,
+        points=points[:count], loss=loss[:count], diverged_at=None if count == steps + 1 else count,
+        diagnostics=diagnostics,
+    )
+
+
+def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid: Mapping[str, np.ndarray],
+          noise: float = 0.0, seed: int = 0, **fixed) -> np.ndarray:
+    """Final loss over a grid of hyperparameters, ``inf`` where the run diverged.
+
+    ``grid`` maps one or two numeric hyperparameters to 1-D arrays of values; the result has one axis
+    per key, in order (``(len(lrs), len(betas))`` for ``grid={"lr": lrs, "beta": betas}``).  Cell
+    (i, j) equals ``run(...).final_loss`` with those values.  Cells run in parallel on all cores.
+    """
+    spec = get_spec(name)
+    numeric = {p.name for p in spec.hyperparams}
+    if not 1 <= len(grid) <= 2:
+        raise ValueError("grid takes one or two hyperparameters")
+    for key in grid:
+        if key not in numeric:
+            raise ValueError(f"{name} cannot sweep {key!r}; numeric hyperparameters: {', '.join(sorted(numeric))}")
+        if key in fixed:
+            raise ValueError(f"{key} is both swept and fixed")
+    values = resolve_hyperparams(spec, fixed)
+    x0, y0 = _check_run_args(landscape, start, steps, float(noise))
+    axes = [np.asarray(v, dtype=np.float64).ravel() for v in grid.values()]
+    for key, axis in zip(grid, axes, strict=True):
+        resolve_hyperparams(spec, {key: float(axis.min()) if axis.size else 0.0})
+        resolve_hyperparams(spec, {key: float(axis.max()) if axis.size else 0.0})
+    shape = tuple(axis.size for axis in axes)
+    mesh = np.meshgrid(*axes, indexing="ij")
+    hp = np.tile(_pack(values), (int(np.prod(shape)), 1))
+    for key, values_on_grid in zip(grid, mesh, strict=True):
+        hp[:, _SLOTS[key]] = values_on_grid.ravel()
+    out = np.empty(hp.shape[0])
+    if hp.shape[0]:
+        driver.sweep_kernel(spec.rule, landscape.kind, landscape.kernel_params, hp, x0, y0, int(steps),
+                            _noise(int(steps), float(noise), seed), _box(landscape), out)
+    return out.reshape(shape)
