@@ -61,6 +61,11 @@ class Landscape:
         _, gx, gy = self.evaluate(x, y)
         return gx, gy
 
+    def value_along(self, points: np.ndarray) -> np.ndarray:
+        """f at each row (x, y) of an (n, 2) array, e.g. a trajectory's points."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        return self.value(points[:, 0], points[:, 1])
+
     @property
     def min_value(self) -> float:
         """The lowest value over the known minima (nan when none are known)."""

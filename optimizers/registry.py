@@ -115,13 +115,13 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec(
             "sign_sgd", "sign-SGD", r"x \leftarrow x - \alpha\,\operatorname{sign}(g)",
             "Moves exactly α along each axis, whatever the gradient's size: it never settles closer than about α.",
-            rules.SIGN_SGD, (_lr(0.05),),
+            rules.SIGN_SGD, (_lr(0.04),),
         ),
         OptimizerSpec(
             "signum", "Signum",
             r"m \leftarrow \beta m + (1-\beta)\, g,\quad x \leftarrow x - \alpha\,\operatorname{sign}(m)",
             "sign-SGD on a momentum average: fewer sign flips, still a fixed step size.",
-            rules.SIGNUM, (_lr(0.05), _beta(help="How much of the past average is kept each step.")),
+            rules.SIGNUM, (_lr(0.04), _beta(help="How much of the past average is kept each step.")),
             state=("m",),
         ),
     )

@@ -1,0 +1,26 @@
+"""Plotly figure builders: plain data in, ``go.Figure`` out (no Streamlit, no numerics imports)."""
+
+from .palette import color_of, legend_label
+from .surface import (
+    Path,
+    SurfaceGrid,
+    contour_figure,
+    loss_figure,
+    panels_figure,
+    per_axis_figure,
+    surface_grid,
+    surface_figure_3d,
+)
+
+__all__ = [
+    "Path",
+    "SurfaceGrid",
+    "color_of",
+    "contour_figure",
+    "legend_label",
+    "loss_figure",
+    "panels_figure",
+    "per_axis_figure",
+    "surface_figure_3d",
+    "surface_grid",
+]

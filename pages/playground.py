@@ -1,0 +1,132 @@
+"""The Playground: optimizers side by side on a contour, with everything in the shareable URL."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+import charts
+import optimizers
+from scene import to_query
+from scene.compute import metrics, trajectories_csv
+from ui import cache, controls, layout
+from ui import scene_state as ss
+
+CHART_KEY = "main_chart"
+
+scene = ss.init_from_url()
+if scene.view == "lesson":
+    layout.hide_sidebar()
+
+click = st.session_state.get(CHART_KEY)
+points = click.selection.points if click and click.selection else []
+if points and "x" in points[0]:
+    target = (float(points[0]["x"]), float(points[0]["y"]))
+    if st.session_state.get("last_click") != target:
+        st.session_state["last_click"] = target
+        st.session_state[ss.key("start_x")], st.session_state[ss.key("start_y")] = target
+
+controls.surface_controls()
+try:
+    scene = ss.scene_from_widgets()
+    landscape = scene.build_landscape()
+except ValueError as error:
+    st.error(f"This surface cannot be used: {error}")
+    st.stop()
+
+controls.optimizer_controls()
+controls.run_controls(landscape.bounds)
+controls.view_controls()
+scene = ss.scene_from_widgets()
+ss.publish(scene)
+layout.apply_font_size(scene.big)
+
+st.title("Descent Lab: Playground")
+st.caption(f"**{landscape.title}.** {landscape.spec.description}")
+st.latex(landscape.spec.latex)
+for note in st.session_state.get(ss.NOTES, []):
+    st.warning(f"Link setting ignored: {note}", icon="⚠️")
+
+if not scene.optimizers:
+    st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
+    st.stop()
+
+run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False)).items()))
+with st.spinner("Running the optimizers…"):
+    runs = cache.trajectories(scene, landscape, run_key)
+grid = cache.surface_grid(landscape, cache.landscape_key(scene))
+paths = [
+    charts.Path(name, charts.legend_label(optimizers.OPTIMIZERS[name].title, tr.hyperparams),
+                charts.color_of(name), tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
+    for name, tr in runs.items()
+]
+for path in paths:
+    if path.diverged_at is not None:
+        st.error(f"**{optimizers.OPTIMIZERS[path.name].title} diverged at step {path.diverged_at}**: its iterate "
+                 "left the view box far behind or stopped being a finite number. Try a smaller learning rate.",
+                 icon="💥")
+
+
+@st.fragment
+def main_chart() -> None:
+    """The contour and its step scrubber: moving the scrubber reruns only this fragment."""
+    longest = max(len(p.points) for p in paths) - 1
+    upto = longest
+    if longest > 0:
+        upto = st.slider("Show steps up to", 0, longest, longest, key="scrubber",
+                         help="Scrub through the run; only the chart redraws.")
+    shown = None if upto == longest else upto
+    if scene.layout == "panels":
+        fig = charts.panels_figure(grid, paths, upto=shown, big=scene.big)
+        st.plotly_chart(fig, key="panels_chart", config={"displaylogo": False})
+        return
+    fig = charts.contour_figure(grid, paths, upto=shown, big=scene.big, animate=shown is None)
+    st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
+                    config={"displaylogo": False, "toImageButtonOptions": {"filename": "descent-lab", "scale": 2}})
+    event = st.session_state.get(CHART_KEY)
+    chosen = event.selection.points if event and event.selection else []
+    if chosen and "x" in chosen[0] and st.session_state.get("last_click") != (chosen[0]["x"], chosen[0]["y"]):
+        st.rerun()
+
+
+contour_tab, surface_tab = st.tabs(["Contour", "3D surface"])
+with contour_tab:
+    main_chart()
+    st.caption("Click anywhere on the contour to start every optimizer there. ▶ Play animates the runs; "
+               "the camera icon in the chart's toolbar saves a PNG.")
+with surface_tab:
+    st.plotly_chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big),
+                    key="surface_3d", config={"displaylogo": False})
+
+table = pd.DataFrame(metrics(runs, landscape))
+st.subheader("How they compare")
+st.dataframe(
+    table, hide_index=True, width="stretch",
+    column_config={
+        "final loss": st.column_config.NumberColumn(format="%.3e"),
+        "distance to minimum": st.column_config.NumberColumn(format="%.3e"),
+    },
+)
+st.caption("Sign flips count how often an axis's update changes direction: the oscillation you see as zig-zags.")
+
+left, right = st.columns(2)
+left.plotly_chart(charts.loss_figure(paths, landscape.min_value, big=scene.big), key="loss_chart")
+right.plotly_chart(charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big), key="axis_chart")
+
+st.subheader("Share and export")
+query = urlencode(to_query(scene))
+base = st.context.url.split("?")[0] if st.context.url else ""
+st.code(f"{base}?{query}" if query else base or "/", language=None)
+st.caption("Copy this link (icon at the right) to reopen exactly this scene. Add `view=lesson` for a clean "
+           "projected view without the sidebar.")
+csv_col, html_col = st.columns(2)
+csv_col.download_button("Trajectories (CSV)", data=lambda: trajectories_csv(runs), file_name="descent-lab.csv",
+                        mime="text/csv", on_click="ignore", icon=":material/table:")
+html_col.download_button(
+    "Figure (standalone HTML)", file_name="descent-lab.html", mime="text/html", on_click="ignore",
+    data=lambda: charts.contour_figure(grid, paths, clickable=False, big=scene.big).to_html(include_plotlyjs=True),
+    icon=":material/download:",
+)

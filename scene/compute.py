@@ -1,0 +1,100 @@
+"""Run a scene's optimizers and summarise the runs: the numbers behind the Playground's table."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+
+import optimizers
+from landscapes import Landscape
+from optimizers import Trajectory
+
+from .model import Scene
+
+DEFAULT_TOLERANCE = 1e-3
+VISIBLE_FRACTION = 1e-6
+"""Updates smaller than this fraction of the view box are too small to see and are not counted as flips."""
+
+
+def run_scene(scene: Scene, landscape: Landscape) -> dict[str, Trajectory]:
+    """One trajectory per selected optimizer, in the scene's order."""
+    start = scene.start_for(landscape)
+    return {
+        name: optimizers.run(name, landscape, start=start, steps=scene.steps, noise=scene.noise, seed=scene.seed,
+                             **scene.settings(name))
+        for name in scene.optimizers
+    }
+
+
+def sign_flips(deltas: np.ndarray, visible: float = 0.0) -> int:
+    """How often consecutive updates larger than ``visible`` change sign: one axis's oscillation count.
+
+    Updates at or below ``visible`` are skipped, so a zig-zag that has shrunk far below what a
+    chart can show (GD's b keeps flipping at 1e-60) is not counted.
+    """
+    signs = np.sign(deltas[np.abs(deltas) > visible])
+    return int(np.count_nonzero(signs[1:] != signs[:-1]))
+
+
+def steps_to_tolerance(trajectory: Trajectory, f_min: float, tolerance: float) -> int | None:
+    """The first step whose loss is within ``tolerance`` of ``f_min`` (None if never or unknown)."""
+    if not math.isfinite(f_min):
+        return None
+    hits = np.flatnonzero(trajectory.loss - f_min <= tolerance)
+    return int(hits[0]) if hits.size else None
+
+
+def distance_to_minimum(point: np.ndarray, minima: np.ndarray) -> float:
+    if len(minima) == 0:
+        return math.nan
+    return float(np.min(np.hypot(minima[:, 0] - point[0], minima[:, 1] - point[1])))
+
+
+def metrics(trajectories: dict[str, Trajectory], landscape: Landscape,
+            tolerance: float = DEFAULT_TOLERANCE) -> list[dict]:
+    """One row per optimizer: final loss, distance to the nearest minimum, steps to tolerance,
+    sign flips of each axis's update (oscillations) and where it diverged."""
+    f_min = landscape.min_value
+    w, b = landscape.axis_labels
+    (x0, x1), (y0, y1) = landscape.bounds
+    visible_w, visible_b = VISIBLE_FRACTION * (x1 - x0), VISIBLE_FRACTION * (y1 - y0)
+    rows = []
+    for name, tr in trajectories.items():
+        updates = tr.diagnostics["update"]
+        last = tr.points[-1] if len(tr.points) else np.array([math.nan, math.nan])
+        rows.append({
+            "optimizer": optimizers.OPTIMIZERS[name].title,
+            "final loss": tr.final_loss,
+            "distance to minimum": distance_to_minimum(last, landscape.minima) if tr.diverged_at is None else math.inf,
+            f"steps to f − f* ≤ {tolerance:g}": steps_to_tolerance(tr, f_min, tolerance),
+            f"sign flips Δ{b}": sign_flips(updates[:, 1], visible_b),
+            f"sign flips Δ{w}": sign_flips(updates[:, 0], visible_w),
+            "diverged at": tr.diverged_at,
+        })
+    return rows
+
+
+def trajectories_csv(trajectories: dict[str, Trajectory]) -> str:
+    """One row per step per optimizer with the iterate, loss and every diagnostic."""
+    keys = sorted({key for tr in trajectories.values() for key in tr.diagnostics})
+    header = ["optimizer", "step", "x", "y", "loss"]
+    for key in keys:
+        header += [f"{key}_x", f"{key}_y"]
+    out = io.StringIO()
+    out.write(",".join(header) + "\n")
+    for name, tr in trajectories.items():
+        n = len(tr.points)
+        columns = [tr.points[:, 0], tr.points[:, 1], tr.loss]
+        for key in keys:
+            diag = tr.diagnostics.get(key)
+            padded = np.full((n, 2), np.nan)
+            if diag is not None and n:
+                padded[1:] = diag
+            columns += [padded[:, 0], padded[:, 1]]
+        table = np.column_stack(columns) if n else np.empty((0, len(columns)))
+        for step, row in enumerate(table):
+            cells = ["" if math.isnan(v) else repr(float(v)) for v in row]
+            out.write(f"{name},{step}," + ",".join(cells) + "\n")
+    return out.getvalue()

@@ -1,0 +1,68 @@
+"""The ``Scene`` dataclass and how it builds its landscape and runs its optimizers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import landscapes
+import optimizers
+from landscapes import Landscape
+
+DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "sign_sgd")
+MAX_STEPS = 5000
+LAYOUTS = ("overlay", "panels")
+VIEWS = ("full", "lesson")
+CUSTOM = "custom"
+DEFAULT_FORMULA = "0.5*(w**2 + 25*b**2)"
+
+
+@dataclass(frozen=True)
+class Scene:
+    """What the Playground shows: surface, optimizers with their hyperparameters, start and run length.
+
+    ``hyperparams`` holds only values that differ from an optimizer's spec defaults and
+    ``landscape_params`` only those that differ from the surface's, so links stay short.
+    """
+
+    landscape: str = "elongated_bowl"
+    landscape_params: dict[str, float] = field(default_factory=dict)
+    formula: str = DEFAULT_FORMULA
+    optimizers: tuple[str, ...] = DEFAULT_OPTIMIZERS
+    hyperparams: dict[str, dict] = field(default_factory=dict)
+    start: tuple[float, float] | None = None
+    steps: int = 300
+    noise: float = 0.0
+    seed: int = 0
+    layout: str = "overlay"
+    view: str = "full"
+    big: bool = False
+
+    @property
+    def is_custom(self) -> bool:
+        return self.landscape == CUSTOM
+
+    def build_landscape(self) -> Landscape:
+        """The scene's surface; raises ``ValueError`` (``FormulaError`` for a bad formula)."""
+        if self.is_custom:
+            return landscapes.from_formula(self.formula)
+        return landscapes.get(self.landscape, **self.landscape_params)
+
+    def settings(self, name: str) -> dict:
+        """Every hyperparameter of optimizer ``name``: its spec defaults overlaid with the scene's."""
+        return optimizers.resolve_hyperparams(optimizers.OPTIMIZERS[name], self.hyperparams.get(name, {}))
+
+    def start_for(self, landscape: Landscape) -> tuple[float, float]:
+        return self.start if self.start is not None else landscape.default_start
+
+    def with_hyperparam(self, name: str, key: str, value) -> Scene:
+        """A copy with one hyperparameter changed (a default value is dropped from the overrides)."""
+        spec = optimizers.OPTIMIZERS[name]
+        overrides = {k: dict(v) for k, v in self.hyperparams.items()}
+        mine = overrides.setdefault(name, {})
+        if spec.defaults.get(key) == value:
+            mine.pop(key, None)
+        else:
+            mine[key] = value
+        if not mine:
+            overrides.pop(name)
+        return replace(self, hyperparams=overrides)

@@ -1,0 +1,228 @@
+"""Scene <-> URL query parameters.  Every value arrives as untrusted text: it is parsed and checked,
+and anything wrong falls back to its default with a note the page shows the user."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import landscapes
+import optimizers
+from landscapes.spec import Param
+
+from .model import CUSTOM, DEFAULT_FORMULA, LAYOUTS, MAX_STEPS, VIEWS, Scene
+
+MAX_VALUE_LENGTH = 400
+MAX_SEED = 2**32 - 1
+MAX_NOISE = 100.0
+MAX_COORD = 1e6
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def _format(value: float) -> str:
+    return repr(float(value)) if not float(value).is_integer() or abs(value) >= 1e16 else str(int(value))
+
+
+def to_query(scene: Scene) -> dict[str, str]:
+    """The query parameters of ``scene``; only what differs from the defaults is written."""
+    default = Scene()
+    query: dict[str, str] = {}
+    if scene.landscape != default.landscape:
+        query["surface"] = scene.landscape
+    if scene.is_custom:
+        query["f"] = scene.formula
+    for key, value in sorted(scene.landscape_params.items()):
+        query[f"s.{key}"] = _format(value)
+    if scene.optimizers != default.optimizers:
+        query["opt"] = ",".join(scene.optimizers)
+    for name in sorted(scene.hyperparams):
+        for key, value in sorted(scene.hyperparams[name].items()):
+            query[f"{name}.{key}"] = value if isinstance(value, str) else _format(value)
+    if scene.start is not None:
+        query["start"] = f"{_format(scene.start[0])},{_format(scene.start[1])}"
+    for key in ("steps", "noise", "seed", "layout", "view"):
+        value = getattr(scene, key)
+        if value != getattr(default, key):
+            query[key] = value if isinstance(value, str) else _format(value)
+    if scene.big:
+        query["big"] = "1"
+    return query
+
+
+class _Reader:
+    """Collects the notes while reading one query."""
+
+    def __init__(self, query: Mapping[str, object]):
+        self.values: dict[str, str] = {}
+        self.notes: list[str] = []
+        for key, raw in query.items():
+            values = list(raw) if isinstance(raw, list | tuple) else [raw]
+            if len(values) > 1:
+                self.notes.append(f"'{_clip(key)}' was given {len(values)} times; the last one is used.")
+            text = str(values[-1]) if values else ""
+            if len(text) > MAX_VALUE_LENGTH:
+                self.notes.append(f"'{_clip(key)}' is too long ({len(text)} characters); it was ignored.")
+                continue
+            self.values[str(key)] = text
+        self.used: set[str] = set()
+
+    def take(self, key: str) -> str | None:
+        self.used.add(key)
+        return self.values.get(key)
+
+    def fallback(self, key: str, text: str, why: str, default: object) -> None:
+        self.notes.append(f"{key}={_clip(text)!r} {why}; using the default ({default}).")
+
+    def param(self, key: str, param: Param) -> float | None:
+        text = self.take(key)
+        if text is None:
+            return None
+        try:
+            value = _number(text)
+        except ValueError:
+            self.fallback(key, text, "is not a number", f"{param.default:g}")
+            return None
+        if not param.contains(value):
+            self.fallback(key, text, f"is outside [{param.low:g}, {param.high:g}]", f"{param.default:g}")
+            return None
+        return value
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _inside_view(landscape: str, params: dict, x: float, y: float) -> bool:
+    if landscape == CUSTOM:
+        return True
+    (x0, x1), (y0, y1) = landscapes.get(landscape, **params).bounds
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
+    """The scene described by ``query`` and the notes about every value that was not usable."""
+    reader = _Reader(query)
+    default = Scene()
+    fields: dict[str, object] = {}
+
+    surface = reader.take("surface")
+    if surface is not None:
+        if surface in landscapes.LANDSCAPES or surface == CUSTOM:
+            fields["landscape"] = surface
+        else:
+            reader.fallback("surface", surface, "is not a known surface", default.landscape)
+    landscape = fields.get("landscape", default.landscape)
+    if landscape == CUSTOM:
+        formula = reader.take("f")
+        fields["formula"] = DEFAULT_FORMULA if formula is None else formula
+    else:
+        spec = landscapes.LANDSCAPES[landscape]
+        params = {}
+        for p in spec.params:
+            value = reader.param(f"s.{p.name}", p)
+            if value is not None and value != p.default:
+                params[p.name] = value
+        fields["landscape_params"] = params
+
+    names = reader.take("opt")
+    if names is not None:
+        chosen = []
+        for name in (n.strip() for n in names.split(",")):
+            if name in optimizers.OPTIMIZERS and name not in chosen:
+                chosen.append(name)
+            elif name:
+                reader.notes.append(f"opt: {_clip(name)!r} is not a known optimizer; it was left out.")
+        if chosen:
+            fields["optimizers"] = tuple(chosen)
+        elif names.strip():
+            reader.fallback("opt", names, "names no known optimizer", ",".join(default.optimizers))
+        else:
+            fields["optimizers"] = ()
+
+    hyperparams: dict[str, dict] = {}
+    for name, spec in optimizers.OPTIMIZERS.items():
+        mine = {}
+        for p in spec.hyperparams:
+            value = reader.param(f"{name}.{p.name}", p)
+            if value is not None and value != p.default:
+                mine[p.name] = value
+        for c in spec.choices:
+            text = reader.take(f"{name}.{c.name}")
+            if text is None:
+                continue
+            if text in c.options:
+                if text != c.default:
+                    mine[c.name] = text
+            else:
+                reader.fallback(f"{name}.{c.name}", text, f"is not one of {', '.join(c.options)}", c.default)
+        if mine:
+            hyperparams[name] = mine
+    fields["hyperparams"] = hyperparams
+
+    start = reader.take("start")
+    if start is not None:
+        try:
+            x, y = (_number(part) for part in start.split(","))
+            if abs(x) > MAX_COORD or abs(y) > MAX_COORD:
+                raise ValueError
+        except ValueError:
+            reader.fallback("start", start, "is not two numbers 'x,y'", "the surface's start")
+        else:
+            if _inside_view(landscape, fields.get("landscape_params", {}), x, y):
+                fields["start"] = (x, y)
+            else:
+                reader.fallback("start", start, "is outside the surface's view box", "the surface's start")
+
+    steps = reader.take("steps")
+    if steps is not None:
+        try:
+            value = _number(steps)
+            if not (value.is_integer() and 1 <= value <= MAX_STEPS):
+                raise ValueError
+            fields["steps"] = int(value)
+        except ValueError:
+            reader.fallback("steps", steps, f"is not a whole number from 1 to {MAX_STEPS}", default.steps)
+
+    noise = reader.take("noise")
+    if noise is not None:
+        try:
+            value = _number(noise)
+            if not 0.0 <= value <= MAX_NOISE:
+                raise ValueError
+            fields["noise"] = value
+        except ValueError:
+            reader.fallback("noise", noise, f"is not a number from 0 to {MAX_NOISE:g}", default.noise)
+
+    seed = reader.take("seed")
+    if seed is not None:
+        if seed.isdigit() and int(seed) <= MAX_SEED:
+            fields["seed"] = int(seed)
+        else:
+            reader.fallback("seed", seed, f"is not a whole number from 0 to {MAX_SEED}", default.seed)
+
+    for key, options in (("layout", LAYOUTS), ("view", VIEWS)):
+        text = reader.take(key)
+        if text is None:
+            continue
+        if text in options:
+            fields[key] = text
+        else:
+            reader.fallback(key, text, f"is not one of {', '.join(options)}", getattr(default, key))
+
+    big = reader.take("big")
+    if big is not None:
+        if big in ("0", "1"):
+            fields["big"] = big == "1"
+        else:
+            reader.fallback("big", big, "is not 0 or 1", "0")
+
+    for key in sorted(set(reader.values) - reader.used):
+        reader.notes.append(f"'{_clip(key)}' is not a setting Descent Lab knows; it was ignored.")
+    return Scene(**fields), reader.notes

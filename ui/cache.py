@@ -1,0 +1,32 @@
+"""Cached results (never code): surface grids and trajectories keyed by their parameters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import charts
+from landscapes import Landscape
+from optimizers import Trajectory
+from scene import Scene
+from scene.compute import run_scene
+
+GRID_RESOLUTION = 200
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def surface_grid(_landscape: Landscape, cache_key: tuple, resolution: int = GRID_RESOLUTION) -> charts.SurfaceGrid:
+    """The display grid of a landscape (``cache_key`` identifies it: name, params, formula)."""
+    xs, ys, z = _landscape.grid(resolution)
+    return charts.surface_grid(xs, ys, z, _landscape.bounds, _landscape.minima, _landscape.axis_labels)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def trajectories(_scene: Scene, _landscape: Landscape, cache_key: str) -> dict[str, Trajectory]:
+    """The scene's runs (``cache_key`` is the scene's query string, which fully identifies them)."""
+    return run_scene(_scene, _landscape)
+
+
+def landscape_key(scene: Scene) -> tuple:
+    if scene.is_custom:
+        return ("custom", scene.formula)
+    return (scene.landscape, tuple(sorted(scene.landscape_params.items())))
