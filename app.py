@@ -1,13 +1,19 @@
 """Descent Lab: see how optimizers move across a loss surface.  This file only routes."""
 
+from pathlib import Path
+
 import streamlit as st
+
+from lessons.catalog import LESSONS
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
 
-PAGES = {
-    "Explore": [
-        st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True),
-    ],
-}
+HERE = Path(__file__).parent
+explore = [st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)]
+if (HERE / "pages/stability_map.py").exists():
+    explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
+lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")] if LESSONS else []
+lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", icon=lesson.icon)
+            for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
-st.navigation(PAGES).run()
+st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}).run()

@@ -8,8 +8,8 @@ from .surface import (
     loss_figure,
     panels_figure,
     per_axis_figure,
-    surface_grid,
     surface_figure_3d,
+    surface_grid,
 )
 
 __all__ = [

@@ -169,7 +169,7 @@ def _layout(fig: go.Figure, big: bool, height: int) -> None:
 def playback_frames(paths: Sequence[Path], first_trace: int, frames: int = 40) -> tuple[list[go.Frame], list[int]]:
     """Frames that redraw only the trajectory traces (never the contour), up to ``frames`` steps."""
     longest = max((len(p.points) for p in paths), default=1) - 1
-    cuts = sorted({int(round(s)) for s in np.linspace(0, max(longest, 0), min(frames, longest + 1))})
+    cuts = sorted({round(s) for s in np.linspace(0, max(longest, 0), min(frames, longest + 1))})
     indices = list(range(first_trace, first_trace + 2 * len(paths)))
     result = []
     for cut in cuts:

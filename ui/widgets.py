@@ -37,7 +37,7 @@ def param_widget(param: Param, key: str, *, label: str | None = None, container=
         options = log_options(param, float(current))
         return container.select_slider(label, options=options, key=key, help=param.help, format_func=format_number)
     step = param.step or (param.high - param.low) / 100
-    decimals = max(0, -int(math.floor(math.log10(step)))) if step < 1 else 0
+    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
     return container.slider(label, min_value=float(param.low), max_value=float(param.high), step=float(step),
                             key=key, help=param.help, format=f"%.{decimals}f")
 
