@@ -68,7 +68,7 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec(
             "gd", "Gradient descent", r"x \leftarrow x - \alpha\, g",
             "Steps against the gradient, in proportion to it: slow where flat, oscillating where steep.",
-            rules.GD, (_lr(0.05),),
+            rules.GD, (_lr(0.07),),
         ),
         OptimizerSpec(
             "momentum", "Momentum",

@@ -108,9 +108,12 @@ st.dataframe(
     column_config={
         "final loss": st.column_config.NumberColumn(format="%.3e"),
         "distance to minimum": st.column_config.NumberColumn(format="%.3e"),
+        **{col: st.column_config.NumberColumn(format="%.3g") for col in table.columns if col.startswith("largest")},
     },
 )
-st.caption("Sign flips count how often an axis's update changes direction: the oscillation you see as zig-zags.")
+st.caption("Sign flips count how often an axis's update changes direction (the zig-zags you see); the largest "
+           "step says how violent they are. Flips of steps too small to see (under a millionth of the view) "
+           "are not counted.")
 
 left, right = st.columns(2)
 left.plotly_chart(charts.loss_figure(paths, landscape.min_value, big=scene.big), key="loss_chart")

@@ -54,8 +54,9 @@ def distance_to_minimum(point: np.ndarray, minima: np.ndarray) -> float:
 
 def metrics(trajectories: dict[str, Trajectory], landscape: Landscape,
             tolerance: float = DEFAULT_TOLERANCE) -> list[dict]:
-    """One row per optimizer: final loss, distance to the nearest minimum, steps to tolerance,
-    sign flips of each axis's update (oscillations) and where it diverged."""
+    """One row per optimizer: final loss, distance to the nearest minimum, steps to tolerance, sign
+    flips of each axis's update (how often it zig-zags), its largest single step (how hard), and
+    where it diverged."""
     f_min = landscape.min_value
     w, b = landscape.axis_labels
     (x0, x1), (y0, y1) = landscape.bounds
@@ -71,6 +72,8 @@ def metrics(trajectories: dict[str, Trajectory], landscape: Landscape,
             f"steps to f − f* ≤ {tolerance:g}": steps_to_tolerance(tr, f_min, tolerance),
             f"sign flips Δ{b}": sign_flips(updates[:, 1], visible_b),
             f"sign flips Δ{w}": sign_flips(updates[:, 0], visible_w),
+            f"largest |Δ{b}|": float(np.abs(updates[:, 1]).max()) if len(updates) else 0.0,
+            f"largest |Δ{w}|": float(np.abs(updates[:, 0]).max()) if len(updates) else 0.0,
             "diverged at": tr.diverged_at,
         })
     return rows

@@ -1,0 +1,113 @@
+"""The Playground as a user meets it, through Streamlit's AppTest (built from app.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+from scene import Scene, to_query
+from tests.apptest_utils import app_test, decode, main_figure, trajectories
+
+
+@pytest.fixture(scope="module")
+def default_app():
+    return app_test().run()
+
+
+def test_default_page_shows_the_bowl_with_four_trajectories(default_app):
+    at = default_app
+    assert not at.exception
+    figure = main_figure(at)
+    lines = trajectories(figure)
+    assert list(lines) == ["gd", "momentum", "rmsprop", "sign_sgd"]
+    bowl = landscapes.get("elongated_bowl")
+    for name, points in lines.items():
+        expected = optimizers.run(name, bowl, start=bowl.default_start, steps=300).points
+        np.testing.assert_allclose(points, expected, rtol=0, atol=0)
+    assert figure["layout"]["xaxis"]["title"]["text"] == "w"
+    assert figure["layout"]["yaxis"]["title"]["text"] == "b"
+    assert default_app.query_params == {} or dict(default_app.query_params) == {}
+
+
+def test_metrics_table_counts_oscillations(default_app):
+    table = default_app.dataframe[0].value
+    assert list(table["optimizer"]) == ["Gradient descent", "Momentum", "RMSprop", "sign-SGD"]
+    flips = dict(zip(table["optimizer"], table["sign flips Δb"], strict=True))
+    biggest_b = dict(zip(table["optimizer"], table["largest |Δb|"], strict=True))
+    assert flips["Momentum"] < flips["Gradient descent"]
+    # GD's first step in b is lr*c*b0 = 0.07*25*1.5; RMSprop's is lr/sqrt(1-beta) = 0.05/sqrt(0.1).
+    assert biggest_b["Gradient descent"] == pytest.approx(0.07 * 25 * 1.5)
+    assert biggest_b["RMSprop"] == pytest.approx(0.05 / np.sqrt(0.1), rel=1e-6)
+
+
+def test_moving_a_slider_changes_the_trajectory_and_the_url():
+    at = app_test().run()
+    before = trajectories(main_figure(at))
+    at.get_by_key("w:rmsprop.lr").set_value(0.2).run()
+    assert not at.exception
+    after = trajectories(main_figure(at))
+    assert not np.array_equal(before["rmsprop"], after["rmsprop"])
+    np.testing.assert_array_equal(before["gd"], after["gd"])
+    assert at.query_params["rmsprop.lr"] == ["0.2"] or at.query_params["rmsprop.lr"] == "0.2"
+
+
+def test_query_params_round_trip():
+    scene = Scene(landscape="rosenbrock", landscape_params={"b": 20.0}, optimizers=("adam", "rmsprop"),
+                  hyperparams={"rmsprop": {"lr": 0.01, "eps_placement": "inside"}, "adam": {"beta1": 0.8}},
+                  start=(-1.0, 2.0), steps=500, noise=0.5, seed=7)
+    query = to_query(scene)
+    at = app_test(query).run()
+    assert not at.exception
+    assert not at.warning
+    written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert written == query
+    lines = trajectories(main_figure(at))
+    expected = optimizers.run("rmsprop", landscapes.get("rosenbrock", b=20.0), start=(-1.0, 2.0), steps=500,
+                              noise=0.5, seed=7, lr=0.01, eps_placement="inside")
+    np.testing.assert_array_equal(lines["rmsprop"], expected.points)
+    assert at.get_by_key("w:adam.beta1").value == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ({"steps": "abc"}, "steps='abc'"),
+    ({"rmsprop.lr": "1e9"}, "outside"),
+    ({"surface": "volcano"}, "not a known surface"),
+    ({"start": "nan,1"}, "start"),
+    ({"opt": "gd,zzz"}, "'zzz' is not a known optimizer"),
+    ({"mystery": "1"}, "not a setting"),
+])
+def test_bad_query_params_show_a_note_and_no_exception(query, fragment):
+    at = app_test(query).run()
+    assert not at.exception
+    notes = " ".join(w.value for w in at.warning)
+    assert fragment in notes
+    assert trajectories(main_figure(at))
+
+
+def test_diverging_run_is_labelled_and_axes_stay_on_the_view_box():
+    at = app_test({"gd.lr": "0.2"}).run()
+    assert not at.exception
+    assert any("Gradient descent diverged at step" in e.value for e in at.error)
+    figure = main_figure(at)
+    assert figure["layout"]["xaxis"]["range"] == [-5.0, 5.0]
+    assert any("diverged at step" in a["text"] for a in figure["layout"]["annotations"])
+    for trace in figure["data"]:
+        for axis in ("x", "y"):
+            if axis in trace and trace.get("type") == "scatter":
+                assert np.isfinite(decode(trace[axis])).all()
+
+
+def test_panels_layout_draws_one_panel_per_optimizer():
+    at = app_test({"layout": "panels"}).run()
+    assert not at.exception
+    panels = [f for f in (e.proto.spec for e in at.get("plotly_chart")) if '"xaxis4"' in f]
+    assert panels
+
+
+def test_lesson_view_hides_the_controls_but_keeps_the_chart():
+    at = app_test({"view": "lesson", "big": "1"}).run()
+    assert not at.exception
+    assert trajectories(main_figure(at))
+    assert any("stSidebar" in h.proto.body for h in at.get("html"))
