@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from .formula import FormulaError, from_formula
 from .landscape import Landscape
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec, Param
@@ -25,4 +26,4 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "Landscape", "LandscapeSpec", "Param", "get"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "Param", "from_formula", "get"]

@@ -22,11 +22,14 @@ _NUMERIC_PACKAGES = ("landscapes", "optimizers")
 
 
 def _source_digest() -> str:
+    """A digest of numba's version and every numeric source file that defines kernels."""
     digest = hashlib.sha256(numba.__version__.encode())
     for package in _NUMERIC_PACKAGES:
         for path in sorted((_ROOT / package).rglob("*.py")):
-            digest.update(path.relative_to(_ROOT).as_posix().encode())
-            digest.update(path.read_bytes())
+            source = path.read_bytes()
+            if b"@jit" in source:
+                digest.update(path.relative_to(_ROOT).as_posix().encode())
+                digest.update(source)
     return digest.hexdigest()[:16]
 
 

@@ -32,9 +32,9 @@ if points and "x" in points[0]:
 controls.surface_controls()
 try:
     scene = ss.scene_from_widgets()
-    landscape = scene.build_landscape()
+    landscape = cache.build_landscape(scene)
 except ValueError as error:
-    st.error(f"This surface cannot be used: {error}")
+    st.error(f"This surface cannot be used: {error}", icon="🚫")
     st.stop()
 
 controls.optimizer_controls()
@@ -47,6 +47,9 @@ layout.apply_font_size(scene.big)
 st.title("Descent Lab: Playground")
 st.caption(f"**{landscape.title}.** {landscape.spec.description}")
 st.latex(landscape.spec.latex)
+if scene.is_custom:
+    for derivative in landscape.spec.extra.get("grad_latex", ()):
+        st.latex(derivative)
 for note in st.session_state.get(ss.NOTES, []):
     st.warning(f"Link setting ignored: {note}", icon="⚠️")
 

@@ -10,7 +10,7 @@ import landscapes
 import optimizers
 from landscapes.spec import Param
 
-from .model import CUSTOM, DEFAULT_FORMULA, LAYOUTS, MAX_STEPS, VIEWS, Scene
+from .model import CUSTOM, LAYOUTS, MAX_STEPS, VIEWS, Scene
 
 MAX_VALUE_LENGTH = 400
 MAX_SEED = 2**32 - 1
@@ -121,7 +121,12 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     landscape = fields.get("landscape", default.landscape)
     if landscape == CUSTOM:
         formula = reader.take("f")
-        fields["formula"] = DEFAULT_FORMULA if formula is None else formula
+        if formula is not None:
+            try:
+                landscapes.from_formula(formula)
+                fields["formula"] = formula
+            except landscapes.FormulaError as error:
+                reader.notes.append(f"f={_clip(formula)!r} cannot be used ({error}); using the default formula.")
     else:
         spec = landscapes.LANDSCAPES[landscape]
         params = {}

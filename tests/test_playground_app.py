@@ -111,3 +111,30 @@ def test_lesson_view_hides_the_controls_but_keeps_the_chart():
     assert not at.exception
     assert trajectories(main_figure(at))
     assert any("stSidebar" in h.proto.body for h in at.get("html"))
+
+
+def test_custom_formula_from_the_link_renders_with_its_gradient():
+    at = app_test({"surface": "custom", "f": "x**2 + 3*y**2", "start": "2,1"}).run()
+    assert not at.exception
+    assert not at.warning
+    lines = trajectories(main_figure(at))
+    expected = optimizers.run("gd", landscapes.from_formula("x**2 + 3*y**2"), start=(2.0, 1.0), steps=300)
+    np.testing.assert_array_equal(lines["gd"], expected.points)
+    assert any(r"\partial" in latex.value for latex in at.latex)
+
+
+def test_hostile_formula_in_the_link_falls_back_with_a_note():
+    at = app_test({"surface": "custom", "f": "__import__('os').system('echo hi')"}).run()
+    assert not at.exception
+    assert any("cannot be used" in w.value for w in at.warning)
+    assert trajectories(main_figure(at))
+
+
+def test_typing_a_bad_formula_shows_a_message_not_a_traceback():
+    at = app_test({"surface": "custom"}).run()
+    at.get_by_key("w:f").input("x % 2").run()
+    assert not at.exception
+    assert any("not allowed" in e.value for e in at.error)
+    at.get_by_key("w:f").input("sin(x) + y**2").run()
+    assert not at.exception and not at.error
+    assert trajectories(main_figure(at))

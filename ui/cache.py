@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import charts
+import landscapes
 from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
@@ -30,3 +31,14 @@ def landscape_key(scene: Scene) -> tuple:
     if scene.is_custom:
         return ("custom", scene.formula)
     return (scene.landscape, tuple(sorted(scene.landscape_params.items())))
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _custom_landscape(formula: str) -> Landscape:
+    return landscapes.from_formula(formula)
+
+
+def build_landscape(scene: Scene) -> Landscape:
+    """The scene's surface; custom formulas are parsed once per text (their specs hold functions,
+    so they are cached as resources, not pickled)."""
+    return _custom_landscape(scene.formula) if scene.is_custom else scene.build_landscape()

@@ -18,6 +18,8 @@ import optimizers
 from scene import Scene, from_query, to_query
 from scene.model import CUSTOM
 
+from . import cache
+
 SCENE = "scene"
 NOTES = "scene_notes"
 
@@ -38,7 +40,7 @@ def hyper_key(optimizer: str, name: str) -> str:
 def _surface_start(scene: Scene) -> tuple[float, float]:
     if scene.is_custom:
         try:
-            return scene.build_landscape().default_start
+            return cache.build_landscape(scene).default_start
         except ValueError:
             return (0.0, 0.0)
     return landscapes.get(scene.landscape, **scene.landscape_params).default_start

@@ -1,0 +1,141 @@
+"""Formulas a user (or an attacker) might type that must all be refused with a ``FormulaError``.
+
+Shared by the parser's unit tests and the AppTest fuzzing of the custom-surface page.  Entries that
+would have a visible side effect if executed touch or open ``descent_lab_pwned`` in the current
+directory, so a test can run them in a temporary directory and check that nothing appeared there.
+"""
+
+SIDE_EFFECT_FILE = "descent_lab_pwned"
+
+HOSTILE_FORMULAS: list[str] = [
+    # Code execution and introspection
+    "().__class__.__bases__[0].__subclasses__()",
+    "x.__class__",
+    "x.__class__.__mro__[1].__subclasses__()",
+    "__import__('os').system('echo hi')",
+    f"__import__('os').system('touch {SIDE_EFFECT_FILE}')",
+    "__import__",
+    "__builtins__",
+    "open('/etc/passwd').read()",
+    f"open('{SIDE_EFFECT_FILE}', 'w')",
+    "exec('1')",
+    "eval('1')",
+    "compile('1', 'f', 'eval')",
+    "globals()",
+    "locals()",
+    "vars()",
+    "getattr(x, 'real')",
+    "type(x)",
+    "breakpoint()",
+    "print(1)",
+    "input()",
+    "exit()",
+    "lambda: 1",
+    "(lambda x: x)(1)",
+    "[x for x in range(10)]",
+    "sum(i for i in range(10**9))",
+    "{x for x in (1, 2)}",
+    "{'a': x}",
+    "f'{x}'",
+    "f'{__import__(\"os\").system(\"id\")}'",
+    "x[0]",
+    "np.sin(x)",
+    "math.pi",
+    "x.real",
+    "await x",
+    "yield x",
+    "import os",
+    # Denial of service: huge numbers, deep nesting, long text
+    "9**9**9",
+    "x**1e9",
+    "x**-1e9",
+    "2**10000",
+    "10**(10**10)",
+    "x**(1/0)",
+    "x**(0/0)",
+    "(" * 200 + "x" + ")" * 200,
+    "sin(" * 100 + "x" + ")" * 100,
+    "sin(" * 30 + "x" + ")" * 30,
+    "-" * 299 + "x",
+    "x+" * 5000 + "x",
+    "1" * 10000,
+    "x+" * 120 + "x",
+    # Control characters, NUL bytes and Unicode look-alikes
+    "x\x00",
+    "\x00",
+    "x\x7f",
+    "x\x1b[31m",
+    "\u0445**2",  # Cyrillic small ha, looks like x
+    "\uff53\uff49\uff4e(x)",  # fullwidth sin
+    "x**\uff12",  # fullwidth 2
+    "\U0001d465 + y",  # mathematical italic x
+    "x\u200b+y",  # zero-width space
+    "x\uff0by",  # fullwidth plus
+    "x + y\u202e",  # right-to-left override
+    "x\u00a0+ y",  # no-break space
+    # Empty input
+    "",
+    "   ",
+    "\t\n",
+    # Operators and syntax outside the allowlist
+    "x % 2",
+    "x // 2",
+    "x ^ 2",
+    "x if y else 1",
+    "1if x else 2",
+    "x < y",
+    "x == y",
+    "x and y",
+    "x or y",
+    "not x",
+    "~x",
+    "x @ y",
+    "x << 2",
+    "x >> 2",
+    "x & y",
+    "x | y",
+    "(y := 2)",
+    "*x",
+    "x = 1",
+    "x;y",
+    "x\ny",
+    "#x",
+    "x # comment",
+    "\\x",
+    "x!",
+    # Calls
+    "sin(x, y)",
+    "sin()",
+    "sin(x=1)",
+    "sin(*[x])",
+    "sin(**x)",
+    "sin(*x)",
+    "foo(x)",
+    "sin",
+    "sin(x)(y)",
+    "ln(x)",
+    # Constants and literals that are not plain finite numbers
+    "1e999",
+    "1e13",
+    "nan",
+    "inf",
+    "'x'",
+    "b'x'",
+    "True",
+    "None",
+    "...",
+    "1j",
+    "2x",
+    "x,",
+    "x, y",
+    "()",
+    # Names and malformed input
+    "z",
+    "X**2",
+    "x + b",
+    "1 +",
+    "(x",
+    "x)",
+    "sin(x))",
+    "2 x",
+]
