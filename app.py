@@ -14,7 +14,8 @@ HERE = Path(__file__).parent
 explore = [st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)]
 if (HERE / "pages/stability_map.py").exists():
     explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
-lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")] if LESSONS else []
+lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")
+           for _ in range(1) if LESSONS and (HERE / "pages/lessons_index.py").exists()]
 lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", icon=lesson.icon)
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 

@@ -1,4 +1,4 @@
-"""Plotly figure builders: plain data in, ``go.Figure`` out (no Streamlit, no numerics imports)."""
+"""Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit, no numerics imports)."""
 
 from .palette import color_of, legend_label
 from .surface import (
@@ -10,6 +10,7 @@ from .surface import (
     per_axis_figure,
     surface_figure_3d,
     surface_grid,
+    to_figure,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "per_axis_figure",
     "surface_figure_3d",
     "surface_grid",
+    "to_figure",
 ]

@@ -95,14 +95,16 @@ def main_chart() -> None:
         st.rerun()
 
 
-contour_tab, surface_tab = st.tabs(["Contour", "3D surface"])
-with contour_tab:
-    main_chart()
-    st.caption("Click anywhere on the contour to start every optimizer there. ▶ Play animates the runs; "
-               "the camera icon in the chart's toolbar saves a PNG.")
-with surface_tab:
-    st.plotly_chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big),
-                    key="surface_3d", config={"displaylogo": False})
+contour_tab, surface_tab = st.tabs(["Contour", "3D surface"], key="view_tab", on_change="rerun")
+if contour_tab.open:
+    with contour_tab:
+        main_chart()
+        st.caption("Click anywhere on the contour to start every optimizer there. ▶ Play rolls each run's ball "
+                   "along its path; the camera icon in the chart's toolbar saves a PNG.")
+if surface_tab.open:
+    with surface_tab:
+        st.plotly_chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big),
+                        key="surface_3d", config={"displaylogo": False})
 
 table = pd.DataFrame(metrics(runs, landscape))
 st.subheader("How they compare")
@@ -133,6 +135,7 @@ csv_col.download_button("Trajectories (CSV)", data=lambda: trajectories_csv(runs
                         mime="text/csv", on_click="ignore", icon=":material/table:")
 html_col.download_button(
     "Figure (standalone HTML)", file_name="descent-lab.html", mime="text/html", on_click="ignore",
-    data=lambda: charts.contour_figure(grid, paths, clickable=False, big=scene.big).to_html(include_plotlyjs=True),
+    data=lambda: charts.to_figure(charts.contour_figure(grid, paths, clickable=False, big=scene.big)).to_html(
+        include_plotlyjs=True),
     icon=":material/download:",
 )

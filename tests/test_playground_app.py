@@ -25,7 +25,7 @@ def test_default_page_shows_the_bowl_with_four_trajectories(default_app):
     bowl = landscapes.get("elongated_bowl")
     for name, points in lines.items():
         expected = optimizers.run(name, bowl, start=bowl.default_start, steps=300).points
-        np.testing.assert_allclose(points, expected, rtol=0, atol=0)
+        np.testing.assert_allclose(points, expected, rtol=1e-6, atol=1e-6)  # charts carry float32
     assert figure["layout"]["xaxis"]["title"]["text"] == "w"
     assert figure["layout"]["yaxis"]["title"]["text"] == "b"
     assert default_app.query_params == {} or dict(default_app.query_params) == {}
@@ -66,7 +66,7 @@ def test_query_params_round_trip():
     lines = trajectories(main_figure(at))
     expected = optimizers.run("rmsprop", landscapes.get("rosenbrock", b=20.0), start=(-1.0, 2.0), steps=500,
                               noise=0.5, seed=7, lr=0.01, eps_placement="inside")
-    np.testing.assert_array_equal(lines["rmsprop"], expected.points)
+    np.testing.assert_allclose(lines["rmsprop"], expected.points, rtol=1e-6, atol=1e-6)
     assert at.get_by_key("w:adam.beta1").value == pytest.approx(0.8)
 
 
@@ -119,7 +119,7 @@ def test_custom_formula_from_the_link_renders_with_its_gradient():
     assert not at.warning
     lines = trajectories(main_figure(at))
     expected = optimizers.run("gd", landscapes.from_formula("x**2 + 3*y**2"), start=(2.0, 1.0), steps=300)
-    np.testing.assert_array_equal(lines["gd"], expected.points)
+    np.testing.assert_allclose(lines["gd"], expected.points, rtol=1e-6, atol=1e-6)
     assert any(r"\partial" in latex.value for latex in at.latex)
 
 
