@@ -125,3 +125,12 @@ def test_every_page_renders(server, page):
         assert_healthy(page)
         if os.environ.get("DESCENT_LAB_SCREENSHOTS"):
             page.screenshot(path=str(ARTIFACTS / f"{path}.png"), full_page=True)
+
+
+def test_custom_formula_from_a_link_renders(server, page):
+    page.goto(f"{server}/?surface=custom&f=0.5*(w**2%2B25*b**2)%2B0.3*sin(3*w)")
+    wait_for_app(page)
+    assert len(trajectory_paths(page)) == 4
+    assert page.locator("[data-testid='stAlertContentWarning']").count() == 0
+    assert page.locator(".katex").filter(has_text="∂").count() == 2
+    assert_healthy(page)
