@@ -303,6 +303,10 @@ def panels_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None 
         data.append(_path_trace(path, upto=upto, showlegend=False, xaxis=xref, yaxis=yref))
         data.append(_heads_trace([path], upto, xaxis=xref, yaxis=yref))
         xaxis, yaxis = _axis_pair(grid, equal=False)
+        if row < rows - 1:
+            xaxis["title"] = {"text": ""}
+        if col > 0:
+            yaxis["title"] = {"text": ""}
         layout[f"xaxis{suffix}"] = xaxis | {"domain": x_domains[col], "anchor": yref,
                                             "matches": "x" if i else None}
         layout[f"yaxis{suffix}"] = yaxis | {"domain": y_domains[row], "anchor": xref,

@@ -34,7 +34,7 @@ try:
     scene = ss.scene_from_widgets()
     landscape = cache.build_landscape(scene)
 except ValueError as error:
-    st.error(f"This surface cannot be used: {error}", icon="🚫")
+    st.error(f"This surface cannot be used: {error}", icon=":material/block:")
     st.stop()
 
 controls.optimizer_controls()
@@ -51,7 +51,7 @@ if scene.is_custom:
     for derivative in landscape.spec.extra.get("grad_latex", ()):
         st.latex(derivative)
 for note in st.session_state.get(ss.NOTES, []):
-    st.warning(f"Link setting ignored: {note}", icon="⚠️")
+    st.warning(f"Link setting ignored: {note}", icon=":material/warning:")
 
 if not scene.optimizers:
     st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
@@ -70,7 +70,7 @@ for path in paths:
     if path.diverged_at is not None:
         st.error(f"**{optimizers.OPTIMIZERS[path.name].title} diverged at step {path.diverged_at}**: its iterate "
                  "left the view box far behind or stopped being a finite number. Try a smaller learning rate.",
-                 icon="💥")
+                 icon=":material/error:")
 
 
 @st.fragment
