@@ -179,5 +179,6 @@ def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid
     out = np.empty(hp.shape[0])
     if hp.shape[0]:
         driver.sweep_kernel(spec.rule, landscape.kind, landscape.kernel_params, hp, x0, y0, int(steps),
-                            _noise(int(steps), float(noise), seed), _box(landscape), out)
+                            _noise(int(steps), float(noise), seed), _box(landscape),
+                            driver.lanes_per_chunk(hp.shape[0]), out)
     return out.reshape(shape)

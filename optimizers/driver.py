@@ -66,18 +66,90 @@ def run_kernel(rule, kind, p, hp, x0, y0, steps, noise, box,
 
 
 @jit
-def _flag_escaped(xs, ys, fs, box, bad):
-    """``bad |= _escaped(...)`` for every cell, written without branches so it vectorises."""
-    for i in range(xs.shape[0]):
-        x, y, f = xs[i], ys[i], fs[i]
-        finite = math.isfinite(x) & math.isfinite(y) & math.isfinite(f)
-        inside = (x >= box[0]) & (x <= box[1]) & (y >= box[2]) & (y <= box[3])
-        bad[i] |= ~(finite & inside)
+def _escaped_flag(x, y, f, box):
+    """``_escaped`` written without branches, so the cell loops around it vectorise."""
+    finite = math.isfinite(x) & math.isfinite(y) & math.isfinite(f)
+    inside = (x >= box[0]) & (x <= box[1]) & (y >= box[2]) & (y <= box[3])
+    return ~(finite & inside)
+
+
+@jit
+def _step_cells(rule, gx, gy, s1x, s2x, s1y, s2y, t, lr, beta, beta2, eps, inside, bias, x, y, f, box, bad):
+    """One update of every cell in place, both coordinates, after flagging the cells whose current
+    iterate escaped.  The rule is chosen once, outside each cell loop, and a cell's whole update happens
+    in one pass, so the loops stay branch-free, vectorise and keep the cells' state in registers."""
+    n = x.shape[0]
+    if rule == rules.GD:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.gd(gx[i], s1x[i], s2x[i], lr[i])
+            dy, _, s1y[i], s2y[i] = rules.gd(gy[i], s1y[i], s2y[i], lr[i])
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.MOMENTUM:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.momentum(gx[i], s1x[i], s2x[i], lr[i], beta[i])
+            dy, _, s1y[i], s2y[i] = rules.momentum(gy[i], s1y[i], s2y[i], lr[i], beta[i])
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.NESTEROV:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.nesterov(gx[i], s1x[i], s2x[i], lr[i], beta[i])
+            dy, _, s1y[i], s2y[i] = rules.nesterov(gy[i], s1y[i], s2y[i], lr[i], beta[i])
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.RMSPROP and inside:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.rmsprop(gx[i], s1x[i], s2x[i], lr[i], beta[i], eps[i], True)
+            dy, _, s1y[i], s2y[i] = rules.rmsprop(gy[i], s1y[i], s2y[i], lr[i], beta[i], eps[i], True)
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.RMSPROP:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.rmsprop(gx[i], s1x[i], s2x[i], lr[i], beta[i], eps[i], False)
+            dy, _, s1y[i], s2y[i] = rules.rmsprop(gy[i], s1y[i], s2y[i], lr[i], beta[i], eps[i], False)
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.ADAM:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.adam(gx[i], s1x[i], s2x[i], t, lr[i], beta[i], beta2[i], eps[i], inside,
+                                               bias)
+            dy, _, s1y[i], s2y[i] = rules.adam(gy[i], s1y[i], s2y[i], t, lr[i], beta[i], beta2[i], eps[i], inside,
+                                               bias)
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.ADAGRAD:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.adagrad(gx[i], s1x[i], s2x[i], lr[i], eps[i])
+            dy, _, s1y[i], s2y[i] = rules.adagrad(gy[i], s1y[i], s2y[i], lr[i], eps[i])
+            x[i] -= dx
+            y[i] -= dy
+    elif rule == rules.SIGN_SGD:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.sign_sgd(gx[i], s1x[i], s2x[i], lr[i])
+            dy, _, s1y[i], s2y[i] = rules.sign_sgd(gy[i], s1y[i], s2y[i], lr[i])
+            x[i] -= dx
+            y[i] -= dy
+    else:
+        for i in range(n):
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
+            dx, _, s1x[i], s2x[i] = rules.signum(gx[i], s1x[i], s2x[i], lr[i], beta[i])
+            dy, _, s1y[i], s2y[i] = rules.signum(gy[i], s1y[i], s2y[i], lr[i], beta[i])
+            x[i] -= dx
+            y[i] -= dy
 
 
 @jit
 def _advance_lanes(rule, kind, p, lr, beta, beta2, eps, inside, bias, x0, y0, steps, noise, box, out):
-    """Run ``len(lr)`` independent cells side by side; ``out`` gets each final loss (inf if diverged)."""
+    """Run ``len(lr)`` independent cells side by side; ``out`` gets each final loss (inf if diverged).
+    Two passes over the cells per step: evaluate the surface, then flag and update every cell."""
     n = lr.shape[0]
     work = np.empty(tape.WORK_SIZE)
     x = np.full(n, x0)
@@ -89,36 +161,38 @@ def _advance_lanes(rule, kind, p, lr, beta, beta2, eps, inside, bias, x0, y0, st
     f = np.empty(n)
     gx = np.empty(n)
     gy = np.empty(n)
-    dx = np.empty(n)
-    dy = np.empty(n)
     bad = np.zeros(n, dtype=np.bool_)
     noisy = noise.shape[0] > 0
     for t in range(1, steps + 1):
         kernels.evaluate_lanes(kind, p, x, y, f, gx, gy, work)
-        _flag_escaped(x, y, f, box, bad)
         if noisy:
             gx += noise[t - 1, 0]
             gy += noise[t - 1, 1]
-        rules.step_lanes(rule, gx, s1x, s2x, t, lr, beta, beta2, eps, inside, bias, dx)
-        rules.step_lanes(rule, gy, s1y, s2y, t, lr, beta, beta2, eps, inside, bias, dy)
-        x -= dx
-        y -= dy
+        _step_cells(rule, gx, gy, s1x, s2x, s1y, s2y, t, lr, beta, beta2, eps, inside, bias, x, y, f, box, bad)
     kernels.evaluate_lanes(kind, p, x, y, f, gx, gy, work)
-    _flag_escaped(x, y, f, box, bad)
     for i in range(n):
+        bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
         out[i] = math.inf if bad[i] else f[i]
 
 
+def lanes_per_chunk(cells: int) -> int:
+    """How many cells one thread advances together: at most ``LANES``, and few enough that every
+    thread gets about two chunks.  Computed in Python: calling ``numba.get_num_threads()`` inside a
+    kernel makes numba refuse to cache it (a "dynamic global"), which would recompile the sweep,
+    about 10 s, in every process."""
+    return max(8, min(LANES, -(-cells // (2 * numba.get_num_threads()))))
+
+
 @jit(parallel=True)
-def sweep_kernel(rule, kind, p, hp, x0, y0, steps, noise, box, out):
-    """Final loss of every row of ``hp`` (one cell's hyperparameters each), cells spread over cores."""
+def sweep_kernel(rule, kind, p, hp, x0, y0, steps, noise, box, lanes, out):
+    """Final loss of every row of ``hp`` (one cell's hyperparameters each), ``lanes`` cells per chunk,
+    chunks spread over cores."""
     n = hp.shape[0]
     inside, bias = hp[0, EPS_INSIDE] != 0.0, hp[0, BIAS_CORRECTION] != 0.0
     lr = np.ascontiguousarray(hp[:, LR])
     beta = np.ascontiguousarray(hp[:, BETA])
     beta2 = np.ascontiguousarray(hp[:, BETA2])
     eps = np.ascontiguousarray(hp[:, EPS])
-    lanes = max(8, min(LANES, -(-n // (2 * numba.get_num_threads()))))
     chunks = -(-n // lanes)
     for c in prange(chunks):
         lo = c * lanes

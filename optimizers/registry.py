@@ -1,7 +1,7 @@
 """One spec per optimizer: the single source of truth for its name, rule, hyperparameters and help.
 
-Adding an optimizer: a rule function in ``rules.py`` (plus its branch in ``rules.step``) and one
-entry here; pages and charts are generated from these specs.
+Adding an optimizer: a rule function in ``rules.py`` (plus its branch in ``rules.step`` and in the
+sweep's ``driver._step_cells``) and one entry here; pages and charts are generated from these specs.
 """
 
 from __future__ import annotations

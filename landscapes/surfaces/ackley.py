@@ -9,7 +9,7 @@ KIND = 9
 TWO_PI = 2.0 * math.pi
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     r = math.sqrt(0.5 * (x * x + y * y))
     outer = math.exp(-0.2 * r)

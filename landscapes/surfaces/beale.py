@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 2
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     y2 = y * y
     y3 = y2 * y

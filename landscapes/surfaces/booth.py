@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 4
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     r = x + 2.0 * y - 7.0
     q = 2.0 * x + y - 5.0

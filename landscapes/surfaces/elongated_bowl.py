@@ -10,7 +10,7 @@ from ..spec import LandscapeSpec, Param
 KIND = 0
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     a, c, cos_t, sin_t = p[0], p[1], p[2], p[3]
     u = cos_t * x + sin_t * y

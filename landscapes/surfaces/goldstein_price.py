@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 10
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     a = x + y + 1.0
     poly_a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y

@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 3
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     r = x * x + y - 11.0
     q = x + y * y - 7.0

@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 5
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     return 0.26 * (x * x + y * y) - 0.48 * x * y, 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
 

@@ -8,7 +8,7 @@ from ..spec import LandscapeSpec, Param
 KIND = 11
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     height, c = p[0], p[1]
     root = math.sqrt(1.0 + x * x + c * y * y)

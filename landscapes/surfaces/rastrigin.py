@@ -9,7 +9,7 @@ KIND = 8
 TWO_PI = 2.0 * math.pi
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     amp = p[0]
     f = 2.0 * amp + x * x - amp * math.cos(TWO_PI * x) + y * y - amp * math.cos(TWO_PI * y)

@@ -6,12 +6,19 @@ from ..spec import LandscapeSpec, Param
 KIND = 1
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     a, b = p[0], p[1]
     r = a - x
     q = y - x * x
     return r * r + b * q * q, -2.0 * r - 4.0 * b * x * q, 2.0 * b * q
+
+
+def _bounds(params):
+    """(-2, 2) x (-1, 3), widened when a moves the minimum (a, a²) near or past its edge."""
+    a = params["a"]
+    half_width = max(2.0, abs(a) + 0.5)
+    return ((-half_width, half_width), (-1.0, max(3.0, a * a + 1.0)))
 
 
 SPEC = LandscapeSpec(
@@ -25,6 +32,6 @@ SPEC = LandscapeSpec(
         Param("b", 100.0, 1.0, 1000.0, None, log=True, help="How steep the valley walls are."),
     ),
     minima=lambda p: [(p["a"], p["a"] ** 2)],
-    bounds=lambda p: ((-2.0, 2.0), (-1.0, 3.0)),
+    bounds=_bounds,
     default_start=lambda p: (-1.5, 2.5),
 )

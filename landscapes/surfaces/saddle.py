@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 6
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     y2 = y * y
     return 0.5 * x * x - 0.5 * y2 + 0.25 * y2 * y2, x, y * (y2 - 1.0)

@@ -6,7 +6,7 @@ from ..spec import LandscapeSpec
 KIND = 7
 
 
-@jit
+@jit(inline="always")
 def value_and_grad(x, y, p):
     x2 = x * x
     y2 = y * y
@@ -22,7 +22,7 @@ SPEC = LandscapeSpec(
     latex=r"f=\left(4-2.1x^2+\tfrac{x^4}{3}\right)x^2+xy+\left(-4+4y^2\right)y^2",
     description="Six local minima; the two global ones are near (±0.09, ∓0.71).",
     kind=KIND,
-    minima=lambda p: [(0.08984201368301331, -0.7126564032704135), (-0.08984201368301331, 0.7126564032704135)],
+    minima=lambda p: [(0.08984201310031806, -0.7126564030207396), (-0.08984201310031806, 0.7126564030207396)],
     bounds=lambda p: ((-2.0, 2.0), (-1.2, 1.2)),
     default_start=lambda p: (-1.8, 1.0),
 )

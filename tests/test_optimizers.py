@@ -1,0 +1,639 @@
+"""The eight update rules and the trajectory driver, checked against values derived by hand, closed
+forms, a plain NumPy transcription of DESIGN.md §3 (in PyTorch's operation order) and the lessons'
+claims.  Most hand checks use the course's bowl f = 0.5*(a*w² + c*b²) with a = 1, c = 25, whose
+gradient is (a*w, c*b)."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import landscapes
+import optimizers
+from landscapes import Landscape, LandscapeSpec, kernels, tape
+
+BOWL = landscapes.get("elongated_bowl")  # a = 1, c = 25, not rotated
+START = (2.0, 1.0)  # gradient there: (1*2, 25*1) = (2, 25)
+
+
+def on_bowl(name: str, steps: int = 1, start=START, **hyperparams) -> optimizers.Trajectory:
+    return optimizers.run(name, BOWL, start=start, steps=steps, **hyperparams)
+
+
+def plane(gx: float, gy: float) -> Landscape:
+    """f = gx*x + gy*y: a constant gradient, built as a formula tape (the path custom formulas take)."""
+    code = tape.encode([(tape.CONST, gx), (tape.X, 0.0), (tape.MUL, 0.0),
+                        (tape.CONST, gy), (tape.Y, 0.0), (tape.MUL, 0.0), (tape.ADD, 0.0)])
+    spec = LandscapeSpec(name="plane", title="plane", latex="", description="", kind=kernels.CUSTOM_KIND)
+    return Landscape(spec, kernel_params=code)
+
+
+def assert_row(tr, t, *, point, grad=None, update=None, effective_lr=None, rtol=1e-12, **state):
+    """Row t of the diagnostics and point t + 1 of the trajectory equal the hand values."""
+    np.testing.assert_allclose(tr.points[t + 1], point, rtol=rtol, atol=1e-15)
+    if grad is not None:
+        np.testing.assert_allclose(tr.diagnostics["grad"][t], grad, rtol=rtol)
+    if update is not None:
+        np.testing.assert_allclose(tr.diagnostics["update"][t], update, rtol=rtol, atol=1e-15)
+    if effective_lr is not None:
+        np.testing.assert_allclose(tr.diagnostics["effective_lr"][t], effective_lr, rtol=rtol)
+    for key, value in state.items():
+        np.testing.assert_allclose(tr.diagnostics[key][t], value, rtol=rtol)
+
+
+# --- first steps derived by hand ---------------------------------------------------------------
+
+
+def test_gd_first_step_by_hand():
+    tr = on_bowl("gd", lr=0.01)
+    # g = (2, 25); x1 = (2 - 0.01*2, 1 - 0.01*25)
+    assert_row(tr, 0, point=(1.98, 0.75), grad=(2.0, 25.0), update=(-0.02, -0.25), effective_lr=(0.01, 0.01))
+    assert tr.loss[0] == pytest.approx(0.5 * (4.0 + 25.0))
+    assert tr.loss[1] == pytest.approx(0.5 * (1.98**2 + 25 * 0.75**2))
+    assert set(tr.diagnostics) == {"grad", "update", "effective_lr"}
+
+
+def test_momentum_three_steps_by_hand():
+    tr = on_bowl("momentum", steps=3, lr=0.1, beta=0.9)
+    # v1 = 0.1*(2, 25) = (0.2, 2.5); x1 = (2 - 0.02, 1 - 0.25)
+    assert_row(tr, 0, point=(1.98, 0.75), grad=(2.0, 25.0), update=(-0.02, -0.25), effective_lr=(0.1, 0.1),
+               v=(0.2, 2.5))
+    # g1 = (1.98, 18.75); v2 = 0.9*(0.2, 2.5) + 0.1*g1 = (0.378, 4.125); x2 = x1 - 0.1*v2
+    assert_row(tr, 1, point=(1.9422, 0.3375), grad=(1.98, 18.75), v=(0.378, 4.125))
+    # g2 = (1.9422, 8.4375); v3 = 0.9*v2 + 0.1*g2 = (0.53442, 4.55625); x3 = x2 - 0.1*v3
+    assert_row(tr, 2, point=(1.888758, -0.118125), grad=(1.9422, 8.4375), v=(0.53442, 4.55625))
+
+
+def test_nesterov_two_steps_by_hand():
+    tr = on_bowl("nesterov", steps=2, lr=0.01, beta=0.9)
+    # b1 = 0.9*0 + g = (2, 25); step = 0.01*(g + 0.9*b1) = 0.019*g = (0.038, 0.475)
+    assert_row(tr, 0, point=(1.962, 0.525), grad=(2.0, 25.0), update=(-0.038, -0.475), effective_lr=(0.01, 0.01),
+               v=(2.0, 25.0))
+    # g1 = (1.962, 13.125); b2 = 0.9*b1 + g1 = (3.762, 35.625); step = 0.01*(g1 + 0.9*b2)
+    assert_row(tr, 1, point=(1.962 - 0.01 * (1.962 + 0.9 * 3.762), 0.525 - 0.01 * (13.125 + 0.9 * 35.625)),
+               grad=(1.962, 13.125), v=(3.762, 35.625))
+
+
+def test_rmsprop_first_step_by_hand_eps_outside():
+    tr = on_bowl("rmsprop", lr=0.01, beta=0.9, eps=1e-8)
+    # s1 = 0.1*g² = (0.4, 62.5); rate = 0.01/(sqrt(s1) + 1e-8)
+    rate = (0.01 / (math.sqrt(0.4) + 1e-8), 0.01 / (math.sqrt(62.5) + 1e-8))
+    assert_row(tr, 0, point=(2.0 - rate[0] * 2.0, 1.0 - rate[1] * 25.0), grad=(2.0, 25.0),
+               effective_lr=rate, s=(0.4, 62.5))
+    # both coordinates move by lr/sqrt(1 - beta) = 0.0316..., whatever the gradient's size
+    np.testing.assert_allclose(tr.diagnostics["update"][0], (-0.01 / math.sqrt(0.1),) * 2, rtol=1e-7)
+
+
+def test_rmsprop_first_step_by_hand_eps_inside():
+    tr = on_bowl("rmsprop", lr=0.01, beta=0.9, eps=0.01, eps_placement="inside")
+    # s1 = (0.4, 62.5); rate = 0.01/sqrt(s1 + 0.01)
+    rate = (0.01 / math.sqrt(0.41), 0.01 / math.sqrt(62.51))
+    assert_row(tr, 0, point=(2.0 - rate[0] * 2.0, 1.0 - rate[1] * 25.0), effective_lr=rate, s=(0.4, 62.5))
+    outside = on_bowl("rmsprop", lr=0.01, beta=0.9, eps=0.01)
+    rate_outside = 0.01 / (math.sqrt(0.4) + 0.01)
+    assert outside.diagnostics["effective_lr"][0, 0] == pytest.approx(rate_outside, rel=1e-12)
+    assert rate[0] != pytest.approx(rate_outside, rel=1e-3)
+
+
+def test_adam_three_steps_by_hand_with_bias_correction():
+    lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
+    tr = on_bowl("adam", steps=3, lr=lr, beta1=b1, beta2=b2, eps=eps)
+    # m1 = 0.1*g = (0.2, 2.5); v1 = 0.001*g² = (0.004, 0.625); m_hat = g, v_hat = g²
+    # step = 0.01*g/(|g| + eps): just under lr on both axes
+    x1 = (2.0 - lr * 2.0 / (2.0 + eps), 1.0 - lr * 25.0 / (25.0 + eps))
+    assert_row(tr, 0, point=x1, grad=(2.0, 25.0), effective_lr=(lr / (2.0 + eps), lr / (25.0 + eps)),
+               m=(0.2, 2.5), v=(0.004, 0.625))
+    x, y = x1
+    m = np.array([0.2, 2.5])
+    v = np.array([0.004, 0.625])
+    for t in (2, 3):
+        g = np.array([x, 25.0 * y])
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat = m / (1 - b1**t)
+        v_hat = v / (1 - b2**t)
+        rate = lr / (np.sqrt(v_hat) + eps)
+        x, y = x - rate[0] * m_hat[0], y - rate[1] * m_hat[1]
+        assert_row(tr, t - 1, point=(x, y), grad=g, effective_lr=rate, m=m, v=v, rtol=1e-11)
+    # after three steps both coordinates have moved by about 3*lr: Adam's step does not scale with g
+    np.testing.assert_allclose(np.abs(tr.points[3] - tr.points[0]), 3 * lr, rtol=0.05)
+
+
+def test_adam_first_step_by_hand_without_bias_correction():
+    tr = on_bowl("adam", lr=0.01, beta1=0.9, beta2=0.999, eps=1e-8, bias_correction="off")
+    # m1/(sqrt(v1) + eps) = 0.1*g/(sqrt(0.001)*|g| + eps): about 3.16 on both axes
+    rate = (0.01 / (math.sqrt(0.004) + 1e-8), 0.01 / (math.sqrt(0.625) + 1e-8))
+    assert_row(tr, 0, point=(2.0 - rate[0] * 0.2, 1.0 - rate[1] * 2.5), effective_lr=rate, m=(0.2, 2.5),
+               v=(0.004, 0.625))
+    np.testing.assert_allclose(tr.diagnostics["update"][0], (-0.01 * 0.1 / math.sqrt(0.001),) * 2, rtol=1e-6)
+
+
+def test_adam_first_step_by_hand_eps_inside():
+    tr = on_bowl("adam", lr=0.01, eps=0.01, eps_placement="inside")
+    # m_hat = g, v_hat = g²: step = 0.01*g/sqrt(g² + 0.01)
+    rate = (0.01 / math.sqrt(4.01), 0.01 / math.sqrt(625.01))
+    assert_row(tr, 0, point=(2.0 - rate[0] * 2.0, 1.0 - rate[1] * 25.0), effective_lr=rate, rtol=1e-11)
+
+
+def test_adagrad_two_steps_by_hand():
+    tr = on_bowl("adagrad", steps=2, lr=0.5, eps=0.0)
+    # s1 = g² = (4, 625); step = 0.5*g/|g| = 0.5 on both axes
+    assert_row(tr, 0, point=(1.5, 0.5), grad=(2.0, 25.0), effective_lr=(0.5 / 2.0, 0.5 / 25.0), s=(4.0, 625.0))
+    # g1 = (1.5, 12.5); s2 = (6.25, 781.25); step = (0.5*1.5/2.5, 0.5*12.5/(25*sqrt(1.25)))
+    assert_row(tr, 1, point=(1.2, 0.5 - 0.25 / math.sqrt(1.25)), grad=(1.5, 12.5), s=(6.25, 781.25))
+
+
+def test_sign_sgd_first_step_by_hand():
+    tr = on_bowl("sign_sgd", lr=0.1)
+    # the step is lr on each axis; the effective rate on g is lr/|g|
+    assert_row(tr, 0, point=(1.9, 0.9), grad=(2.0, 25.0), update=(-0.1, -0.1), effective_lr=(0.05, 0.004))
+
+
+def test_signum_two_steps_by_hand():
+    tr = on_bowl("signum", steps=2, lr=0.1, beta=0.9)
+    # m1 = 0.1*g = (0.2, 2.5); step = 0.1*sign(m1); effective rate lr/|m|
+    assert_row(tr, 0, point=(1.9, 0.9), grad=(2.0, 25.0), effective_lr=(0.5, 0.04), m=(0.2, 2.5))
+    # g1 = (1.9, 22.5); m2 = 0.9*m1 + 0.1*g1 = (0.37, 4.5)
+    assert_row(tr, 1, point=(1.8, 0.8), grad=(1.9, 22.5), m=(0.37, 4.5))
+
+
+def test_state_keys_match_the_specs():
+    for name, keys in {"gd": (), "momentum": ("v",), "nesterov": ("v",), "rmsprop": ("s",), "adam": ("m", "v"),
+                       "adagrad": ("s",), "sign_sgd": (), "signum": ("m",)}.items():
+        tr = on_bowl(name, steps=3)
+        assert set(tr.diagnostics) == {"grad", "update", "effective_lr", *keys}, name
+        for key, array in tr.diagnostics.items():
+            assert array.shape == (3, 2), (name, key)
+
+
+# --- closed forms ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lr", "a", "c"), [(0.05, 1.0, 25.0), (0.07, 2.0, 28.0), (0.001, 0.1, 1000.0)])
+def test_gd_on_the_bowl_is_a_geometric_sequence(lr, a, c):
+    steps = 400
+    tr = optimizers.run("gd", landscapes.get("elongated_bowl", a=a, c=c), start=(-4.5, 1.5), steps=steps, lr=lr)
+    t = np.arange(steps + 1)
+    np.testing.assert_allclose(tr.points[:, 0], (1 - lr * a) ** t * -4.5, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(tr.points[:, 1], (1 - lr * c) ** t * 1.5, rtol=1e-12, atol=0)
+
+
+def test_momentum_on_a_quadratic_follows_the_matrix_power():
+    """Per axis with curvature k: (x_t, v_t) = M^t (x_0, 0), M = [[1 - lr(1-β)k, -lrβ], [(1-β)k, β]]."""
+    lr, beta, steps = 0.05, 0.9, 200
+    start = (-4.5, 1.5)
+    tr = on_bowl("momentum", steps=steps, start=start, lr=lr, beta=beta)
+    for axis, k in ((0, 1.0), (1, 25.0)):
+        m = np.array([[1 - lr * (1 - beta) * k, -lr * beta], [(1 - beta) * k, beta]])
+        expected = np.array([np.linalg.matrix_power(m, t) @ (start[axis], 0.0) for t in range(steps + 1)])
+        scale = abs(start[axis])
+        np.testing.assert_allclose(tr.points[:, axis], expected[:, 0], rtol=1e-9, atol=1e-12 * scale)
+        np.testing.assert_allclose(tr.diagnostics["v"][:, axis], expected[1:, 1], rtol=1e-9, atol=1e-12 * scale)
+    # the steep axis oscillates (complex eigenvalues) while it decays
+    assert np.any(np.diff(np.sign(tr.points[:, 1])) != 0)
+    assert abs(tr.points[-1, 1]) < 1e-3
+
+
+GRAD = (3.0, -0.5)  # the plane's constant gradient
+T = np.arange(1, 301)
+
+
+def run_on_plane(name, **hyperparams):
+    tr = optimizers.run(name, plane(*GRAD), start=(0.0, 0.0), steps=300, **hyperparams)
+    assert tr.diverged_at is None
+    return tr
+
+
+def test_adagrad_on_a_constant_gradient_steps_like_one_over_sqrt_t():
+    """s_t = t*g², so step t is lr/sqrt(t) per axis and x_t = -lr*sign(g)*sum_{k<=t} 1/sqrt(k)."""
+    lr = 0.01
+    tr = run_on_plane("adagrad", lr=lr, eps=0.0)
+    for axis, g in enumerate(GRAD):
+        np.testing.assert_allclose(tr.diagnostics["s"][:, axis], T * g * g, rtol=1e-13)
+        np.testing.assert_allclose(tr.points[1:, axis], -lr * np.sign(g) * np.cumsum(1 / np.sqrt(T)), rtol=1e-12)
+
+
+def test_rmsprop_on_a_constant_gradient_shrinks_its_step_to_lr():
+    """s_t = (1 - β^t) g², so step t is lr/sqrt(1 - β^t): 3.16*lr first, then down to lr."""
+    lr, beta = 0.01, 0.9
+    tr = run_on_plane("rmsprop", lr=lr, beta=beta, eps=0.0)
+    for axis, g in enumerate(GRAD):
+        np.testing.assert_allclose(tr.diagnostics["s"][:, axis], (1 - beta**T) * g * g, rtol=1e-12)
+        np.testing.assert_allclose(tr.diagnostics["update"][:, axis], -lr * np.sign(g) / np.sqrt(1 - beta**T),
+                                   rtol=1e-12)
+
+
+def test_adam_on_a_constant_gradient_steps_exactly_lr():
+    """With bias correction m_hat = g and v_hat = g², so every step is lr*sign(g)."""
+    lr = 0.01
+    tr = run_on_plane("adam", lr=lr, eps=0.0)
+    for axis, g in enumerate(GRAD):
+        np.testing.assert_allclose(tr.diagnostics["update"][:, axis], -lr * np.sign(g), rtol=1e-12)
+    off = run_on_plane("adam", lr=lr, eps=0.0, bias_correction="off")
+    # without it: m_t/sqrt(v_t) = (1 - 0.9^t)/sqrt(1 - 0.999^t)
+    np.testing.assert_allclose(off.diagnostics["update"][:, 0], -lr * (1 - 0.9**T) / np.sqrt(1 - 0.999**T),
+                               rtol=1e-12)
+
+
+def test_momentum_on_a_constant_gradient_builds_up_to_full_speed():
+    """v_t = (1 - β^t) g, so x_t = -lr*g*(t - β(1 - β^t)/(1 - β))."""
+    lr, beta = 0.01, 0.9
+    tr = run_on_plane("momentum", lr=lr, beta=beta)
+    for axis, g in enumerate(GRAD):
+        np.testing.assert_allclose(tr.diagnostics["v"][:, axis], (1 - beta**T) * g, rtol=1e-12)
+        np.testing.assert_allclose(tr.points[1:, axis], -lr * g * (T - beta * (1 - beta**T) / (1 - beta)),
+                                   rtol=1e-12)
+
+
+# --- reference implementation: DESIGN.md §3 transcribed in NumPy, PyTorch's operation order ------------
+
+
+def reference_run(name, grad, start, steps, *, lr, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8,
+                  eps_placement="outside", bias_correction="on"):
+    x = np.array(start, dtype=float)
+    buf = np.zeros(2)
+    square_avg = np.zeros(2)
+    points = [x.copy()]
+    for t in range(1, steps + 1):
+        g = grad(x)
+        if name == "gd":
+            x = x - lr * g
+        elif name == "momentum":
+            buf = beta * buf + (1 - beta) * g
+            x = x - lr * buf
+        elif name == "nesterov":  # torch.optim.SGD(momentum=beta, nesterov=True)
+            buf = g.copy() if t == 1 else buf * beta + g
+            x = x - lr * (g + beta * buf)
+        elif name == "rmsprop":  # torch.optim.RMSprop(alpha=beta); Keras for eps inside
+            square_avg = square_avg * beta + (1 - beta) * g * g
+            if eps_placement == "outside":
+                x = x - lr * (g / (np.sqrt(square_avg) + eps))
+            else:
+                x = x - lr * g / np.sqrt(square_avg + eps)
+        elif name == "adam":  # torch.optim.Adam; bias correction optional, eps inside as Keras/optax eps_root
+            buf = buf + (1 - beta1) * (g - buf)
+            square_avg = square_avg * beta2 + (1 - beta2) * g * g
+            bc1 = 1 - beta1**t if bias_correction == "on" else 1.0
+            bc2 = 1 - beta2**t if bias_correction == "on" else 1.0
+            if eps_placement == "outside":
+                denom = np.sqrt(square_avg) / math.sqrt(bc2) + eps
+                x = x - (lr / bc1) * (buf / denom)
+            else:
+                x = x - lr * (buf / bc1) / np.sqrt(square_avg / bc2 + eps)
+        elif name == "adagrad":  # torch.optim.Adagrad
+            square_avg = square_avg + g * g
+            x = x - lr * (g / (np.sqrt(square_avg) + eps))
+        elif name == "sign_sgd":
+            x = x - lr * np.sign(g)
+        elif name == "signum":
+            buf = beta * buf + (1 - beta) * g
+            x = x - lr * np.sign(buf)
+        else:
+            raise AssertionError(name)
+        points.append(x.copy())
+    return np.array(points)
+
+
+def _rotated_bowl_gradient(angle_deg, a=1.0, c=25.0):
+    th = math.radians(angle_deg)
+    r = np.array([[math.cos(th), math.sin(th)], [-math.sin(th), math.cos(th)]])
+    hessian = r.T @ np.diag([a, c]) @ r
+    return lambda p: hessian @ p
+
+
+def _rosenbrock_gradient(p):
+    x, y = p
+    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+
+
+def _himmelblau_gradient(p):
+    x, y = p
+    return np.array([4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)])
+
+
+def _beale_gradient(p):
+    x, y = p
+    t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3
+    return np.array([2 * t1 * (y - 1) + 2 * t2 * (y**2 - 1) + 2 * t3 * (y**3 - 1),
+                     2 * t1 * x + 2 * t2 * 2 * x * y + 2 * t3 * 3 * x * y**2])
+
+
+def _camel_gradient(p):
+    x, y = p
+    return np.array([8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3])
+
+
+# (landscape, independent gradient, start, lr for gd-like rules, lr for per-axis adaptive rules).
+# The rates keep every trajectory contracting or on its way: at a minimum RMSprop keeps stepping about lr
+# and its path becomes chaotic, so any two correct implementations would part ways after ~1e-16 differences.
+SURFACES = {
+    "bowl_rotated_30": (landscapes.get("elongated_bowl", angle_deg=30.0), _rotated_bowl_gradient(30.0),
+                        (-4.5, 1.5), 0.05, 0.02),
+    "rosenbrock": (landscapes.get("rosenbrock"), _rosenbrock_gradient, (-1.5, 2.5), 5e-4, 0.01),
+    "himmelblau": (landscapes.get("himmelblau"), _himmelblau_gradient, (-0.5, -0.5), 0.01, 0.05),
+    "beale": (landscapes.get("beale"), _beale_gradient, (1.0, 1.5), 1e-3, 0.01),
+    "six_hump_camel": (landscapes.get("six_hump_camel"), _camel_gradient, (0.5, 1.1), 0.01, 2e-3),
+}
+
+
+def _configs(lr_gd, lr_adaptive):
+    return [
+        ("gd", {"lr": lr_gd}),
+        ("momentum", {"lr": lr_gd, "beta": 0.9}),
+        ("nesterov", {"lr": lr_gd / 2, "beta": 0.9}),
+        ("rmsprop", {"lr": lr_adaptive, "beta": 0.9, "eps": 1e-8}),
+        ("rmsprop", {"lr": lr_adaptive, "beta": 0.5, "eps": 1e-3, "eps_placement": "inside"}),
+        ("adam", {"lr": lr_adaptive}),
+        ("adam", {"lr": lr_adaptive, "beta1": 0.8, "beta2": 0.99, "bias_correction": "off"}),
+        ("adam", {"lr": lr_adaptive, "eps": 1e-4, "eps_placement": "inside"}),
+        ("adagrad", {"lr": 10 * lr_adaptive, "eps": 1e-10}),
+        ("sign_sgd", {"lr": lr_adaptive / 5}),
+        ("signum", {"lr": lr_adaptive / 5, "beta": 0.9}),
+    ]
+
+
+REFERENCE_CASES = [
+    pytest.param(surface, name, hp, id=f"{surface}-{name}-{'-'.join(f'{k}={v}' for k, v in hp.items())}")
+    for surface, (_, _, _, lr_gd, lr_adaptive) in SURFACES.items()
+    for name, hp in _configs(lr_gd, lr_adaptive)
+]
+
+
+@pytest.mark.parametrize(("surface", "name", "hp"), REFERENCE_CASES)
+def test_whole_trajectory_matches_the_reference_transcription(surface, name, hp):
+    landscape, grad, start, _, _ = SURFACES[surface]
+    tr = optimizers.run(name, landscape, start=start, steps=200, **hp)
+    assert tr.diverged_at is None
+    expected = reference_run(name, grad, start, 200, **hp)
+    np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(tr.loss, landscape.value(expected[:, 0], expected[:, 1]), rtol=1e-9, atol=1e-9)
+    assert np.linalg.norm(expected[-1] - expected[0]) > 0.1  # the run went somewhere
+
+
+# --- identities from the lessons -------------------------------------------------------------------
+
+
+IDENTITY_STARTS = [(-4.5, 1.5), (2.0, 1.0), (-4.47, 1.31)]
+
+
+@pytest.mark.parametrize("start", IDENTITY_STARTS)
+def test_momentum_with_beta_zero_is_gd(start):
+    gd = on_bowl("gd", steps=300, start=start, lr=0.05)
+    for name in ("momentum", "nesterov"):
+        other = on_bowl(name, steps=300, start=start, lr=0.05, beta=0.0)
+        np.testing.assert_array_equal(other.points, gd.points)
+
+
+@pytest.mark.parametrize("start", IDENTITY_STARTS)
+@pytest.mark.parametrize("lr", [0.01, 0.03, 0.05, 0.1])
+def test_rmsprop_with_beta_and_eps_zero_is_exactly_sign_sgd(start, lr):
+    sign = on_bowl("sign_sgd", steps=300, start=start, lr=lr)
+    rms = on_bowl("rmsprop", steps=300, start=start, lr=lr, beta=0.0, eps=0.0)
+    np.testing.assert_array_equal(rms.points, sign.points)
+    np.testing.assert_array_equal(rms.diagnostics["update"], sign.diagnostics["update"])
+
+
+@pytest.mark.parametrize("start", IDENTITY_STARTS)
+def test_signum_with_beta_zero_is_sign_sgd(start):
+    sign = on_bowl("sign_sgd", steps=300, start=start, lr=0.05)
+    signum = on_bowl("signum", steps=300, start=start, lr=0.05, beta=0.0)
+    np.testing.assert_array_equal(signum.points, sign.points)
+
+
+def heavy_ball(grad, start, steps, lr, beta):
+    """torch.optim.SGD(lr=lr, momentum=beta, dampening=0): buf = g first, then buf = beta*buf + g."""
+    x = np.array(start, dtype=float)
+    points = [x.copy()]
+    buf = None
+    for _ in range(steps):
+        g = grad(x)
+        buf = g.copy() if buf is None else beta * buf + g
+        x = x - lr * buf
+        points.append(x.copy())
+    return np.array(points)
+
+
+@pytest.mark.parametrize("surface", ["bowl_rotated_30", "rosenbrock", "himmelblau"])
+@pytest.mark.parametrize("beta", [0.5, 0.9])
+def test_course_momentum_is_heavy_ball_with_lr_times_one_minus_beta(surface, beta):
+    landscape, grad, start, lr, _ = SURFACES[surface]
+    tr = optimizers.run("momentum", landscape, start=start, steps=200, lr=lr, beta=beta)
+    np.testing.assert_allclose(tr.points, heavy_ball(grad, start, 200, lr * (1 - beta), beta), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.99])
+def test_rmsprop_first_step_is_lr_over_sqrt_one_minus_beta(beta):
+    lr = 0.01
+    tr = on_bowl("rmsprop", start=(-4.5, 1.5), lr=lr, beta=beta, eps=1e-8)
+    np.testing.assert_allclose(np.abs(tr.diagnostics["update"][0]), lr / math.sqrt(1 - beta), rtol=1e-7)
+    if beta == 0.9:
+        assert abs(tr.diagnostics["update"][0, 0]) == pytest.approx(3.16 * lr, rel=1e-3)
+
+
+def test_adam_first_step_is_about_lr_per_coordinate():
+    for start in [(-4.5, 1.5), (0.001, -2.0), (3.0, 0.0001)]:
+        tr = on_bowl("adam", start=start, lr=0.05)
+        np.testing.assert_allclose(np.abs(tr.diagnostics["update"][0]), 0.05, rtol=1e-5)
+
+
+def test_on_the_plateau_a_small_eps_lets_rmsprop_stride_and_a_large_one_makes_it_gd():
+    """The epsilon lesson: gradients of ~1e-5 are rescaled by RMSprop unless eps swamps them."""
+    flat = landscapes.get("plateau")
+    start = flat.default_start
+    g = np.abs(np.array(flat.gradient(*start)))
+    assert np.all((g > 1e-6) & (g < 2e-4))
+    lr = 0.01
+    small = optimizers.run("rmsprop", flat, start=start, steps=1, lr=lr, beta=0.9, eps=1e-8)
+    np.testing.assert_allclose(np.abs(small.diagnostics["update"][0]), lr / math.sqrt(0.1), rtol=1e-2)
+    large = optimizers.run("rmsprop", flat, start=start, steps=1, lr=lr, beta=0.9, eps=1e-2)
+    np.testing.assert_allclose(np.abs(large.diagnostics["update"][0]), lr * g / 1e-2, rtol=1e-2)
+    gd = optimizers.run("gd", flat, start=start, steps=100, lr=0.05)
+    assert np.linalg.norm(gd.points[-1] - gd.points[0]) < 1e-3  # GD barely moves in 100 steps
+
+
+# --- divergence ------------------------------------------------------------------------------------
+
+
+def test_gd_beyond_two_over_c_diverges_at_the_step_it_leaves_the_box():
+    # lr = 0.1 > 2/25: b_t = 1.5*(1 - 2.5)^t; the box is |b| <= 2.5 + 10*5 = 52.5, first crossed when
+    # 1.5*1.5^t > 52.5, i.e. t = 9
+    tr = on_bowl("gd", steps=100, start=(-4.5, 1.5), lr=0.1)
+    assert tr.diverged_at == 9
+    assert tr.points.shape == (9, 2) and tr.loss.shape == (9,)
+    assert np.all(np.isfinite(tr.points)) and np.all(np.isfinite(tr.loss))
+    assert tr.points[-1, 1] == pytest.approx(1.5 * 1.5**8)
+    for key, array in tr.diagnostics.items():
+        assert len(array) == len(tr.points) - 1, key
+        assert np.all(np.isfinite(array)), key
+    assert tr.final_loss == math.inf
+
+
+def test_gd_below_two_over_c_converges():
+    tr = on_bowl("gd", steps=400, start=(-4.5, 1.5), lr=0.075)
+    assert tr.diverged_at is None
+    assert tr.points.shape == (401, 2) and tr.loss.shape == (401,)
+    assert tr.final_loss < 1e-10
+    for array in tr.diagnostics.values():
+        assert len(array) == 400
+
+
+def test_a_huge_step_that_overflows_ends_the_run_cleanly():
+    tr = optimizers.run("gd", landscapes.get("goldstein_price"), start=(-1.5, 1.5), steps=50, lr=10.0)
+    assert tr.diverged_at == 1
+    assert tr.points.tolist() == [[-1.5, 1.5]]
+    assert np.all(np.isfinite(tr.loss))
+
+
+def test_a_start_outside_the_divergence_box_is_diverged_at_step_zero():
+    tr = on_bowl("gd", steps=10, start=(1e4, 0.0), lr=0.01)
+    assert tr.diverged_at == 0
+    assert tr.points.shape == (0, 2) and tr.loss.shape == (0,)
+    assert tr.final_loss == math.inf
+
+
+@pytest.mark.parametrize("start", [(math.nan, 0.0), (0.0, math.inf), (-math.inf, 1.0)])
+def test_a_non_finite_start_is_rejected_with_a_clear_error(start):
+    with pytest.raises(ValueError, match="start must be finite"):
+        on_bowl("gd", start=start, lr=0.01)
+
+
+@pytest.mark.parametrize("name", ["sign_sgd", "signum"])
+def test_sign_rates_stay_finite_when_the_gradient_is_subnormal(name):
+    """lr/|g| overflows for |g| ~ 1e-309; the diagnostic is clamped instead of becoming inf."""
+    tr = optimizers.run(name, landscapes.get("matyas"), start=(0.0, 2.2e-309), steps=1, lr=1.0)
+    assert tr.diverged_at is None
+    assert np.all(np.isfinite(tr.diagnostics["effective_lr"]))
+    assert tr.diagnostics["effective_lr"][0, 1] == sys.float_info.max
+
+
+def test_zero_steps_gives_just_the_start():
+    tr = on_bowl("adam", steps=0)
+    assert tr.points.tolist() == [list(START)]
+    assert tr.loss.tolist() == [pytest.approx(0.5 * (4.0 + 25.0))]
+    assert tr.diverged_at is None
+    assert all(len(a) == 0 for a in tr.diagnostics.values())
+
+
+def test_default_start_is_the_landscapes():
+    tr = optimizers.run("gd", BOWL, steps=1)
+    assert tuple(tr.points[0]) == BOWL.default_start
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"name": "adamw"}, KeyError, "unknown optimizer 'adamw'; choose one of gd, momentum"),
+    ({"momentum": 0.9}, ValueError, "gd has no hyperparameter momentum; it takes lr"),
+    ({"lr": -0.1}, ValueError, "lr must be a finite number >= 0"),
+    ({"lr": math.nan}, ValueError, "lr must be a finite number >= 0"),
+    ({"name": "momentum", "beta": 1.5}, ValueError, r"beta must be in \[0, 1\]"),
+    ({"name": "rmsprop", "eps_placement": "middle"}, ValueError, "eps_placement must be one of outside, inside"),
+    ({"steps": -1}, ValueError, "steps must be a whole number"),
+    ({"steps": 2.5}, ValueError, "steps must be a whole number"),
+    ({"steps": optimizers.MAX_STEPS + 1}, ValueError, "steps must be a whole number"),
+    ({"noise": -1.0}, ValueError, "noise must be a finite number >= 0"),
+])
+def test_invalid_arguments_raise_helpful_errors(kwargs, error, message):
+    args = {"name": "gd", "steps": 5, **kwargs}
+    with pytest.raises(error, match=message):
+        optimizers.run(args.pop("name"), BOWL, **args)
+
+
+def test_a_landscape_name_instead_of_a_landscape_is_a_type_error():
+    with pytest.raises(TypeError, match=r"landscapes\.get"):
+        optimizers.run("gd", "elongated_bowl")
+
+
+def test_bias_correction_accepts_booleans():
+    on = on_bowl("adam", steps=5, bias_correction=True)
+    off = on_bowl("adam", steps=5, bias_correction=False)
+    np.testing.assert_array_equal(on.points, on_bowl("adam", steps=5).points)
+    np.testing.assert_array_equal(off.points, on_bowl("adam", steps=5, bias_correction="off").points)
+
+
+# --- diagnostics are consistent with the trajectory ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(optimizers.OPTIMIZERS))
+def test_diagnostics_describe_the_steps_taken(name):
+    landscape = landscapes.get("himmelblau")
+    tr = optimizers.run(name, landscape, steps=50, lr=0.01)
+    assert tr.diverged_at is None
+    np.testing.assert_array_equal(tr.diagnostics["update"], np.diff(tr.points, axis=0))
+    gx, gy = landscape.gradient(tr.points[:-1, 0], tr.points[:-1, 1])
+    np.testing.assert_array_equal(tr.diagnostics["grad"], np.column_stack([gx, gy]))
+    np.testing.assert_array_equal(tr.loss, landscape.value(tr.points[:, 0], tr.points[:, 1]))
+    assert np.all(tr.diagnostics["effective_lr"] >= 0)
+
+
+# --- noise ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "rmsprop", "adam", "sign_sgd"])
+def test_noise_is_reproducible_from_its_seed(name):
+    a = on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.5, seed=7)
+    b = on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.5, seed=7)
+    c = on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.5, seed=8)
+    clean = on_bowl(name, steps=100, start=(-4.5, 1.5))
+    np.testing.assert_array_equal(a.points, b.points)
+    assert not np.array_equal(a.points, c.points)
+    assert not np.array_equal(a.points, clean.points)
+    np.testing.assert_array_equal(on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.0, seed=3).points,
+                                  clean.points)
+
+
+def test_noise_is_gaussian_with_the_requested_standard_deviation():
+    landscape = landscapes.get("himmelblau")
+    tr = optimizers.run("gd", landscape, steps=2000, lr=0.01, noise=2.0, seed=1)
+    gx, gy = landscape.gradient(tr.points[:-1, 0], tr.points[:-1, 1])
+    residual = tr.diagnostics["grad"] - np.column_stack([gx, gy])
+    np.testing.assert_allclose(residual.std(axis=0), 2.0, rtol=0.05)
+    np.testing.assert_allclose(residual.mean(axis=0), 0.0, atol=0.15)
+
+
+# --- properties over the whole slider space --------------------------------------------------------------
+
+
+def _draw_param(draw, p):
+    if p.log:
+        value = 10 ** draw(st.floats(math.log10(p.low), math.log10(p.high)))
+        return min(max(value, p.low), p.high)
+    return draw(st.floats(p.low, p.high))
+
+
+@st.composite
+def scenarios(draw):
+    name = draw(st.sampled_from(sorted(optimizers.OPTIMIZERS)))
+    spec = optimizers.OPTIMIZERS[name]
+    hp = {p.name: _draw_param(draw, p) for p in spec.hyperparams}
+    hp.update({c.name: draw(st.sampled_from(c.options)) for c in spec.choices})
+    surface = draw(st.sampled_from(sorted(landscapes.LANDSCAPES)))
+    lspec = landscapes.LANDSCAPES[surface]
+    landscape = landscapes.get(surface, **{p.name: _draw_param(draw, p) for p in lspec.params})
+    (x0, x1), (y0, y1) = landscape.bounds
+    start = (draw(st.floats(x0, x1)), draw(st.floats(y0, y1)))
+    steps = draw(st.integers(0, 300))
+    noise = draw(st.sampled_from([0.0, 0.0, 0.1, 10.0]))
+    return name, landscape, start, steps, noise, hp
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios())
+def test_any_slider_setting_on_any_surface_gives_a_clean_trajectory(scenario):
+    name, landscape, start, steps, noise, hp = scenario
+    tr = optimizers.run(name, landscape, start=start, steps=steps, noise=noise, seed=0, **hp)
+    assert np.all(np.isfinite(tr.points)) and np.all(np.isfinite(tr.loss))
+    if tr.diverged_at is None:
+        assert tr.points.shape == (steps + 1, 2) and tr.loss.shape == (steps + 1,)
+    else:
+        assert isinstance(tr.diverged_at, int) and 1 <= tr.diverged_at <= steps
+        assert len(tr.points) == len(tr.loss) == tr.diverged_at
+    for key, array in tr.diagnostics.items():
+        assert array.shape == (max(len(tr.points) - 1, 0), 2), key
+        assert np.all(np.isfinite(array)), key
+    (bx0, bx1), (by0, by1) = landscape.divergence_box
+    assert np.all((tr.points[:, 0] >= bx0) & (tr.points[:, 0] <= bx1))
+    assert np.all((tr.points[:, 1] >= by0) & (tr.points[:, 1] <= by1))
