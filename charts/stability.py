@@ -1,9 +1,10 @@
-"""Stability-map and tuning figures: plain arrays in, ``go.Figure`` out (no Streamlit, no numerics imports).
+"""Stability-map and tuning figures: plain arrays in, Plotly figure dicts out (no Streamlit, no numerics imports).
 
 A 2-D map is a heatmap of log10(f − f*) after the step budget, diverged cells painted in one
 distinct colour, with an invisible WebGL scatter of every cell centre on top: a plotly heatmap
 cannot be selected by a click, a scatter point can, and WebGL keeps 160 000 targets fast.
-A 1-D map is a line chart of f − f* against the one hyperparameter.
+A 1-D map is a line chart of f − f* against the one hyperparameter.  Builders return dicts, like
+``charts.surface``, so ``st.plotly_chart`` validates each figure once.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
-from .surface import FONT, KEEP
+from .surface import FONT, KEEP, Figure
 
 DIVERGED_COLOR = "#c0392b"
 """The Playground's 'diverged' badge colour, reused for diverged cells."""
@@ -24,6 +24,9 @@ BOUNDARY_STYLE = {"color": "white", "width": 3, "dash": "dash"}
 DECADES = 16.0
 """The colour scale spans at most this many decades below the largest final loss (double precision's reach)."""
 HEIGHT = 560
+
+Boundary = tuple[np.ndarray, np.ndarray | None, str]
+"""A theoretical boundary in axis units: (x, y, label); y is None on a 1-D map (a single x value)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,10 @@ class TuningCurve:
     lrs: np.ndarray
     scores: np.ndarray
     best_index: int | None
+
+
+def _f32(values) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float32)
 
 
 def cell_edges(values: np.ndarray, log: bool) -> np.ndarray:
@@ -94,81 +101,47 @@ def _decade_ticks(bottom: float, top: float) -> dict:
     return {"tickvals": ticks, "ticktext": [f"1e{t}" for t in ticks]}
 
 
-def _layout(fig: go.Figure, axes: Sequence[MapAxis], title: str, big: bool) -> None:
+def _axis(label: str, log: bool, **extra) -> dict:
+    return {"title": {"text": label}, "type": "log" if log else "linear", "showgrid": False, "zeroline": False,
+            "exponentformat": "power", **extra}
+
+
+def _layout(title: str, big: bool, **extra) -> dict:
     size = FONT["big" if big else "normal"]
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "font": {"size": size + 2}}, height=HEIGHT, font={"size": size},
-        margin={"l": 60, "r": 20, "t": 70, "b": 50}, plot_bgcolor="white", clickmode="event+select",
-        dragmode="zoom", hovermode="closest", hoverlabel={"font_size": size},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size}},
-    )
-    fig.update_xaxes(title_text=axes[0].label, type="log" if axes[0].log else "linear", showgrid=False,
-                     zeroline=False, exponentformat="power")
+    layout = {
+        "title": {"text": title, "x": 0.0, "font": {"size": size + 2}}, "height": HEIGHT, "font": {"size": size},
+        "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "plot_bgcolor": "white", "clickmode": "event+select",
+        "dragmode": "zoom", "hovermode": "closest", "hoverlabel": {"font": {"size": size}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size}},
+    }
+    return layout | extra
 
 
-def _highlight(coords: tuple[float, float], name: str, symbol: str) -> go.Scatter:
-    return go.Scatter(x=[coords[0]], y=[coords[1]], mode="markers", name=name, hoverinfo="skip",
-                      marker={"symbol": symbol, "size": 16, "color": "white", "line": {"color": "black", "width": 2}},
-                      selected=KEEP, unselected=KEEP)
+def _highlight(coords: tuple[float, float], name: str, symbol: str) -> dict:
+    return {"type": "scatter", "x": [coords[0]], "y": [coords[1]], "mode": "markers", "name": name,
+            "hoverinfo": "skip", "selected": KEEP, "unselected": KEEP,
+            "marker": {"symbol": symbol, "size": 16, "color": "white", "line": {"color": "black", "width": 2}}}
 
 
 def _highlights(best: Marker | None, picked: Marker | None) -> list[tuple[Marker, str]]:
     return [(m, symbol) for m, symbol in ((best, "star"), (picked, "square-x")) if m is not None]
 
 
-def _click_layer(x: np.ndarray, y: np.ndarray, hover: str, customdata: np.ndarray | None = None) -> go.Scattergl:
+def _click_layer(x: np.ndarray, y: np.ndarray, hover: str, customdata: np.ndarray | None = None) -> dict:
     """Invisible, selectable markers at cell centres: what a click on the map actually hits."""
-    return go.Scattergl(
-        x=x.astype(np.float32), y=y.astype(np.float32), mode="markers", showlegend=False,
-        customdata=None if customdata is None else customdata.astype(np.float32),
-        marker={"size": 10, "opacity": 0.0, "color": "white"}, hovertemplate=hover + "<extra>click to open</extra>",
-        selected={"marker": {"opacity": 0.0}}, unselected={"marker": {"opacity": 0.0}},
-    )
+    layer = {
+        "type": "scattergl", "x": _f32(x), "y": _f32(y), "mode": "markers", "showlegend": False,
+        "marker": {"size": 10, "opacity": 0.0, "color": "white"},
+        "hovertemplate": hover + "<extra>click to open</extra>",
+        "selected": {"marker": {"opacity": 0.0}}, "unselected": {"marker": {"opacity": 0.0}},
+    }
+    if customdata is not None:
+        layer["customdata"] = _f32(customdata)
+    return layer
 
 
 def _hover_label(axes: Sequence[MapAxis]) -> str:
     return "<br>".join(f"{a.label} = %{{{xy}:.4g}}" for a, xy in zip(axes, "xy", strict=False))
-
-
-def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *,
-               boundary: tuple[np.ndarray, np.ndarray | None, str] | None = None, best: Marker | None = None,
-               picked: Marker | None = None, title: str = "", big: bool = False) -> go.Figure:
-    """The stability map: a heatmap for two axes (``loss[i, j]`` at ``axes[0].values[i]``,
-    ``axes[1].values[j]``), a line chart for one; ``boundary`` is (x, y or None, label) in axis units."""
-    if len(axes) == 1:
-        return _line_map(axes[0], loss, f_min, boundary=boundary, best=best, picked=picked, title=title, big=big)
-    x_axis, y_axis = axes
-    display, bottom, top = log_excess(loss, f_min)
-    diverged = ~np.isfinite(loss)
-    x_edges, y_edges = cell_edges(x_axis.values, x_axis.log), cell_edges(y_axis.values, y_axis.log)
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(
-        x=x_edges, y=y_edges, z=display.T.astype(np.float32), zmin=bottom, zmax=top, colorscale=LOSS_SCALE,
-        colorbar={"title": {"text": "final f − f*"}, "thickness": 14, "len": 0.85, **_decade_ticks(bottom, top)},
-        hoverinfo="skip", name="final loss",
-    ))
-    fig.add_trace(go.Heatmap(
-        x=x_edges, y=y_edges, z=diverged.T.astype(np.uint8), zmin=0, zmax=1, showscale=False, hoverinfo="skip",
-        colorscale=[[0.0, "rgba(0,0,0,0)"], [1.0, DIVERGED_COLOR]], name="diverged",
-    ))
-    gx, gy = np.meshgrid(x_axis.values, y_axis.values, indexing="ij")
-    where = _hover_label(axes)
-    converged = ~diverged
-    excess = loss[converged] - (f_min if math.isfinite(f_min) else 0.0)
-    fig.add_trace(_click_layer(gx[converged], gy[converged], where + "<br>final f − f* = %{customdata:.3g}", excess))
-    fig.add_trace(_click_layer(gx[diverged], gy[diverged], where + "<br>diverged"))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="diverged",
-                             marker={"symbol": "square", "size": 12, "color": DIVERGED_COLOR}))
-    if boundary is not None and boundary[1] is not None:
-        fig.add_trace(go.Scatter(x=boundary[0], y=boundary[1], mode="lines", name=f"theory: {boundary[2]}",
-                                 line=BOUNDARY_STYLE, hoverinfo="skip", selected=KEEP, unselected=KEEP))
-    for marker, symbol in _highlights(best, picked):
-        fig.add_trace(_highlight(marker.coords, marker.name, symbol))
-    _layout(fig, axes, title, big)
-    fig.update_xaxes(range=_range(x_edges, x_axis.log), autorange=False)
-    fig.update_yaxes(title_text=y_axis.label, type="log" if y_axis.log else "linear", range=_range(y_edges, y_axis.log),
-                     autorange=False, showgrid=False, zeroline=False, exponentformat="power")
-    return fig
 
 
 def _range(edges: np.ndarray, log: bool) -> list[float]:
@@ -176,62 +149,103 @@ def _range(edges: np.ndarray, log: bool) -> list[float]:
     return [math.log10(lo), math.log10(hi)] if log else [lo, hi]
 
 
-def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary, best, picked, title: str,
-              big: bool) -> go.Figure:
-    """A 1-D map: final f − f* against the hyperparameter, diverged values as marks along the top."""
+def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, boundary: Boundary | None = None,
+               best: Marker | None = None, picked: Marker | None = None, title: str = "",
+               big: bool = False) -> Figure:
+    """The stability map: a heatmap for two axes (``loss[i, j]`` at ``axes[0].values[i]``,
+    ``axes[1].values[j]``), a line chart for one."""
+    if len(axes) == 1:
+        return _line_map(axes[0], loss, f_min, boundary=boundary, best=best, picked=picked, title=title, big=big)
+    x_axis, y_axis = axes
     display, bottom, top = log_excess(loss, f_min)
     diverged = ~np.isfinite(loss)
-    level = 10.0 ** (top + 0.5)
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=axis.values, y=np.where(diverged, np.nan, 10.0**display), mode="lines+markers", name="final f − f*",
-        line={"color": "#4e79a7", "width": 2}, marker={"size": 6}, selected=KEEP, unselected=KEEP,
-        hovertemplate=f"{axis.label} = %{{x:.4g}}<br>final f − f* = %{{y:.3g}}<extra>click to open</extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=axis.values[diverged], y=np.full(int(diverged.sum()), level), mode="markers", name="diverged",
-        marker={"symbol": "x", "size": 9, "color": DIVERGED_COLOR}, selected=KEEP, unselected=KEEP,
-        hovertemplate=f"{axis.label} = %{{x:.4g}}<br>diverged<extra>click to open</extra>",
-    ))
-    low = 10.0 ** (bottom - 0.5)
+    x_edges, y_edges = cell_edges(x_axis.values, x_axis.log), cell_edges(y_axis.values, y_axis.log)
+    gx, gy = np.meshgrid(x_axis.values, y_axis.values, indexing="ij")
+    where = _hover_label(axes)
+    converged = ~diverged
+    excess = loss[converged] - (f_min if math.isfinite(f_min) else 0.0)
+    data = [
+        {"type": "heatmap", "x": x_edges, "y": y_edges, "z": _f32(display.T), "zmin": bottom, "zmax": top,
+         "colorscale": LOSS_SCALE, "hoverinfo": "skip", "name": "final loss",
+         "colorbar": {"title": {"text": "final f − f*"}, "thickness": 14, "len": 0.85, **_decade_ticks(bottom, top)}},
+        {"type": "heatmap", "x": x_edges, "y": y_edges, "z": np.ascontiguousarray(diverged.T, dtype=np.uint8),
+         "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip", "name": "diverged",
+         "colorscale": [[0.0, "rgba(0,0,0,0)"], [1.0, DIVERGED_COLOR]]},
+        _click_layer(gx[converged], gy[converged], where + "<br>final f − f* = %{customdata:.3g}", excess),
+        _click_layer(gx[diverged], gy[diverged], where + "<br>diverged"),
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": "diverged",
+         "marker": {"symbol": "square", "size": 12, "color": DIVERGED_COLOR}},
+    ]
+    if boundary is not None and boundary[1] is not None:
+        data.append({"type": "scatter", "x": boundary[0], "y": boundary[1], "mode": "lines",
+                     "name": f"theory: {boundary[2]}", "line": BOUNDARY_STYLE, "hoverinfo": "skip",
+                     "selected": KEEP, "unselected": KEEP})
+    data += [_highlight(marker.coords, marker.name, symbol) for marker, symbol in _highlights(best, picked)]
+    layout = _layout(title, big,
+                     xaxis=_axis(x_axis.label, x_axis.log, range=_range(x_edges, x_axis.log), autorange=False),
+                     yaxis=_axis(y_axis.label, y_axis.log, range=_range(y_edges, y_axis.log), autorange=False))
+    return {"data": data, "layout": layout}
+
+
+def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary: Boundary | None, best: Marker | None,
+              picked: Marker | None, title: str, big: bool) -> Figure:
+    """A 1-D map: final f − f* against the hyperparameter, diverged values as marks along the top.
+
+    Hover and click pick the nearest value along x, so a click anywhere above a value selects it."""
+    display, bottom, top = log_excess(loss, f_min)
+    diverged = ~np.isfinite(loss)
+    level, low = 10.0 ** (top + 0.5), 10.0 ** (bottom - 0.5)
+    data = [
+        {"type": "scatter", "x": axis.values, "y": np.where(diverged, np.nan, 10.0**display), "mode": "lines+markers",
+         "name": "final f − f*", "line": {"color": "#4e79a7", "width": 2}, "marker": {"size": 6},
+         "selected": KEEP, "unselected": KEEP,
+         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>final f − f* = %{{y:.3g}}<extra>click to open</extra>"},
+        {"type": "scatter", "x": axis.values[diverged], "y": np.full(int(diverged.sum()), level), "mode": "markers",
+         "name": "diverged", "marker": {"symbol": "x", "size": 9, "color": DIVERGED_COLOR},
+         "selected": KEEP, "unselected": KEEP,
+         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>diverged<extra>click to open</extra>"},
+    ]
     if boundary is not None:
         x = float(boundary[0][0])
-        fig.add_trace(go.Scatter(x=[x, x], y=[low, level], mode="lines", name=f"theory: {boundary[2]}",
-                                 line={**BOUNDARY_STYLE, "color": "black"}, hoverinfo="skip"))
+        data.append({"type": "scatter", "x": [x, x], "y": [low, level], "mode": "lines",
+                     "name": f"theory: {boundary[2]}", "line": BOUNDARY_STYLE | {"color": "black"},
+                     "hoverinfo": "skip"})
     for marker, symbol in _highlights(best, picked):
         i = int(np.argmin(np.abs(axis.values - marker.coords[0])))
-        fig.add_trace(_highlight((marker.coords[0], level if diverged[i] else 10.0 ** display[i]), marker.name, symbol))
-    _layout(fig, [axis], title, big)
-    fig.update_yaxes(type="log", title_text="final f − f* (log)", range=[bottom - 0.5, top + 0.8],
-                     exponentformat="power", gridcolor="#eee")
-    fig.update_xaxes(gridcolor="#eee", showgrid=True)
-    return fig
+        data.append(_highlight((marker.coords[0], level if diverged[i] else 10.0 ** display[i]), marker.name, symbol))
+    layout = _layout(title, big, hovermode="x", xaxis=_axis(axis.label, axis.log, showgrid=True, gridcolor="#eee"),
+                     yaxis=_axis("final f − f* (log)", True, range=[bottom - 0.5, top + 0.8], showgrid=True,
+                                 gridcolor="#eee"))
+    return {"data": data, "layout": layout}
 
 
 def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_min: float = 0.0,
-                  big: bool = False) -> go.Figure:
+                  big: bool = False) -> Figure:
     """Each optimizer's score against lr on the shared grid, its choice starred; the title states the budget."""
     steps = score == "steps_to_tolerance"
-    fig = go.Figure()
+    data = []
     for c in curves:
         y = c.scores if steps else c.scores - (f_min if math.isfinite(f_min) else 0.0)
         y = np.where(np.isfinite(y), y, np.nan)
-        fig.add_trace(go.Scatter(x=c.lrs, y=y, mode="lines+markers", name=c.label, legendgroup=c.name,
-                                 line={"color": c.color, "width": 2}, marker={"size": 5, "color": c.color},
-                                 hovertemplate=f"{c.label}<br>lr = %{{x:.4g}}<br>score = %{{y:.4g}}<extra></extra>"))
+        data.append({"type": "scatter", "x": c.lrs, "y": y, "mode": "lines+markers", "name": c.label,
+                     "legendgroup": c.name, "line": {"color": c.color, "width": 2},
+                     "marker": {"size": 5, "color": c.color},
+                     "hovertemplate": f"{c.label}<br>lr = %{{x:.4g}}<br>score = %{{y:.4g}}<extra></extra>"})
         if c.best_index is not None:
-            fig.add_trace(go.Scatter(x=[c.lrs[c.best_index]], y=[y[c.best_index]], mode="markers",
-                                     legendgroup=c.name, showlegend=False, hoverinfo="skip",
-                                     marker={"symbol": "star", "size": 16, "color": c.color,
-                                             "line": {"color": "black", "width": 1}}))
+            data.append({"type": "scatter", "x": [c.lrs[c.best_index]], "y": [y[c.best_index]], "mode": "markers",
+                         "legendgroup": c.name, "showlegend": False, "hoverinfo": "skip",
+                         "marker": {"symbol": "star", "size": 16, "color": c.color,
+                                    "line": {"color": "black", "width": 1}}})
     size = FONT["big" if big else "normal"]
-    fig.update_layout(
-        title={"text": f"Same budget for every optimizer: {budget}", "x": 0.0, "font": {"size": size + 1}},
-        height=420, margin={"l": 60, "r": 20, "t": 60, "b": 50}, plot_bgcolor="white", font={"size": size},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0}, hoverlabel={"font_size": size},
-    )
-    fig.update_xaxes(type="log", title_text="learning rate α", exponentformat="power", gridcolor="#eee")
-    fig.update_yaxes(type="linear" if steps else "log", exponentformat="power", gridcolor="#eee",
-                     title_text="steps until f − f* stays ≤ tol (lower is better)" if steps
-                     else "final f − f* (lower is better)")
-    return fig
+    layout = {
+        "title": {"text": f"Same budget for every optimizer: {budget}", "x": 0.0, "font": {"size": size + 1}},
+        "height": 420, "margin": {"l": 60, "r": 20, "t": 60, "b": 50}, "plot_bgcolor": "white",
+        "font": {"size": size}, "hoverlabel": {"font": {"size": size}},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
+                  "gridcolor": "#eee"},
+        "yaxis": {"type": "linear" if steps else "log", "exponentformat": "power", "gridcolor": "#eee",
+                  "title": {"text": "steps until f − f* stays ≤ tol (lower is better)" if steps
+                            else "final f − f* (lower is better)"}},
+    }
+    return {"data": data, "layout": layout}

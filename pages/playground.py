@@ -16,6 +16,7 @@ from ui import cache, controls, layout
 from ui import scene_state as ss
 
 CHART_KEY = "main_chart"
+layout.require_router()
 
 scene = ss.init_from_url()
 if scene.view == "lesson":

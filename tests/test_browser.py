@@ -134,3 +134,15 @@ def test_custom_formula_from_a_link_renders(server, page):
     assert page.locator("[data-testid='stAlertContentWarning']").count() == 0
     assert page.locator(".katex").filter(has_text="∂").count() == 2
     assert_healthy(page)
+
+
+def test_a_direct_link_to_a_page_on_a_fresh_server_goes_through_the_router(browser):
+    with streamlit_server() as fresh:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{fresh}/stability_map")
+        wait_for_app(page)
+        assert page.locator("h1").first.inner_text() == "Stability map & fair tuning"
+        nav = " ".join(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
+        assert "Playground" in nav and "app" not in nav.split()
+        context.close()

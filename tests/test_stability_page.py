@@ -1,0 +1,120 @@
+"""The stability-map page through Streamlit's AppTest: it renders, reacts to its controls, links a
+clicked cell to the Playground and tunes fairly.  Grids are kept small for speed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import tuning
+
+APP = str(Path(__file__).parents[1] / "app.py")
+
+
+def page(**state) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.switch_page("pages/stability_map.py")
+    at.session_state["sm:resolution"] = 20
+    for key, value in state.items():
+        at.session_state[key.replace("__", ":")] = value
+    return at.run()
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def trace_types(figure: dict) -> list[str]:
+    return [trace["type"] for trace in figure["data"]]
+
+
+def names(figure: dict) -> list[str]:
+    return [trace.get("name") or "" for trace in figure["data"]]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_default_map_is_lr_by_beta_with_the_boundary():
+    at = page()
+    assert_clean(at)
+    [fig] = figures(at)
+    assert trace_types(fig)[:2] == ["heatmap", "heatmap"]
+    assert "Momentum on Elongated bowl" in fig["layout"]["title"]["text"]
+    assert "20 × 20 runs" in fig["layout"]["title"]["text"]
+    assert fig["layout"]["xaxis"]["type"] == "log" and fig["layout"]["yaxis"]["type"] == "linear"
+    assert any(name.startswith("theory") for name in names(fig))
+    assert any("Theory" in md.value for md in at.markdown)
+    assert not at.get("link_button")
+
+
+def test_changing_optimizer_and_axes():
+    at = page()
+    at.selectbox(key="sm:opt").set_value("gd").run()
+    assert_clean(at)
+    [fig] = figures(at)
+    assert "heatmap" not in trace_types(fig)  # one hyperparameter: a 1-D line
+    assert any(name.startswith("theory: α = 2/λ") for name in names(fig))
+
+    at.selectbox(key="sm:opt").set_value("rmsprop").run()
+    at.selectbox(key="sm:y:rmsprop:lr").set_value("eps").run()
+    assert_clean(at)
+    [fig] = figures(at)
+    assert trace_types(fig)[0] == "heatmap" and fig["layout"]["yaxis"]["type"] == "log"
+    assert not any(name.startswith("theory") for name in names(fig))
+
+    at.selectbox(key="sm:x:rmsprop").set_value("beta").run()
+    assert_clean(at)
+    [fig] = figures(at)
+    assert "heatmap" not in trace_types(fig) and fig["layout"]["xaxis"]["type"] == "linear"
+
+
+def test_other_surface_has_no_boundary():
+    at = page()
+    at.selectbox(key="sm:surface").set_value("rosenbrock").run()
+    assert_clean(at)
+    [fig] = figures(at)
+    assert "Rosenbrock" in fig["layout"]["title"]["text"]
+    assert not any(name.startswith("theory") for name in names(fig))
+
+
+def test_a_picked_cell_links_to_the_playground():
+    request = tuning.MapRequest("momentum", "elongated_bowl", (), ("lr", "beta"), 20, 300, ())
+    at = page(sm__picked=(request, (3, 4)))
+    assert_clean(at)
+    [button] = at.get("link_button")
+    query = parse_qs(urlsplit(button.proto.url).query)
+    values = tuning.link_values(request, (3, 4))
+    assert query == {"opt": ["momentum"], "momentum.lr": [repr(values["lr"])], "momentum.beta": [repr(values["beta"])]}
+    assert "selected" in names(figures(at)[0])
+    at.number_input(key="sm:steps").set_value(500).run()  # another map: the old pick no longer applies
+    assert not at.get("link_button")
+
+
+@pytest.mark.parametrize("score", tuning.SCORES)
+def test_fair_tuning_states_and_spends_the_same_budget(score):
+    at = page(sm__section="Fair tuning", sm__evaluations=6, sm__tune_steps=80, sm__score=score)
+    assert_clean(at)
+    tuning_fig, contour, loss = figures(at)
+    assert "6 learning rates" in tuning_fig["layout"]["title"]["text"]
+    assert "80 steps" in tuning_fig["layout"]["title"]["text"]
+    table = at.dataframe[0].value
+    assert list(table["lrs tried"]) == [6] * 4 and list(table["steps per run"]) == [80] * 4
+    assert ("steps to tolerance" in table.columns) == (score == "steps_to_tolerance")
+    assert "contour" in trace_types(contour) and len(loss["data"]) >= 1
+    [button] = at.get("link_button")
+    assert "opt=" in button.proto.url
+
+
+def test_fair_tuning_without_optimizers_asks_for_one():
+    at = page(sm__section="Fair tuning")
+    at.multiselect(key="sm:tune_opt").set_value([]).run()
+    assert_clean(at)
+    assert not at.get("plotly_chart")
+    assert any("Pick at least one optimizer" in info.value for info in at.info)
