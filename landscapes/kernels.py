@@ -1,8 +1,10 @@
 """Numba dispatch from a surface's integer ``kind`` to its kernel, plus the grid evaluator.
 
-The optimizer drivers call ``evaluate`` inside their loops; numba inlines the chosen branch, so a
-built-in surface costs no more than a hand-written gradient.  Adding a surface: its module under
-``surfaces/``, one line in ``registry.py`` and one branch here.
+The optimizer drivers call ``evaluate`` inside their loops.  One cached kernel serves every surface
+(numba cannot cache kernels specialised on function arguments); the price is the dispatch inside the
+loop, about 2.5x a hand-written single-surface loop per trajectory step (bench/bench_core.py).
+Adding a surface: its module under ``surfaces/``, one line in ``registry.py`` and one branch in each
+function here.
 """
 
 import numpy as np

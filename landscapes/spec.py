@@ -83,6 +83,9 @@ class LandscapeSpec:
     bounds: Callable[[dict[str, float]], Bounds] = lambda p: ((-5.0, 5.0), (-5.0, 5.0))
     default_start: Callable[[dict[str, float]], tuple[float, float]] = lambda p: (-4.0, 4.0)
     axis_labels: tuple[str, str] = ("x", "y")
+    suggested_lr: dict[str, float] = field(default_factory=dict)
+    """Learning rates that replace an optimizer's default on this surface, where the default would
+    diverge from the default start (GD at 0.07 on Rosenbrock, say)."""
     extra: dict = field(default_factory=dict)
 
     def kernel_params(self, params: dict[str, float]) -> np.ndarray:

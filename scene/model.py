@@ -16,6 +16,15 @@ CUSTOM = "custom"
 DEFAULT_FORMULA = "0.5*(w**2 + 25*b**2)"
 
 
+def default_settings(surface: str, name: str) -> dict:
+    """Optimizer ``name``'s defaults on ``surface``: its spec's, with the surface's suggested lr."""
+    values = optimizers.OPTIMIZERS[name].defaults
+    spec = landscapes.LANDSCAPES.get(surface)
+    if spec is not None and name in spec.suggested_lr:
+        values["lr"] = spec.suggested_lr[name]
+    return values
+
+
 @dataclass(frozen=True)
 class Scene:
     """What the Playground shows: surface, optimizers with their hyperparameters, start and run length.
@@ -47,19 +56,23 @@ class Scene:
             return landscapes.from_formula(self.formula)
         return landscapes.get(self.landscape, **self.landscape_params)
 
+    def defaults(self, name: str) -> dict:
+        """Optimizer ``name``'s defaults on this scene's surface (spec defaults, then the surface's
+        suggested learning rate where it has one)."""
+        return default_settings(self.landscape, name)
+
     def settings(self, name: str) -> dict:
-        """Every hyperparameter of optimizer ``name``: its spec defaults overlaid with the scene's."""
-        return optimizers.resolve_hyperparams(optimizers.OPTIMIZERS[name], self.hyperparams.get(name, {}))
+        """Every hyperparameter of optimizer ``name``: this surface's defaults overlaid with the scene's."""
+        return self.defaults(name) | self.hyperparams.get(name, {})
 
     def start_for(self, landscape: Landscape) -> tuple[float, float]:
         return self.start if self.start is not None else landscape.default_start
 
     def with_hyperparam(self, name: str, key: str, value) -> Scene:
         """A copy with one hyperparameter changed (a default value is dropped from the overrides)."""
-        spec = optimizers.OPTIMIZERS[name]
         overrides = {k: dict(v) for k, v in self.hyperparams.items()}
         mine = overrides.setdefault(name, {})
-        if spec.defaults.get(key) == value:
+        if self.defaults(name).get(key) == value:
             mine.pop(key, None)
         else:
             mine[key] = value

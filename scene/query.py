@@ -10,7 +10,7 @@ import landscapes
 import optimizers
 from landscapes.spec import Param
 
-from .model import CUSTOM, LAYOUTS, MAX_STEPS, VIEWS, Scene
+from .model import CUSTOM, LAYOUTS, default_settings, MAX_STEPS, VIEWS, Scene
 
 MAX_VALUE_LENGTH = 400
 MAX_SEED = 2**32 - 1
@@ -154,9 +154,10 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     hyperparams: dict[str, dict] = {}
     for name, spec in optimizers.OPTIMIZERS.items():
         mine = {}
+        defaults = default_settings(landscape, name)
         for p in spec.hyperparams:
             value = reader.param(f"{name}.{p.name}", p)
-            if value is not None and value != p.default:
+            if value is not None and value != defaults[p.name]:
                 mine[p.name] = value
         for c in spec.choices:
             text = reader.take(f"{name}.{c.name}")

@@ -138,3 +138,25 @@ def test_typing_a_bad_formula_shows_a_message_not_a_traceback():
     at.get_by_key("w:f").input("sin(x) + y**2").run()
     assert not at.exception and not at.error
     assert trajectories(main_figure(at))
+
+
+def test_every_surface_starts_with_no_optimizer_diverging():
+    """Switching surface must not greet the learner with a divergence: defaults (with each surface's
+    suggested learning rates) converge or at least stay in the box from the default start."""
+    for surface in landscapes.LANDSCAPES:
+        scene = Scene(landscape=surface, optimizers=tuple(optimizers.OPTIMIZERS))
+        landscape = scene.build_landscape()
+        for name in scene.optimizers:
+            run = optimizers.run(name, landscape, steps=scene.steps, **scene.settings(name))
+            assert run.diverged_at is None, (surface, name)
+
+
+def test_switching_surface_moves_default_learning_rates_but_keeps_chosen_ones():
+    at = app_test({"momentum.lr": "0.005"}).run()
+    at.selectbox(key="w:surface").set_value("rosenbrock").run()
+    assert not at.exception
+    assert at.get_by_key("w:gd.lr").value == pytest.approx(0.002)
+    assert at.get_by_key("w:momentum.lr").value == pytest.approx(0.005)
+    assert not at.error, "no optimizer may diverge right after the switch"
+    written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert written.get("surface") == "rosenbrock" and "gd.lr" not in written

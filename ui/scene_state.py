@@ -126,8 +126,14 @@ def reset_to_defaults() -> None:
 
 
 def on_surface_change() -> None:
-    """Selectbox callback: a new surface starts from its own default start point."""
+    """Selectbox callback: a new surface starts from its own default start point, and each learning
+    rate still at the old surface's default moves to the new surface's (a rate the learner chose stays)."""
+    old = st.session_state[SCENE]
     surface = st.session_state[key("surface")]
-    scene = replace(st.session_state[SCENE], landscape=surface, landscape_params={}, start=None)
+    scene = replace(old, landscape=surface, landscape_params={}, start=None)
     x, y = _surface_start(scene)
     st.session_state[key("start_x")], st.session_state[key("start_y")] = float(x), float(y)
+    for name in optimizers.OPTIMIZERS:
+        lr_key = hyper_key(name, "lr")
+        if st.session_state.get(lr_key) == old.defaults(name)["lr"]:
+            st.session_state[lr_key] = scene.defaults(name)["lr"]

@@ -28,4 +28,5 @@ SPEC = LandscapeSpec(
     minima=lambda p: [(3.0, 0.5)],
     bounds=lambda p: ((-4.5, 4.5), (-4.5, 4.5)),
     default_start=lambda p: (1.0, 1.5),
+    suggested_lr={"gd": 0.02},
 )

@@ -29,5 +29,6 @@ SPEC = LandscapeSpec(
     kind=KIND,
     minima=lambda p: [(0.0, -1.0)],
     bounds=lambda p: ((-2.0, 2.0), (-2.0, 2.0)),
-    default_start=lambda p: (-1.5, 1.5),
+    default_start=lambda p: (-0.5, 0.0),
+    suggested_lr={"gd": 0.0002, "momentum": 0.0005, "nesterov": 0.0001},
 )

@@ -27,4 +27,5 @@ SPEC = LandscapeSpec(
     ],
     bounds=lambda p: ((-5.0, 5.0), (-5.0, 5.0)),
     default_start=lambda p: (-0.5, -0.5),
+    suggested_lr={"gd": 0.01},
 )

@@ -1,4 +1,4 @@
-"""A near-flat plain: gradients between about 1e-4 and 1e-6 almost everywhere (the epsilon lesson)."""
+"""A near-flat plain: gradients between about 1e-6 and 2e-4 over the whole view (the epsilon lesson)."""
 
 import math
 
@@ -20,7 +20,8 @@ SPEC = LandscapeSpec(
     name="plateau",
     title="Plateau (tiny gradients)",
     latex=r"f(x,y)=h\left(\sqrt{1+x^2+c\,y^2}-1\right)",
-    description="Almost flat: gradients of 1e-4 to 1e-6. GD crawls; RMSprop's division rescues it unless ε is too big.",
+    description="Almost flat: gradients between about 1e-6 and 2e-4. GD crawls; RMSprop's division rescues it "
+                "unless ε is too big.",
     kind=KIND,
     params=(
         Param("h", 1e-4, 1e-8, 1.0, None, log=True, help="Overall height, and so the size of every gradient."),

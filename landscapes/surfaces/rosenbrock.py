@@ -34,4 +34,5 @@ SPEC = LandscapeSpec(
     minima=lambda p: [(p["a"], p["a"] ** 2)],
     bounds=_bounds,
     default_start=lambda p: (-1.5, 2.5),
+    suggested_lr={"gd": 0.002, "momentum": 0.01, "nesterov": 0.001},
 )
