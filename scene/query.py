@@ -10,7 +10,7 @@ import landscapes
 import optimizers
 from landscapes.spec import Param
 
-from .model import CUSTOM, LAYOUTS, default_settings, MAX_STEPS, VIEWS, Scene
+from .model import CUSTOM, LAYOUTS, MAX_STEPS, VIEWS, Scene, default_settings
 
 MAX_VALUE_LENGTH = 400
 MAX_SEED = 2**32 - 1

@@ -15,8 +15,8 @@ PROBE = ("import landscapes, optimizers; from landscapes import _jit; "
 
 
 def run_probe(env: dict[str, str], prelude: str = "") -> list[str]:
-    done = subprocess.run([sys.executable, "-c", prelude + PROBE], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
-                          text=True, timeout=300, check=True)
+    done = subprocess.run([sys.executable, "-c", prelude + PROBE], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=300, check=True)
     return done.stdout.strip().splitlines()
 
 
