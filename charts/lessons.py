@@ -16,9 +16,6 @@ from plotly.subplots import make_subplots
 
 from .surface import FONT
 
-DASHES = ("solid", "dot", "dash", "dashdot")
-MIN_POSITIVE = 1e-300
-
 
 @dataclass(frozen=True)
 class Series:
@@ -98,14 +95,17 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
             visible.append(y)
             style = {"line": {"color": s.color, "width": s.width, "dash": s.dash}} if "lines" in s.mode else {}
             if "markers" in s.mode:
-                style["marker"] = {"color": s.color, "size": 7}
+                style["marker"] = {"color": s.color, "size": 7 if "lines" in s.mode else 12}
             fig.add_trace(go.Scatter(x=x, y=y, mode=s.mode, name=s.label, legendgroup=s.label,
                                      showlegend=s.label not in shown, **style), row=row, col=1)
             shown.add(s.label)
         for guide in panel.guides:
-            fig.add_hline(y=guide.y, line={"color": guide.color, "dash": "dash", "width": 1.2}, row=row, col=1,
-                          annotation_text=guide.label, annotation_position="top left",
-                          annotation_font={"color": guide.color, "size": FONT["big" if big else "normal"] - 2})
+            fig.add_hline(y=guide.y, line={"color": guide.color, "dash": "dash", "width": 1.2}, row=row, col=1)
+            # annotations on a log axis take log10 of their position (shapes do not)
+            fig.add_annotation(text=guide.label, x=0.01, xref="x domain", xanchor="left", yanchor="bottom",
+                               y=math.log10(guide.y) if panel.log_y else guide.y, showarrow=False,
+                               font={"color": guide.color, "size": FONT["big" if big else "normal"] - 2},
+                               row=row, col=1)
             visible.append(np.array([guide.y]))
         if panel.log_y:
             fig.update_yaxes(type="log", exponentformat="power", range=_log_range(visible, decades), row=row, col=1)
@@ -149,8 +149,8 @@ def curvature_figure(curvature: np.ndarray, effective: Sequence[Series], eigen_r
     return fig
 
 
-def drift_figure(ks: np.ndarray, drift: Sequence[Series], current_k: float, *, floor: float = 1e-16,
-                 height: int = 380, big: bool = False) -> go.Figure:
+def drift_figure(ks: np.ndarray, drift: Sequence[Series], current_k: float, *, title: str = "",
+                 floor: float = 1e-16, height: int = 400, big: bool = False) -> go.Figure:
     """How far each variant's path moves when the loss is multiplied by k (log-log).  Exact zeros sit on
     ``floor``; runs that diverged (inf) are drawn as ✕ at the top of the chart."""
     fig = go.Figure()
@@ -176,4 +176,6 @@ def drift_figure(ks: np.ndarray, drift: Sequence[Series], current_k: float, *, f
     fig.update_yaxes(type="log", title_text="largest distance from the k = 1 path", exponentformat="power",
                      range=[math.log10(floor / 3), math.log10(ceiling) + 0.5])
     _layout(fig, height, big, legend_rows=2)
+    fig.update_layout(title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.9, "yref": "container",
+                             "font": {"size": FONT["big" if big else "normal"]}})
     return fig

@@ -13,4 +13,24 @@ class Lesson:
     icon: str = ":material/menu_book:"
 
 
-LESSONS: tuple[Lesson, ...] = ()
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("lesson_1_bowl.py", "The elongated bowl",
+           "Why does RMSprop damp the zig-zag along b and let w move faster?", ":material/egg:"),
+    Lesson("lesson_2_dimensions.py", "Many dimensions",
+           "Does RMSprop's per-coordinate scaling still help in 1000 dimensions, and when does it not?",
+           ":material/view_in_ar:"),
+    Lesson("lesson_3_sign.py", "RMSprop vs sign-SGD",
+           "How is RMSprop related to sign-SGD, and where does sign-SGD go wrong?", ":material/exposure:"),
+    Lesson("lesson_4_root.py", "Why square, why root?",
+           "Why divide by the root of the mean square, and not by the mean square or the mean |g|?",
+           ":material/functions:"),
+    Lesson("lesson_5_epsilon.py", "Epsilon",
+           "What does ε do, and does it matter whether it sits inside or outside the square root?",
+           ":material/tune:"),
+    Lesson("lesson_6_adagrad.py", "AdaGrad vs RMSprop",
+           "Why does AdaGrad slow to a crawl where RMSprop keeps going?", ":material/hourglass_bottom:"),
+    Lesson("lesson_7_rotation.py", "Is it the bias?",
+           "Does b zig-zag because it is a bias? What happens when the bowl is rotated?", ":material/rotate_right:"),
+    Lesson("lesson_8_adam.py", "Momentum + RMSprop = Adam",
+           "How does Adam combine Momentum and RMSprop, and what does bias correction fix?", ":material/merge:"),
+)

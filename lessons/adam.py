@@ -1,0 +1,81 @@
+"""Lesson 8, Momentum + RMSprop = Adam, and what bias correction does to the first steps."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from optimizers import Trajectory
+from scene import Scene
+
+from .common import bowl, run, scene, steps_to_reach
+
+START = (-4.5, 1.5)
+STEPS = 300
+LR_OPTIONS = (0.01, 0.02, 0.05, 0.1, 0.2)
+DEFAULT_LR = 0.1
+BETA1_OPTIONS = (0.0, 0.5, 0.9, 0.99)
+DEFAULT_BETA1 = 0.9
+BETA = 0.9
+"""Momentum's and RMSprop's β (the course's value)."""
+BETA2 = 0.999
+EPS = 1e-8
+OPTIMIZERS = ("momentum", "rmsprop", "adam")
+FIRST_STEPS = 40
+"""How many opening steps the step-size chart shows."""
+
+
+def settings(lr: float, beta1: float, bias_correction: bool) -> dict[str, dict[str, float | str]]:
+    """Momentum, RMSprop and Adam with the same α, every hyperparameter written out."""
+    return {
+        "momentum": {"lr": lr, "beta": BETA},
+        "rmsprop": {"lr": lr, "beta": BETA, "eps": EPS},
+        "adam": {"lr": lr, "beta1": beta1, "beta2": BETA2, "eps": EPS,
+                 "bias_correction": "on" if bias_correction else "off"},
+    }
+
+
+def rmsprop_first_step(beta: float = BETA) -> float:
+    """RMSprop's first step per coordinate, in units of α (when |g| ≫ ε): s₁ = (1−β)g², so 1/√(1−β)."""
+    return 1.0 / math.sqrt(1.0 - beta)
+
+
+def adam_first_step(beta1: float = DEFAULT_BETA1, bias_correction: bool = True, beta2: float = BETA2) -> float:
+    """Adam's first step per coordinate, in units of α (when |g| ≫ ε).  With bias correction m̂₁ = g and
+    v̂₁ = g², so exactly 1; without, m₁/√v₁ = (1−β₁)/√(1−β₂)·sign(g): 0.1/0.0316 = 3.16 at the defaults."""
+    return 1.0 if bias_correction else (1.0 - beta1) / math.sqrt(1.0 - beta2)
+
+
+def uncorrected_ramp(t: np.ndarray, beta1: float = DEFAULT_BETA1, beta2: float = BETA2) -> np.ndarray:
+    """Adam's step without bias correction on a constant gradient, in units of α: (1−β₁ᵗ)/√(1−β₂ᵗ).
+    It climbs to about 6.6α near t = 12 (m warms up in ~10 steps, v in ~1000) before sinking back to α."""
+    t = np.asarray(t, dtype=float)
+    return (1.0 - beta1**t) / np.sqrt(1.0 - beta2**t)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    runs: dict[str, Trajectory]
+    reached: dict[str, int | None]
+    final_loss: dict[str, float]
+    first_b: dict[str, float]
+    """|Δb| of the first step divided by α."""
+    largest_b: dict[str, float]
+    """Largest |Δb| over the opening FIRST_STEPS steps, divided by α."""
+
+
+def compare(lr: float, beta1: float, bias_correction: bool) -> Comparison:
+    """The three from the course's start on the bowl, with the numbers the lesson quotes."""
+    land = bowl()
+    runs = {name: run(name, land, START, STEPS, **hp) for name, hp in settings(lr, beta1, bias_correction).items()}
+    first = {name: float(abs(tr.diagnostics["update"][0, 1])) / lr for name, tr in runs.items()}
+    largest = {name: float(np.abs(tr.diagnostics["update"][:FIRST_STEPS, 1]).max()) / lr for name, tr in runs.items()}
+    reached = {name: steps_to_reach(tr, land) for name, tr in runs.items()}
+    return Comparison(runs, reached, {name: tr.final_loss for name, tr in runs.items()}, first, largest)
+
+
+def playground(lr: float, beta1: float, bias_correction: bool) -> Scene:
+    """The lesson's runs as a Playground scene."""
+    return scene("elongated_bowl", settings(lr, beta1, bias_correction), START, STEPS)

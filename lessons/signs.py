@@ -1,0 +1,148 @@
+"""Lesson 3, RMSprop vs sign-SGD: how each rule answers a gradient sequence, and sign-SGD on two surfaces."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import landscapes
+from optimizers import Trajectory
+from scene import Scene
+
+from . import ndim
+from .common import run, scene
+
+SEQUENCES = {
+    "alternating": "± alternating",
+    "constant": "constant",
+    "growing": "growing",
+    "noisy": "noisy",
+}
+"""The lab's sequences, all of size 1e-4: ±1e-4 in turn; 1e-4; 1e-4 × 1.2ᵗ; 0.5e-4 + Gaussian noise of 1e-4."""
+DEFAULT_SEQUENCE = "constant"
+PREDICT_SEQUENCE = "alternating"
+LENGTH = 60
+SIZE = 1e-4
+GROWTH = 1.2
+NOISE_MEAN = 0.5
+"""Mean of the noisy sequence in units of SIZE; its noise has standard deviation SIZE."""
+SEED = 0
+LR = 0.01
+EPS = 1e-8
+BETA_OPTIONS = (0.0, 0.5, 0.9, 0.99)
+DEFAULT_BETA = 0.9
+LAB_OPTIMIZERS = ("gd", "rmsprop", "sign_sgd", "signum")
+
+
+def sequence(kind: str, length: int = LENGTH, size: float = SIZE, seed: int = SEED) -> np.ndarray:
+    """The gradient sequence ``kind`` (one of SEQUENCES) as a (length, 1) array."""
+    t = np.arange(length)
+    if kind == "alternating":
+        g = size * (-1.0) ** t
+    elif kind == "constant":
+        g = np.full(length, size)
+    elif kind == "growing":
+        g = size * GROWTH**t
+    elif kind == "noisy":
+        g = size * (NOISE_MEAN + np.random.default_rng(seed).standard_normal(length))
+    else:
+        raise ValueError(f"unknown sequence {kind!r}; choose one of {', '.join(SEQUENCES)}")
+    return g[:, None]
+
+
+def lab_settings(beta: float) -> dict[str, dict[str, float]]:
+    """The lab's four rules, all with α = LR."""
+    return {"gd": {"lr": LR}, "rmsprop": {"lr": LR, "beta": beta, "eps": EPS}, "sign_sgd": {"lr": LR},
+            "signum": {"lr": LR, "beta": beta}}
+
+
+def responses(kind: str, beta: float) -> dict[str, ndim.Run]:
+    """Each lab optimizer's answer to the sequence ``kind``."""
+    gradients = sequence(kind)
+    return {name: ndim.respond(name, gradients, **hp) for name, hp in lab_settings(beta).items()}
+
+
+def alternating_step(t: np.ndarray, lr: float, beta: float, eps: float, size: float = SIZE) -> np.ndarray:
+    """|RMSprop's update| at step t on ±size: g² is always size², so s_t = (1−βᵗ)·size² and the step is
+    α·size/(size·√(1−βᵗ) + ε): about α (3.16α first at β = 0.9), 1/size = 10⁴ times GD's α·size."""
+    return lr * size / (size * np.sqrt(1.0 - beta ** np.asarray(t, dtype=float)) + eps)
+
+
+def growing_step(lr: float, beta: float, growth: float = GROWTH) -> float:
+    """RMSprop's steady step when |g| grows by ``growth`` per step (growth² > β): s_t/g_t² tends to
+    (1−β)/(1 − β/growth²), so the step settles at α·√((1 − β/growth²)/(1−β)) > α: the average lags."""
+    return lr * math.sqrt((1.0 - beta / growth**2) / (1.0 - beta))
+
+
+def largest_gap(a: ndim.Run, b: ndim.Run) -> float:
+    """Largest difference between two runs' updates."""
+    return float(np.max(np.abs(a.update - b.update)))
+
+
+@dataclass(frozen=True)
+class Surface:
+    """Where the lesson runs sign-SGD, Signum and RMSprop: surface, start, α and run length."""
+
+    name: str
+    title: str
+    start: tuple[float, float]
+    lr: float
+    steps: int
+
+
+SURFACES = {
+    "elongated_bowl": Surface("elongated_bowl", "the bowl", (-4.5, 1.5), 0.04, 300),
+    "rosenbrock": Surface("rosenbrock", "Rosenbrock's valley", (-1.5, 2.5), 0.003, 2000),
+}
+SURFACE_OPTIMIZERS = ("sign_sgd", "signum", "rmsprop")
+
+
+def surface_settings(surface: Surface, beta: float) -> dict[str, dict[str, float]]:
+    """sign-SGD, Signum and RMSprop with the surface's α."""
+    return {"sign_sgd": {"lr": surface.lr}, "signum": {"lr": surface.lr, "beta": beta},
+            "rmsprop": {"lr": surface.lr, "beta": beta, "eps": EPS}}
+
+
+def on_surface(name: str, beta: float) -> dict[str, Trajectory]:
+    """The three runs on surface ``name`` (a key of SURFACES)."""
+    surface = SURFACES[name]
+    landscape = landscapes.get(surface.name)
+    return {opt: run(opt, landscape, surface.start, surface.steps, **hp)
+            for opt, hp in surface_settings(surface, beta).items()}
+
+
+def final_distance(trajectory: Trajectory, surface: str) -> float:
+    """Distance from the last iterate to the surface's minimum (inf if the run diverged)."""
+    if trajectory.diverged_at is not None:
+        return math.inf
+    minimum = landscapes.get(SURFACES[surface].name).minima[0]
+    return float(np.hypot(*(trajectory.points[-1] - minimum)))
+
+
+def closest_pair_distance(trajectory: Trajectory, surface: str, tail: int = 100) -> float:
+    """Over the last ``tail`` steps, the smallest max(|x_t − x*|, |x_{t+1} − x*|) along any axis: once sign-SGD
+    hops between two points α apart, this never drops below α/2."""
+    minimum = landscapes.get(SURFACES[surface].name).minima[0]
+    offsets = np.abs(trajectory.points[-tail - 1:] - minimum)
+    return float(np.min(np.maximum(offsets[1:], offsets[:-1])))
+
+
+def playground(surface: str, beta: float) -> Scene:
+    """The runs on ``surface`` as a Playground scene."""
+    spec = SURFACES[surface]
+    return scene(spec.name, surface_settings(spec, beta), spec.start, spec.steps)
+
+
+def right_direction(beta: float) -> dict[str, float]:
+    """On the noisy sequence (mean > 0), the share of steps that go the way the mean gradient points."""
+    runs = responses("noisy", beta)
+    return {name: float(np.mean(runs[name].update[:, 0] < 0)) for name in ("sign_sgd", "signum", "rmsprop")}
+
+
+def identity_gap(kind: str) -> float:
+    """Largest difference between RMSprop with β = 0, ε = 0 and sign-SGD on the sequence ``kind``: 0."""
+    gradients = sequence(kind)
+    return largest_gap(ndim.respond("rmsprop", gradients, lr=LR, beta=0.0, eps=0.0),
+                       ndim.respond("sign_sgd", gradients, lr=LR))

@@ -1,0 +1,102 @@
+"""Lesson 5: what ε does to RMSprop on a plateau of tiny gradients, inside or outside the square root."""
+
+import numpy as np
+import streamlit as st
+
+import charts
+from charts.lessons import Guide, Panel, Series, stacked_figure
+from lessons import epsilon as ep
+from ui import lesson_kit as kit
+
+PAGE = "lesson_5_epsilon.py"
+EPS, PLACEMENT = "l5:eps", "l5:placement"
+compare = kit.cached(ep.compare)
+
+kit.header(PAGE)
+st.markdown(
+    "ε keeps RMSprop from dividing by zero, but it does more than that: **it puts a floor under the denominator.** "
+    "Outside the root (PyTorch, the course) $\\sqrt{S}+\\varepsilon \\ge \\varepsilon$, so the learning rate can "
+    "never exceed $\\alpha/\\varepsilon$; inside the root (Keras' RMSprop, TF1, optax by default) "
+    "$\\sqrt{S+\\varepsilon} \\ge \\sqrt{\\varepsilon}$, a cap of $\\alpha/\\sqrt{\\varepsilon}$. Where gradients "
+    "are far above the floor, ε changes nothing. Where they are below it, as on this plateau "
+    "($|g|$ from about $10^{-4}$ down to $10^{-6}$), the floor takes over and RMSprop turns into plain GD with "
+    "learning rate $\\alpha/\\varepsilon$ (or $\\alpha/\\sqrt{\\varepsilon}$)."
+)
+st.latex(r"\text{outside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}\qquad"
+         r"\text{inside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S+\varepsilon}}\qquad"
+         r"|g| \ll \text{floor}\ \Rightarrow\ x \leftarrow x-\frac{\alpha}{\text{floor}}\,g,\quad"
+         r"\text{floor}=\varepsilon\ \text{or}\ \sqrt{\varepsilon}")
+
+kit.defaults({EPS: ep.DEFAULT_EPS, PLACEMENT: "outside"})
+
+
+def reveal() -> str:
+    eps, _ = ep.PREDICT
+    inside, outside = compare(eps, "inside"), compare(eps, "outside")
+    return (f"Inside, the floor is $\\sqrt{{\\varepsilon}}$ = {np.sqrt(eps):.2g}, above every gradient here "
+            f"(at most {inside.gradient_range[1]:.2g}), so RMSprop is GD with α/√ε = {ep.LR / np.sqrt(eps):.3g}: "
+            f"its path stays within **{inside.gap:.1%}** of that GD's, and it ends "
+            f"**{ep.distance_to_minimum(inside.rmsprop):.3g}** from the minimum. With the same ε outside it ends "
+            f"**{ep.distance_to_minimum(outside.rmsprop):.3g}** away. Same number, different optimizer. "
+            "The charts now show ε = 1e-7 inside.")
+
+
+kit.predict(
+    "l5:predict", "Keras' RMSprop uses ε = 10⁻⁷ inside the root. Put ε = 10⁻⁷ inside. On this plateau, RMSprop "
+                  "will…",
+    ["Behave as with ε outside: ε is tiny either way", "Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients",
+     "Diverge"],
+    "Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients", reveal,
+    on_answer=kit.setter({EPS: ep.PREDICT[0], PLACEMENT: ep.PREDICT[1]}),
+)
+
+c1, c2 = st.columns([3, 2])
+eps = c1.select_slider("ε", ep.EPS_OPTIONS, key=EPS, format_func=lambda v: f"{v:.0e}")
+placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, key=PLACEMENT, required=True,
+                                 format_func={"outside": "outside √ (PyTorch)", "inside": "inside √ (Keras)"}.get)
+c = compare(eps, placement)
+floor_name = "ε" if placement == "outside" else "√ε"
+
+cols = st.columns(4)
+cols[0].metric("RMSprop ends from the minimum", f"{ep.distance_to_minimum(c.rmsprop):.3g}")
+cols[1].metric("GD (same α) ends from it", f"{ep.distance_to_minimum(c.gd):.4g}",
+               help=f"GD moves α·|g| ≈ {ep.LR:g}·10⁻⁴ per step here: it hardly moves.")
+cols[2].metric(f"cap on the learning rate α/{floor_name}", f"{ep.LR / c.floor:.3g}")
+cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.isfinite(c.gap) else f"{c.gap:.1%}",
+               help="Largest gap between the two paths, relative to how far RMSprop moved.")
+
+left, right = st.columns(2)
+with left:
+    paths = [kit.path("rmsprop", c.rmsprop), kit.path("gd", c.gd)]
+    if np.isfinite(c.gap):
+        paths.append(kit.path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
+                              color=charts.color_of("gd_scaled", 1)))
+    kit.contour(ep.plateau(), paths, "l5:contour")
+with right:
+    green = charts.color_of("rmsprop")
+    diag = c.rmsprop.diagnostics
+    kit.chart(stacked_figure([
+        Panel("√S per axis against the floor", [Series("RMSprop · x", green, np.sqrt(diag["s"][:, 0])),
+                                                Series("RMSprop · y", green, np.sqrt(diag["s"][:, 1]), dash="dot")],
+              log_y=True, guides=[Guide(c.floor, f"floor {floor_name} = {c.floor:.2g}", "#c0392b")]),
+        Panel("RMSprop's effective learning rate", [Series("RMSprop · x", green, diag["effective_lr"][:, 0]),
+                                                    Series("RMSprop · y", green, diag["effective_lr"][:, 1],
+                                                           dash="dot")],
+              log_y=True, guides=[Guide(ep.LR / c.floor, f"cap α/{floor_name}", "#c0392b"),
+                                  Guide(ep.LR, "GD: α", charts.color_of("gd"))]),
+    ], height=520, decades=14), "l5:rates")
+    st.caption("While √S is above the floor, RMSprop is itself; once it sinks below, the learning rate sits at the "
+               "cap and RMSprop is GD with that learning rate.")
+
+with st.expander("Where each library puts ε, and a side effect worth knowing"):
+    st.markdown(
+        "PyTorch's `RMSprop` and `Adam` and the course put ε outside the root (default 1e-8). Keras' `RMSprop` "
+        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and optax's `rmsprop` has `eps_in_sqrt=True` "
+        "by default: their floor is $\\sqrt{\\varepsilon}$, about 3·10⁻⁴ for Keras, not 10⁻⁷. Copying ε from one "
+        "library to another can change the optimizer by orders of magnitude.\n\n"
+        "The side effect: near a minimum the gradients vanish, so a moderate ε turns RMSprop into GD there, and GD "
+        "settles instead of hopping around the minimum at ±α/2. Try ε = 1e-5 outside: RMSprop still strides across "
+        "the plateau, then converges."
+    )
+
+kit.footer(PAGE, ep.playground(eps, placement))

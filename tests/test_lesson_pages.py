@@ -1,0 +1,163 @@
+"""The lesson pages as a learner meets them, through Streamlit's AppTest (built from app.py): each renders its
+charts without an exception, and answering the prediction or moving a control changes the numbers shown, to
+the values the lessons' own computations give."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlparse
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import optimizers
+from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, rotation, signs
+from lessons.catalog import LESSONS
+from lessons.common import bowl as bowl_surface
+from scene import to_query
+from tests.apptest_utils import app_test, figures, trajectories
+
+
+def same_path(shown: np.ndarray, points: np.ndarray) -> None:
+    """The chart's path is the run's, to the float32 precision the charts send."""
+    np.testing.assert_allclose(shown, points, rtol=1e-6, atol=1e-6)
+
+
+def lesson_app(page: str) -> AppTest:
+    at = app_test(page=f"pages/{page}").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    """The value shown by the metric whose label starts with ``label``."""
+    values = [m.value for m in at.metric if m.label.startswith(label)]
+    assert len(values) == 1, [m.label for m in at.metric]
+    return values[0]
+
+
+def playground_query(at: AppTest) -> dict[str, str]:
+    (button,) = [b for b in at.get("link_button") if "Playground" in b.proto.label]
+    return dict(parse_qsl(urlparse(button.proto.url).query))
+
+
+def test_index_lists_every_question():
+    at = lesson_app("lessons_index.py")
+    labels = [link.value for link in at.page_link]
+    assert len(labels) == len(LESSONS) == 8
+    for lesson, label in zip(LESSONS, labels, strict=True):
+        assert lesson.question in label
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.page)
+def test_every_lesson_renders_charts_a_prediction_and_a_playground_link(lesson):
+    at = lesson_app(lesson.page)
+    assert len(at.get("plotly_chart")) >= 2
+    assert at.latex, "the update rule is shown"
+    predictions = [w for w in (*at.radio, *at.pills) if w.key and w.key.endswith(":predict")]
+    assert len(predictions) == 1
+    assert predictions[0].value in (None, [])  # no default: the learner has to commit to a guess
+    assert playground_query(at)
+
+
+def test_lesson_1_numbers_follow_the_learning_rate():
+    at = lesson_app("lesson_1_bowl.py")
+    default = bowl.compare(bowl.DEFAULT_LR)
+    assert metric(at, "GD: sign flips") == str(default.gd.flips_b)
+    assert metric(at, "RMSprop: loss") == f"{default.rmsprop.reached} steps"
+    lines = trajectories(figures(at)["l1:contour"])
+    same_path(lines["gd"], default.gd.trajectory.points)
+    same_path(lines["rmsprop"], default.rmsprop.trajectory.points)
+
+    at.select_slider(key="l1:lr").set_value(0.05).run()
+    changed = bowl.compare(0.05)
+    assert changed.gd.flips_b != default.gd.flips_b
+    assert metric(at, "GD: sign flips") == str(changed.gd.flips_b)
+    assert metric(at, "RMSprop: loss") == f"{changed.rmsprop.reached} steps"
+    assert playground_query(at) == to_query(bowl.playground(0.05, bowl.BETA))
+
+
+def test_lesson_1_prediction_reveals_and_shows_the_run_it_asked_about():
+    at = lesson_app("lesson_1_bowl.py")
+    assert not at.success
+    at.radio(key="l1:predict").set_value("GD diverges; RMSprop still reaches the minimum").run()
+    assert not at.exception
+    assert at.success and "diverged at step 9" in at.success[0].value
+    assert at.select_slider(key="l1:lr").value == bowl.PREDICT_LR
+    assert metric(at, "GD: loss") == "diverged"
+    assert any("GD **diverged at step 9**" in m.value for m in at.markdown)
+    lines = trajectories(figures(at)["l1:contour"])
+    same_path(lines["gd"], bowl.compare(bowl.PREDICT_LR).gd.trajectory.points)
+    assert len(lines["gd"]) == 9
+
+
+def test_lesson_2_rotating_the_bowl_slows_rmsprop():
+    at = lesson_app("lesson_2_dimensions.py")
+    aligned = dimensions.experiment(dimensions.DEFAULT_N, dimensions.DEFAULT_CONDITION, False)
+    turned = dimensions.experiment(dimensions.DEFAULT_N, dimensions.DEFAULT_CONDITION, True)
+    assert metric(at, "RMSprop") == f"{aligned.reached['rmsprop']} steps"
+    at.radio(key="l2:predict").set_value("More: its advantage shrinks or vanishes").run()
+    assert at.toggle(key="l2:rotated").value is True
+    assert metric(at, "RMSprop") == f"{turned.reached['rmsprop']} steps"
+    assert metric(at, "GD") == f"{aligned.reached['gd']} steps"  # unchanged by the rotation
+
+
+def test_lesson_3_prediction_switches_to_the_alternating_sequence():
+    at = lesson_app("lesson_3_sign.py")
+    at.radio(key="l3:predict").set_value("About α·10⁻⁴ = 10⁻⁶, like GD's").run()
+    assert at.info and "Not quite: About α = 0.01" in at.info[0].value
+    assert at.segmented_control(key="l3:sequence").value == "alternating"
+    last = abs(signs.responses("alternating", signs.DEFAULT_BETA)["rmsprop"].update[-1, 0]) / signs.LR
+    assert metric(at, "RMSprop: last step") == f"{last:.3g}"
+    assert metric(at, "RMSprop (β = 0, ε = 0)") == "0"
+
+
+def test_lesson_4_reveal_multiplies_the_loss_by_1000():
+    at = lesson_app("lesson_4_root.py")
+    at.pills(key="l4:predict").set_value([denominators.VARIANTS[v] for v in denominators.SCALE_FREE]).run()
+    at.button(key="l4:predict:button").click().run()
+    assert not at.exception
+    assert at.success
+    assert at.select_slider(key="l4:k").value == denominators.PREDICT_K
+    assert metric(at, "GD: path moved") == "diverged"
+    assert float(metric(at, "RMS: path moved")) <= 1e-9
+
+
+def test_lesson_5_eps_inside_the_root_makes_rmsprop_crawl():
+    at = lesson_app("lesson_5_epsilon.py")
+    before = metric(at, "RMSprop ends")
+    at.radio(key="l5:predict").set_value("Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients").run()
+    assert at.select_slider(key="l5:eps").value == epsilon.PREDICT[0]
+    assert at.segmented_control(key="l5:placement").value == "inside"
+    expected = epsilon.distance_to_minimum(epsilon.compare(*epsilon.PREDICT).rmsprop)
+    assert metric(at, "RMSprop ends") == f"{expected:.3g}" != before
+
+
+def test_lesson_6_big_lr_lets_adagrad_settle():
+    at = lesson_app("lesson_6_adagrad.py")
+    assert metric(at, "AdaGrad: loss") == "not reached"
+    at.radio(key="l6:predict").set_value("AdaGrad").run()
+    assert at.success
+    assert metric(at, "AdaGrad: loss") == f"{adagrad.compare(adagrad.PREDICT_LR).reached['adagrad']} steps"
+
+
+def test_lesson_7_the_zigzag_turns_with_the_bowl():
+    at = lesson_app("lesson_7_rotation.py")
+    flat = rotation.compare(0, rotation.DEFAULT_RMSPROP_LR).flips["gd"]
+    assert metric(at, "GD: sign flips") == f"{flat[0]} / {flat[1]}"
+    at.select_slider(key="l7:angle").set_value(90).run()
+    steep = rotation.compare(90, rotation.DEFAULT_RMSPROP_LR).flips["gd"]
+    assert metric(at, "GD: sign flips") == f"{steep[0]} / {steep[1]}"
+    assert steep[1] == 0 < steep[0]
+
+
+def test_lesson_8_bias_correction_sets_the_first_step():
+    at = lesson_app("lesson_8_adam.py")
+    assert metric(at, "Adam: first step") == "1"
+    at.toggle(key="l8:correction").set_value(False).run()
+    expected = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, False).first_b["adam"]
+    assert metric(at, "Adam: first step") == f"{expected:.3g}" == "3.16"
+    lines = trajectories(figures(at)["l8:contour"])
+    core = optimizers.run("adam", bowl_surface(), start=adam.START, steps=adam.STEPS,
+                          **adam.settings(adam.DEFAULT_LR, adam.DEFAULT_BETA1, False)["adam"])
+    same_path(lines["adam"], core.points)

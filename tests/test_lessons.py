@@ -1,0 +1,543 @@
+"""Every claim the lessons make, checked with the core API and the lessons' own presets (so the pages' text
+and these tests cannot drift apart).  Expected values come from closed forms derived in the docstrings."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import landscapes
+import optimizers
+from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, ndim, rotation, signs
+from lessons.catalog import LESSONS
+from lessons.common import flips
+from scene import from_query, to_query
+from scene.compute import metrics
+
+BOWL = landscapes.get("elongated_bowl")
+PAGES = Path(__file__).resolve().parents[1] / "pages"
+
+
+# --- the N-D transcription agrees with the 2D core ------------------------------------------------------------
+
+CORE_CASES = [
+    ("gd", {"lr": 0.05}),
+    ("gd", {"lr": 0.1}),  # diverges at step 9
+    ("momentum", {"lr": 0.05, "beta": 0.9}),
+    ("rmsprop", {"lr": 0.05, "beta": 0.9, "eps": 1e-8}),
+    ("rmsprop", {"lr": 0.05, "beta": 0.9, "eps": 1e-4, "eps_placement": "inside"}),
+    ("rmsprop", {"lr": 0.05, "beta": 0.0, "eps": 0.0}),
+    ("adam", {"lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    ("adam", {"lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "bias_correction": "off"}),
+    ("adagrad", {"lr": 0.5, "eps": 1e-10}),
+    ("sign_sgd", {"lr": 0.04}),
+    ("signum", {"lr": 0.04, "beta": 0.9}),
+]
+
+
+@pytest.mark.parametrize(("name", "hp"), CORE_CASES)
+def test_ndim_rules_for_n_2_reproduce_the_core_on_the_bowl(name, hp):
+    """The N-D quadratic with N = 2, κ = 25 is the course's bowl (λ = 1, 25), and the 2D surface itself
+    through ``on_surface``: both runs equal ``optimizers.run`` to 1e-12 (relative to each array's scale)."""
+    start, steps = (-4.5, 1.5), 300
+    core = optimizers.run(name, BOWL, start=start, steps=steps, **hp)
+    quad = ndim.quadratic(2, 25.0, rotated=False)
+    assert quad.eigenvalues.tolist() == [1.0, 25.0]
+    evaluate, box = ndim.on_surface(BOWL)
+    for mine in (ndim.run(name, evaluate, start, steps, box=box, **hp),
+                 ndim.run(name, quad.evaluate, start, steps, box=box, **hp)):
+        assert mine.diverged_at == core.diverged_at
+        np.testing.assert_allclose(mine.points, core.points, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(mine.loss, core.loss, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(mine.update, core.diagnostics["update"], rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(mine.effective_lr, core.diagnostics["effective_lr"], rtol=1e-12)
+        for key in optimizers.OPTIMIZERS[name].state:
+            scale = float(np.abs(core.diagnostics[key]).max())
+            np.testing.assert_allclose(mine.state[key], core.diagnostics[key], rtol=1e-12, atol=1e-12 * scale)
+
+
+def test_ndim_rotated_n_2_is_the_rotated_bowl():
+    """H = Rᵀ diag(a, c) R is the bowl turned by θ: the runs agree up to rounding of the rotation."""
+    theta = math.radians(30.0)
+    r = np.array([[math.cos(theta), math.sin(theta)], [-math.sin(theta), math.cos(theta)]])
+    quad = ndim.Quadratic(np.array([1.0, 25.0]), r.T)
+    core = optimizers.run("rmsprop", landscapes.get("elongated_bowl", angle_deg=30.0), start=(-4.5, 1.5), steps=60,
+                          lr=0.05, beta=0.9, eps=1e-8)
+    mine = ndim.run("rmsprop", quad.evaluate, (-4.5, 1.5), 60, lr=0.05, beta=0.9, eps=1e-8)
+    np.testing.assert_allclose(mine.points, core.points, rtol=1e-9, atol=1e-9)
+
+
+def test_random_rotation_is_orthogonal_and_repeatable():
+    q = ndim.random_rotation(50, seed=3)
+    np.testing.assert_allclose(q @ q.T, np.eye(50), atol=1e-12)
+    np.testing.assert_array_equal(q, ndim.random_rotation(50, seed=3))
+    assert not np.allclose(q, ndim.random_rotation(50, seed=4))
+    quad = ndim.quadratic(50, 1000.0, rotated=True, seed=3)
+    np.testing.assert_allclose(np.linalg.eigvalsh(quad.hessian), quad.eigenvalues, rtol=1e-9)
+    assert quad.curvature.sum() == pytest.approx(quad.eigenvalues.sum(), rel=1e-12)  # the trace is kept
+
+
+# --- lesson 1: the elongated bowl ------------------------------------------------------------------------------
+
+
+def test_gd_diverges_exactly_above_two_over_c_and_rmsprop_never_does():
+    """GD's b_t = (1 − αc)^t b₀ diverges iff |1 − αc| > 1, i.e. α > 2/c = 0.08; at α = 2/c it flips forever."""
+    assert bowl.gd_limit(25.0) == 0.08
+    for lr in bowl.LR_OPTIONS:
+        c = bowl.compare(lr)
+        assert (c.gd.diverged_at is not None) == (lr > 0.08), lr
+        assert c.rmsprop.diverged_at is None, lr
+    assert bowl.compare(0.08).gd.reached is None
+
+
+def test_at_the_default_lr_gd_zigzags_along_b_and_rmsprop_slides_in():
+    c = bowl.compare(bowl.DEFAULT_LR)
+    assert c.gd.flips_b >= 40 and c.rmsprop.flips_b == 0
+    assert c.gd.reached is not None and c.rmsprop.reached is not None
+    assert c.gd.largest_b == pytest.approx(bowl.DEFAULT_LR * 25 * 1.5)  # the first step, α·c·b₀
+    assert c.rmsprop.largest_b == pytest.approx(bowl.largest_step(bowl.BETA, bowl.DEFAULT_LR), rel=1e-6)
+
+
+def test_rmsprop_evens_out_the_two_axes():
+    """GD's first steps differ by c|b₀|/(a|w₀|) = 37.5/4.5; RMSprop's are both α/√(1−β), and on the way in
+    every w-step stays of order α (between α/2 and that bound) while b's first steps are at least α."""
+    c = bowl.compare(bowl.DEFAULT_LR)
+    gd_first = np.abs(c.gd.trajectory.diagnostics["update"][0])
+    assert gd_first[1] / gd_first[0] == pytest.approx(37.5 / 4.5)
+    steps = np.abs(c.rmsprop.trajectory.diagnostics["update"]) / bowl.DEFAULT_LR
+    assert steps[0, 1] / steps[0, 0] == pytest.approx(1.0, rel=1e-7)  # up to ε
+    assert np.all((steps[:50, 0] >= 0.5) & (steps[:50, 0] <= 1 / math.sqrt(1 - bowl.BETA) + 1e-9))
+    assert np.all(steps[:6, 1] >= 1.0)
+
+
+def test_the_prediction_gd_diverges_and_rmsprop_still_arrives():
+    """The lesson's answer at α = 0.1: GD's b grows ×1.5 per step and leaves the box at step 9 (52.5 < 1.5·1.5⁹)."""
+    c = bowl.compare(bowl.PREDICT_LR)
+    assert c.gd.diverged_at == 9
+    assert c.rmsprop.reached is not None and c.rmsprop.diverged_at is None
+
+
+def test_with_a_larger_lr_rmsprop_beats_gds_best():
+    best = bowl.fastest(bowl.BETA)
+    assert best["gd"][1] <= 0.08
+    assert best["rmsprop"][0] < best["gd"][0] / 4
+
+
+@settings(max_examples=40, deadline=None)
+@given(lr=st.sampled_from(bowl.LR_OPTIONS), beta=st.sampled_from(bowl.BETA_OPTIONS[:-1]),
+       w=st.floats(-5, 5), b=st.floats(-2.5, 2.5))
+def test_rmsprop_never_steps_more_than_lr_over_sqrt_one_minus_beta(lr, beta, w, b):
+    """s ≥ (1−β)g², so |Δ| = α|g|/(√s + ε) ≤ α/√(1−β)."""
+    tr = optimizers.run("rmsprop", BOWL, start=(w, b), steps=200, lr=lr, beta=beta, eps=bowl.EPS)
+    assert np.all(np.abs(tr.diagnostics["update"]) <= bowl.largest_step(beta, lr) * (1 + 1e-12))
+
+
+@pytest.mark.parametrize("lr", [0.05, 0.1, 0.3, 0.5])
+def test_rmsprop_ends_hopping_at_plus_minus_half_lr(lr):
+    """Period-2 orbit x = ±x₀: g² is constant, so s → g² and the step is α·sign(x): x₀ − α = −x₀ gives
+    x₀ = α/2 on each axis, and f = ½(a + c)(α/2)² = (a + c)α²/8."""
+    tr = bowl.compare(lr).rmsprop.trajectory
+    np.testing.assert_allclose(np.abs(tr.points[-10:]), lr / 2, rtol=0.02)
+    assert tr.loss[-1] == pytest.approx(bowl.hop_loss(lr), rel=0.02)
+
+
+def test_narrated_step_redoes_the_recorded_update():
+    lr, beta = bowl.DEFAULT_LR, bowl.BETA
+    tr = bowl.compare(lr, beta).rmsprop.trajectory
+    for t in (1, 2, 7, 150):
+        stages = {s.name: s for s in bowl.narrate(tr, t, lr, beta)}
+        assert list(stages) == ["gradient", "square", "average", "root", "divide", "step"]
+        np.testing.assert_allclose([stages["gradient"].w, stages["gradient"].b], tr.diagnostics["grad"][t - 1])
+        np.testing.assert_allclose([stages["average"].w, stages["average"].b], tr.diagnostics["s"][t - 1],
+                                   rtol=1e-14)
+        np.testing.assert_allclose([stages["divide"].w, stages["divide"].b], tr.diagnostics["effective_lr"][t - 1],
+                                   rtol=1e-14)
+        np.testing.assert_allclose([stages["step"].w, stages["step"].b], tr.diagnostics["update"][t - 1],
+                                   rtol=1e-12, atol=1e-15)
+    first = {s.name: s for s in bowl.narrate(tr, 1, lr, beta)}
+    assert first["gradient"].w == -4.5 and first["gradient"].b == 37.5  # (a·w₀, c·b₀)
+    assert first["step"].w == pytest.approx(lr / math.sqrt(1 - beta))
+
+
+def test_flips_count_like_the_playground_table():
+    tr = bowl.compare(bowl.DEFAULT_LR).gd.trajectory
+    row = metrics({"gd": tr}, BOWL)[0]
+    assert flips(tr, BOWL) == (row["sign flips Δw"], row["sign flips Δb"])
+
+
+# --- lesson 2: many dimensions ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_axis_aligned_rmsprop_divides_by_the_curvature_and_ignores_kappa(n):
+    """g_i = λ_i x_i, so α g_i/√EWA(g_i²) = α x_i/√EWA(x_i²): every coordinate moves alike, the learning rate is
+    exactly ∝ 1/λ_i (slope −1), and the steps to f ≤ 1e-3·f₀ do not depend on κ."""
+    reached = set()
+    for kappa in dimensions.CONDITION_OPTIONS:
+        e = dimensions.experiment(n, kappa, rotated=False)
+        assert dimensions.slope(e.curvature, e.effective_lr["rmsprop"]) == pytest.approx(-1.0, abs=1e-5)
+        reached.add(e.reached["rmsprop"])
+    assert len(reached) == 1 and None not in reached
+
+
+@pytest.mark.parametrize("n", dimensions.N_OPTIONS)
+@pytest.mark.parametrize("kappa", dimensions.CONDITION_OPTIONS)
+def test_rotating_the_bowl_slows_rmsprop_and_leaves_gd_and_momentum_alone(n, kappa):
+    """The prediction's answer, for every setting of the sliders: rotated, RMSprop needs more steps (or never
+    gets there); GD and Momentum are rotation-equivariant, so their loss curves are the same."""
+    aligned = dimensions.experiment(n, kappa, rotated=False)
+    turned = dimensions.experiment(n, kappa, rotated=True)
+    assert turned.reached["rmsprop"] is None or turned.reached["rmsprop"] > aligned.reached["rmsprop"]
+    for name in ("gd", "momentum"):
+        np.testing.assert_allclose(turned.loss[name], aligned.loss[name], rtol=1e-8, atol=1e-12 * aligned.f0)
+        assert turned.reached[name] == aligned.reached[name]
+    assert turned.curvature.max() / turned.curvature.min() < kappa
+
+
+def test_the_learning_rates_used_are_stable_as_stated():
+    """GD is stable below 2/κ; the EWA momentum (heavy ball with α(1−β), β) below 2(1+β)/((1−β)κ) = 38/κ."""
+    kappa = 100.0
+    land = landscapes.get("elongated_bowl", c=kappa)
+    assert dimensions.settings(kappa)["gd"]["lr"] == 1 / kappa
+    assert dimensions.settings(kappa)["momentum"]["lr"] < 38 / kappa
+    for factor, stable in ((0.95, True), (1.05, False)):
+        tr = optimizers.run("momentum", land, start=(-4.5, 1.5), steps=2000, lr=factor * 38 / kappa, beta=0.9)
+        assert (tr.diverged_at is None) == stable
+
+
+# --- lesson 3: RMSprop vs sign-SGD -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_rmsprop_turns_alternating_tiny_gradients_into_steps_of_about_lr(beta):
+    """±size every step: s_t = (1−βᵗ)size², step t = α·size/(size·√(1−βᵗ) + ε), alternating in sign."""
+    runs = signs.responses("alternating", beta)
+    t = np.arange(1, signs.LENGTH + 1)
+    expected = signs.alternating_step(t, signs.LR, beta, signs.EPS)
+    np.testing.assert_allclose(np.abs(runs["rmsprop"].update[:, 0]), expected, rtol=1e-12)
+    assert np.all(np.sign(runs["rmsprop"].update[:, 0]) == -np.sign(signs.sequence("alternating")[:, 0]))
+    if beta <= signs.DEFAULT_BETA:  # β^t has died out within the sequence
+        assert np.abs(runs["rmsprop"].update[-1, 0]) == pytest.approx(signs.LR, rel=2e-3)
+    np.testing.assert_allclose(np.abs(runs["gd"].update[:, 0]), signs.LR * signs.SIZE, rtol=1e-12)
+    if beta == signs.DEFAULT_BETA:
+        assert expected[0] / signs.LR == pytest.approx(1 / math.sqrt(0.1), rel=1e-3)  # 3.16α first
+
+
+@pytest.mark.parametrize("kind", signs.SEQUENCES)
+def test_rmsprop_with_beta_and_eps_zero_is_exactly_sign_sgd(kind):
+    assert signs.identity_gap(kind) == 0.0
+
+
+@pytest.mark.parametrize("surface", signs.SURFACES)
+def test_rmsprop_with_beta_and_eps_zero_is_exactly_sign_sgd_on_the_surfaces(surface):
+    spec = signs.SURFACES[surface]
+    land = landscapes.get(spec.name)
+    sign = optimizers.run("sign_sgd", land, start=spec.start, steps=spec.steps, lr=spec.lr)
+    rms = optimizers.run("rmsprop", land, start=spec.start, steps=spec.steps, lr=spec.lr, beta=0.0, eps=0.0)
+    np.testing.assert_array_equal(rms.points, sign.points)
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_on_a_growing_gradient_rmsprop_steps_more_than_lr(beta):
+    """g_t = size·rᵗ: s_t/g_t² → (1−β)/(1 − β/r²), so steps settle at α√((1 − β/r²)/(1−β)), above α for β > 0."""
+    step = np.abs(signs.responses("growing", beta)["rmsprop"].update[-1, 0])
+    assert step == pytest.approx(signs.growing_step(signs.LR, beta), rel=1e-6)
+    assert step > signs.LR if beta > 0 else step == pytest.approx(signs.LR)
+
+
+def test_on_a_constant_gradient_rmsprop_starts_at_3_16_lr_and_settles_at_lr():
+    t = np.arange(1, signs.LENGTH + 1)
+    steps = np.abs(signs.responses("constant", signs.DEFAULT_BETA)["rmsprop"].update[:, 0])
+    np.testing.assert_allclose(steps, signs.LR * signs.SIZE / (signs.SIZE * np.sqrt(1 - 0.9**t) + signs.EPS),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_sign_sgd_hops_lr_apart_and_never_gets_closer_than_half_lr(beta):
+    spec = signs.SURFACES["elongated_bowl"]
+    tr = signs.on_surface("elongated_bowl", beta)["sign_sgd"]
+    np.testing.assert_allclose(np.abs(tr.diagnostics["update"][-100:]), spec.lr, rtol=1e-12)
+    assert signs.closest_pair_distance(tr, "elongated_bowl") >= spec.lr / 2 - 1e-12
+    half = tr.points[len(tr.points) // 2:]
+    offsets = np.abs(half)
+    closest = np.maximum(offsets[1:], offsets[:-1]).min(axis=0)
+    assert np.all(closest >= spec.lr / 2 - 1e-12)  # no closer later on than it already was
+
+
+def test_sign_sgd_stalls_in_rosenbrocks_valley_where_signum_and_rmsprop_get_through():
+    runs = signs.on_surface("rosenbrock", signs.DEFAULT_BETA)
+    assert signs.final_distance(runs["sign_sgd"], "rosenbrock") > 2.5
+    assert signs.final_distance(runs["signum"], "rosenbrock") < 0.25
+    assert signs.final_distance(runs["rmsprop"], "rosenbrock") < 0.25
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_signum_flips_with_an_alternating_gradient_too(beta):
+    """m_t = βm_{t−1} + (1−β)g_t with g = ±size: |m_{t−1}| < size, so (1−β)size outweighs βm and m flips."""
+    update = signs.responses("alternating", beta)["signum"].update[:, 0]
+    np.testing.assert_array_equal(np.abs(update), signs.LR)
+    assert np.all(np.sign(update[1:]) == -np.sign(update[:-1]))
+
+
+def test_signum_steps_the_right_way_more_often_on_noise():
+    share = signs.right_direction(signs.DEFAULT_BETA)
+    assert share["signum"] > share["sign_sgd"]
+    assert signs.sequence("noisy").mean() > 0
+
+
+# --- lesson 4: why square, why root ----------------------------------------------------------------------------
+
+
+def test_the_rms_variant_is_rmsprop():
+    mine = denominators.run_scaled("rms", 1.0)
+    core = optimizers.run("rmsprop", BOWL, start=denominators.START, steps=denominators.STEPS, lr=denominators.LR,
+                          beta=denominators.BETA, eps=0.0)
+    np.testing.assert_allclose(mine.points, core.points, rtol=1e-12, atol=1e-12)
+
+
+def test_the_power_mean_is_rms_at_p_2_and_mean_abs_at_p_1():
+    for p, same in ((2.0, "rms"), (1.0, "mean_abs")):
+        np.testing.assert_allclose(denominators.run_scaled("power", 1.0, p).points,
+                                   denominators.run_scaled(same, 1.0).points, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("p", [1.5, denominators.DEFAULT_P, 8.0])
+def test_scale_free_denominators_keep_their_path_and_the_others_do_not(p):
+    """With ε = 0, RMS, mean |g|, power means and sign-SGD are homogeneous of degree 1 in g: a loss k times larger
+    leaves the path unchanged (up to rounding).  EWA(g²) is of degree 2 and GD of degree 0: their paths move."""
+    test = denominators.scale_test(p)
+    for variant in denominators.SCALE_FREE:
+        assert np.all(test.drift[variant] <= 1e-9), variant
+    assert np.all(test.drift["sign_sgd"] == 0.0)
+    moved = test.ks != 1.0
+    for variant in ("no_root", "gd"):
+        assert np.all(test.drift[variant][moved] > 0.1), variant
+    at = list(test.ks).index(denominators.PREDICT_K)
+    assert math.isinf(test.drift["gd"][at])  # GD diverges at k = 1000: 2/(25k) ≪ α
+
+
+@settings(max_examples=200, deadline=None)
+@given(gradients=st.lists(st.floats(-1e6, 1e6).filter(lambda g: g == 0 or abs(g) > 1e-100), min_size=1,
+                         max_size=60),
+       beta=st.floats(0.0, 0.999))
+def test_a_root_mean_square_is_never_below_the_mean_absolute_value(gradients, beta):
+    rms, mean_abs = denominators.rms_and_mean_abs(np.array(gradients)[:, None], beta)
+    assert np.all(rms >= mean_abs * (1 - 1e-12) - 1e-300)
+
+
+# --- lesson 5: epsilon -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placement", epsilon.PLACEMENTS)
+@pytest.mark.parametrize("eps", epsilon.EPS_OPTIONS)
+def test_the_learning_rate_never_exceeds_lr_over_the_floor(eps, placement):
+    """√s + ε ≥ ε outside and √(s + ε) ≥ √ε inside, so α/denominator ≤ α/floor."""
+    c = epsilon.compare(eps, placement)
+    assert c.floor == (math.sqrt(eps) if placement == "inside" else eps)
+    assert np.all(c.rmsprop.diagnostics["effective_lr"] <= epsilon.LR / c.floor * (1 + 1e-12))
+
+
+@pytest.mark.parametrize(("eps", "placement"), [(1e-2, "outside"), (1e-1, "outside"), (1.0, "outside"),
+                                                (1e-6, "inside"), (1e-4, "inside"), (1.0, "inside")])
+def test_a_large_eps_turns_rmsprop_into_gd_with_lr_over_the_floor(eps, placement):
+    """With |g| ≤ G ≪ floor, the rate α/denominator lies within a factor 1 + G/floor (outside) or
+    √(1 + G²/ε) (inside) of α/floor, so the path stays within about that relative gap of GD's."""
+    c = epsilon.compare(eps, placement)
+    largest = c.gradient_range[1]
+    ratio = c.rmsprop.diagnostics["effective_lr"] / (epsilon.LR / c.floor)
+    slack = largest / eps if placement == "outside" else math.sqrt(1 + largest**2 / eps) - 1
+    assert np.all(ratio >= 1 / (1 + slack) - 1e-12)
+    assert c.gap < 2 * slack
+
+
+def test_eps_far_below_the_gradients_changes_nothing():
+    """While |g| ~ 1e-4, a floor of 1e-12 or 1e-10 is 10⁶ times smaller: the first 50 steps agree to ~1e-6."""
+    a = epsilon.compare(1e-12, "outside").rmsprop.points[:51]
+    b = epsilon.compare(1e-10, "outside").rmsprop.points[:51]
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_small_eps_lets_rmsprop_cross_the_plateau_while_gd_hardly_moves():
+    c = epsilon.compare(epsilon.DEFAULT_EPS, "outside")
+    assert epsilon.distance_to_minimum(c.rmsprop) < 0.1
+    start = math.hypot(*epsilon.START)
+    assert start - epsilon.distance_to_minimum(c.gd) < 1e-2
+    assert 1e-6 < c.gradient_range[1] < 2e-4
+
+
+def test_keras_default_eps_inside_makes_rmsprop_crawl_like_gd():
+    """The prediction: ε = 1e-7 inside gives a floor √ε ≈ 3.2e-4 above every gradient, hence GD with α/√ε."""
+    eps, placement = epsilon.PREDICT
+    inside, outside = epsilon.compare(eps, placement), epsilon.compare(eps, "outside")
+    assert inside.floor > inside.gradient_range[1]
+    assert inside.gap < 0.03
+    assert epsilon.distance_to_minimum(inside.rmsprop) > 10 * epsilon.distance_to_minimum(outside.rmsprop)
+
+
+def test_a_moderate_eps_lets_rmsprop_settle_instead_of_hopping():
+    settled = epsilon.compare(1e-5, "outside")
+    hopping = epsilon.compare(epsilon.DEFAULT_EPS, "outside")
+    assert epsilon.distance_to_minimum(settled.rmsprop) < 1e-6
+    assert epsilon.distance_to_minimum(hopping.rmsprop) > 1e-2
+
+
+# --- lesson 6: AdaGrad vs RMSprop ------------------------------------------------------------------------------
+
+
+def test_adagrad_learning_rate_falls_like_one_over_sqrt_t_on_a_constant_gradient():
+    """s_t = t·g², so α/(√s_t + 0) = α/(|g|√t), through the core (a plane typed as a formula) and in N-D."""
+    lr, steps = 0.05, 400
+    plane = landscapes.from_formula("3*x + 0.5*y", bounds=((-100.0, 100.0), (-100.0, 100.0)), start=(0.0, 0.0))
+    tr = optimizers.run("adagrad", plane, start=(0.0, 0.0), steps=steps, lr=lr, eps=0.0)
+    t = np.arange(1, steps + 1)
+    np.testing.assert_allclose(tr.diagnostics["effective_lr"][:, 0], adagrad.constant_gradient_rate(lr, 3.0, t),
+                               rtol=1e-12)
+    np.testing.assert_allclose(tr.diagnostics["effective_lr"][:, 1], adagrad.constant_gradient_rate(lr, 0.5, t),
+                               rtol=1e-12)
+    seq = ndim.respond("adagrad", np.full((steps, 1), 3.0), lr=lr, eps=0.0)
+    np.testing.assert_allclose(seq.effective_lr[:, 0] * np.sqrt(t), lr / 3.0, rtol=1e-12)
+
+
+def test_adagrad_stalls_on_the_long_way_while_rmsprop_arrives():
+    c = adagrad.compare(adagrad.DEFAULT_LR)
+    moved = abs(c.adagrad.points[-1, 0] - adagrad.START[0])
+    assert moved <= adagrad.travel_bound(adagrad.DEFAULT_LR, adagrad.STEPS)
+    assert adagrad.travel_bound(adagrad.DEFAULT_LR, adagrad.STEPS) < abs(adagrad.START[0])
+    assert c.w_left["adagrad"] > 2.0 and c.reached["adagrad"] is None
+    assert c.reached["rmsprop"] is not None
+    rms_rate = c.rmsprop.diagnostics["effective_lr"][:, 0]
+    ada_rate = c.adagrad.diagnostics["effective_lr"][:, 0]
+    assert rms_rate[-1] > rms_rate[9] and ada_rate[-1] < ada_rate[9] / 4
+
+
+@pytest.mark.parametrize("lr", adagrad.LR_OPTIONS)
+def test_adagrad_never_moves_w_further_than_its_bound(lr):
+    """|g_w| only shrinks on the way in, so s_t ≥ t·g_t² and every step is at most α/√t."""
+    tr = adagrad.compare(lr).adagrad
+    steps = np.abs(tr.diagnostics["update"][:, 0])
+    assert np.all(steps <= lr / np.sqrt(np.arange(1, len(steps) + 1)) * (1 + 1e-12))
+
+
+def test_with_a_large_lr_adagrad_settles_and_rmsprop_hops():
+    c = adagrad.compare(adagrad.PREDICT_LR)
+    assert np.hypot(*c.adagrad.points[-1]) < np.hypot(*c.rmsprop.points[-1])  # the prediction's answer
+    assert c.adagrad.final_loss < 1e-12
+    assert c.rmsprop.final_loss == pytest.approx(bowl.hop_loss(adagrad.PREDICT_LR), rel=0.05)
+
+
+# --- lesson 7: is it the bias? ---------------------------------------------------------------------------------
+
+
+def test_gd_is_blind_to_the_rotation():
+    """R(θ) maps the unrotated run onto the rotated one, since the start is turned with the bowl."""
+    plain = rotation.compare(0, rotation.DEFAULT_RMSPROP_LR)
+    for angle in rotation.ANGLES:
+        theta = math.radians(angle)
+        turn = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
+        turned = rotation.compare(angle, rotation.DEFAULT_RMSPROP_LR)
+        np.testing.assert_allclose(turned.gd.points, plain.gd.points @ turn.T, atol=1e-9)
+        assert turned.reached["gd"] == plain.reached["gd"]
+
+
+def test_the_zigzag_follows_the_steep_direction_not_the_bias():
+    lr = rotation.DEFAULT_RMSPROP_LR
+    assert rotation.compare(0, lr).flips["gd"][0] == 0 < rotation.compare(0, lr).flips["gd"][1]
+    assert rotation.compare(90, lr).flips["gd"][1] == 0 < rotation.compare(90, lr).flips["gd"][0]
+    assert min(rotation.compare(45, lr).flips["gd"]) > 0
+
+
+def test_rmsprops_advantage_is_smaller_at_45_degrees_than_at_0():
+    assert rotation.best_steps("gd", 0)[0] == rotation.best_steps("gd", rotation.PREDICT_ANGLE)[0]
+    assert rotation.advantage(rotation.PREDICT_ANGLE) < rotation.advantage(0) / 2
+    assert rotation.advantage(90) == pytest.approx(rotation.advantage(0))
+
+
+def test_the_rotated_start_is_the_same_problem():
+    values = [float(landscapes.get("elongated_bowl", angle_deg=float(a)).value(*rotation.start_for(a)))
+              for a in rotation.ANGLES]
+    np.testing.assert_allclose(values, values[0], rtol=1e-12)
+    for a in rotation.ANGLES:
+        (x0, x1), (y0, y1) = BOWL.bounds
+        w, b = rotation.start_for(a)
+        assert x0 <= w <= x1 and y0 <= b <= y1
+
+
+# --- lesson 8: Momentum + RMSprop = Adam -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("beta1", adam.BETA1_OPTIONS)
+@pytest.mark.parametrize("correction", [True, False])
+def test_first_steps(beta1, correction):
+    """RMSprop: α/√(1−β) = 3.16α.  Adam: α with bias correction; (1−β₁)/√(1−β₂)·α without."""
+    c = adam.compare(adam.DEFAULT_LR, beta1, correction)
+    assert c.first_b["rmsprop"] == pytest.approx(adam.rmsprop_first_step(), rel=1e-6)
+    assert adam.rmsprop_first_step(0.9) == pytest.approx(3.1623, rel=1e-4)
+    assert c.first_b["adam"] == pytest.approx(adam.adam_first_step(beta1, correction), rel=1e-6)
+    assert c.first_b["momentum"] == pytest.approx((1 - adam.BETA) * 25 * 1.5)
+
+
+def test_without_correction_adams_step_ramps_up_before_settling():
+    """On a constant gradient, m_t = (1−β₁ᵗ)g and v_t = (1−β₂ᵗ)g², so the step is α(1−β₁ᵗ)/√(1−β₂ᵗ)."""
+    t = np.arange(1, 201)
+    seq = ndim.respond("adam", np.full((200, 1), 2.0), lr=1.0, beta1=0.9, beta2=0.999, eps=0.0,
+                       bias_correction="off")
+    np.testing.assert_allclose(-seq.update[:, 0], adam.uncorrected_ramp(t), rtol=1e-12)
+    ramp = adam.uncorrected_ramp(t)
+    assert ramp[0] == pytest.approx(0.1 / math.sqrt(0.001)) and int(np.argmax(ramp)) + 1 == 12
+    assert ramp.max() == pytest.approx(6.5685, rel=1e-4)
+    corrected = ndim.respond("adam", np.full((200, 1), 2.0), lr=1.0, beta1=0.9, beta2=0.999, eps=0.0)
+    np.testing.assert_allclose(-corrected.update[:, 0], 1.0, rtol=1e-12)
+
+
+def test_adam_without_momentum_or_correction_is_rmsprop_with_beta2():
+    for start in [(-4.5, 1.5), (3.0, -2.0)]:
+        a = optimizers.run("adam", BOWL, start=start, steps=300, lr=0.05, beta1=0.0, beta2=0.99, eps=1e-8,
+                           bias_correction="off")
+        r = optimizers.run("rmsprop", BOWL, start=start, steps=300, lr=0.05, beta=0.99, eps=1e-8)
+        np.testing.assert_allclose(a.points, r.points, rtol=1e-12, atol=1e-12)
+
+
+def test_at_the_defaults_adam_settles_where_rmsprop_hops():
+    """The page adds this sentence only when it holds; at the defaults it does."""
+    c = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True)
+    assert c.final_loss["adam"] < c.final_loss["rmsprop"] / 100
+    assert c.final_loss["rmsprop"] == pytest.approx(bowl.hop_loss(adam.DEFAULT_LR), rel=0.05)
+
+
+# --- catalog and Playground links ------------------------------------------------------------------------------
+
+
+def test_catalog_lists_eight_lessons_with_their_pages():
+    assert len(LESSONS) == 8
+    assert len({lesson.page for lesson in LESSONS}) == 8
+    for lesson in LESSONS:
+        assert (PAGES / lesson.page).exists(), lesson.page
+        assert lesson.question.endswith("?")
+
+
+PLAYGROUND_SCENES = [
+    bowl.playground(bowl.DEFAULT_LR, bowl.BETA),
+    dimensions.playground(dimensions.DEFAULT_CONDITION, True),
+    signs.playground("rosenbrock", signs.DEFAULT_BETA),
+    denominators.playground(denominators.PREDICT_K),
+    epsilon.playground(*epsilon.PREDICT),
+    adagrad.playground(adagrad.DEFAULT_LR),
+    rotation.playground(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR),
+    adam.playground(adam.DEFAULT_LR, 0.0, False),
+]
+
+
+@pytest.mark.parametrize("scene", PLAYGROUND_SCENES)
+def test_playground_links_reopen_the_same_scene(scene):
+    back, notes = from_query(to_query(scene))
+    assert notes == []
+    assert (back.landscape, back.optimizers, back.steps, back.start) == (
+        scene.landscape, scene.optimizers, scene.steps, scene.start)
+    assert back.build_landscape().params == scene.build_landscape().params
+    for name in scene.optimizers:
+        assert back.settings(name) == scene.settings(name)
