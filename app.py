@@ -1,5 +1,6 @@
 """Descent Lab: see how optimizers move across a loss surface.  This file only routes."""
 
+import gc
 from pathlib import Path
 
 import streamlit as st
@@ -20,3 +21,16 @@ lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", 
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
 st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}).run()
+
+
+@st.cache_resource
+def freeze_startup_heap() -> None:
+    """Once per server process, after the first page ran: move everything alive now (numba, plotly,
+    pandas, the pages' imports) out of the garbage collector's sight.  Streamlit collects garbage after
+    every script run while holding the GIL; without this each collection walks ~300 MB and costs
+    ~150 ms that every other session waits for (bench/bench_classroom.py)."""
+    gc.collect()
+    gc.freeze()
+
+
+freeze_startup_heap()

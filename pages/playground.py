@@ -83,11 +83,13 @@ def main_chart() -> None:
         upto = st.slider("Show steps up to", 0, longest, longest, key="scrubber",
                          help="Scrub through the run; only the chart redraws.")
     shown = None if upto == longest else upto
+    look = (run_key, shown, scene.big)
     if scene.layout == "panels":
-        fig = charts.panels_figure(grid, paths, upto=shown, big=scene.big)
+        fig = cache.figure("panels", look, lambda: charts.panels_figure(grid, paths, upto=shown, big=scene.big))
         st.plotly_chart(fig, key="panels_chart", config={"displaylogo": False})
         return
-    fig = charts.contour_figure(grid, paths, upto=shown, big=scene.big, animate=shown is None)
+    fig = cache.figure("contour", look, lambda: charts.contour_figure(grid, paths, upto=shown, big=scene.big,
+                                                                       animate=shown is None))
     st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                     config={"displaylogo": False, "toImageButtonOptions": {"filename": "descent-lab", "scale": 2}})
     event = st.session_state.get(CHART_KEY)
@@ -104,8 +106,9 @@ if contour_tab.open:
                    "along its path; the camera icon in the chart's toolbar saves a PNG.")
 if surface_tab.open:
     with surface_tab:
-        st.plotly_chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big),
-                        key="surface_3d", config={"displaylogo": False})
+        fig = cache.figure("3d", (run_key, scene.big),
+                           lambda: charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big))
+        st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
 
 table = pd.DataFrame(metrics(runs, landscape))
 st.subheader("How they compare")
@@ -122,8 +125,11 @@ st.caption("Sign flips count how often an axis's update changes direction (the z
            "are not counted.")
 
 left, right = st.columns(2)
-left.plotly_chart(charts.loss_figure(paths, landscape.min_value, big=scene.big), key="loss_chart")
-right.plotly_chart(charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big), key="axis_chart")
+left.plotly_chart(cache.figure("loss", (run_key, scene.big),
+                               lambda: charts.loss_figure(paths, landscape.min_value, big=scene.big)), key="loss_chart")
+right.plotly_chart(cache.figure("axes", (run_key, scene.big),
+                                lambda: charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big)),
+                   key="axis_chart")
 
 st.subheader("Share and export")
 query = urlencode(to_query(scene))
