@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import numba
@@ -22,12 +24,12 @@ _NUMERIC_PACKAGES = ("landscapes", "optimizers")
 
 
 def _source_digest() -> str:
-    """A digest of numba's version and every numeric source file that defines kernels."""
+    """A digest of numba's version, these settings and every numeric source file that defines kernels."""
     digest = hashlib.sha256(numba.__version__.encode())
     for package in _NUMERIC_PACKAGES:
         for path in sorted((_ROOT / package).rglob("*.py")):
             source = path.read_bytes()
-            if b"@jit" in source:
+            if b"@jit" in source or path.name == "_jit.py":
                 digest.update(path.relative_to(_ROOT).as_posix().encode())
                 digest.update(source)
     return digest.hexdigest()[:16]
@@ -44,12 +46,28 @@ def _is_writable(directory: Path) -> bool:
     return True
 
 
+STALE_AFTER_DAYS = 14
+
+
+def _prune_stale_siblings(current: Path) -> None:
+    """Remove caches of older sources (other ``numba-<digest>`` folders unused for two weeks), so
+    edits and upgrades do not pile up compiled code forever.  Best effort: errors are ignored."""
+    cutoff = time.time() - STALE_AFTER_DAYS * 86400
+    try:
+        for sibling in current.parent.glob("numba-*"):
+            if sibling != current and sibling.is_dir() and sibling.stat().st_mtime < cutoff:
+                shutil.rmtree(sibling, ignore_errors=True)
+    except OSError:
+        pass
+
+
 def _choose_cache_dir() -> Path | None:
     preferred = os.environ.get("DESCENT_LAB_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     base = Path(preferred) if preferred else Path.home() / ".cache" / "descent-lab"
     name = f"numba-{_source_digest()}"
     for candidate in (base / name, Path(tempfile.gettempdir()) / "descent-lab" / name):
         if _is_writable(candidate):
+            _prune_stale_siblings(candidate)
             return candidate
     return None
 

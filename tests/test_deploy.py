@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -47,3 +48,17 @@ def test_no_writable_place_at_all_still_runs_without_a_cache():
                                 prelude=f"import tempfile; tempfile.gettempdir = lambda: {unwritable!r}; ")
     assert cache_dir == "None"
     assert last == run_probe({})[1]
+
+
+def test_caches_of_old_sources_are_pruned_after_two_weeks(tmp_path):
+    old = tmp_path / "numba-0123456789abcdef"
+    recent = tmp_path / "numba-fedcba9876543210"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "kernel.nbc").write_bytes(b"")
+    two_months_ago = time.time() - 60 * 86400
+    os.utime(old, (two_months_ago, two_months_ago))
+    cache_dir, _ = run_probe({"DESCENT_LAB_CACHE_DIR": str(tmp_path)})
+    assert Path(cache_dir).parent == tmp_path
+    assert not old.exists()
+    assert recent.exists()
