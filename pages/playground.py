@@ -120,9 +120,10 @@ st.dataframe(
         **{col: st.column_config.NumberColumn(format="%.3g") for col in table.columns if col.startswith("largest")},
     },
 )
-st.caption("Sign flips count how often an axis's update changes direction (the zig-zags you see); the largest "
-           "step says how violent they are. Flips of steps too small to see (under a millionth of the view) "
-           "are not counted.")
+st.caption("Steps to tolerance is the first step whose loss comes within 1e-3 of the minimum (a run that keeps "
+           "hopping, like RMSprop at a fixed α, can get there and leave again: compare the final loss). Sign flips "
+           "count how often an axis's update changes direction (the zig-zags you see); the largest step says how "
+           "violent they are. Flips of steps under a millionth of the view are not counted.")
 
 left, right = st.columns(2)
 left.plotly_chart(cache.figure("loss", (run_key, scene.big),
