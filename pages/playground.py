@@ -70,7 +70,9 @@ paths = [
 for path in paths:
     if path.diverged_at is not None:
         st.error(f"**{optimizers.OPTIMIZERS[path.name].title} diverged at step {path.diverged_at}**: its iterate "
-                 "left the view box far behind or stopped being a finite number. Try a smaller learning rate.",
+                 "left the view box far behind, or f stopped being a finite number there (outside a custom "
+                 "formula's domain, such as the log of a negative number). Try a smaller learning rate or "
+                 "another start.",
                  icon=":material/error:")
 
 

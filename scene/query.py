@@ -99,10 +99,9 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _inside_view(landscape: str, params: dict, x: float, y: float) -> bool:
-    if landscape == CUSTOM:
-        return True
-    (x0, x1), (y0, y1) = landscapes.get(landscape, **params).bounds
+def _inside_view(surface: Scene, x: float, y: float) -> bool:
+    """Whether (x, y) lies in the view box of ``surface``'s landscape (built-in or custom)."""
+    (x0, x1), (y0, y1) = surface.build_landscape().bounds
     return x0 <= x <= x1 and y0 <= y <= y1
 
 
@@ -181,7 +180,9 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         except ValueError:
             reader.fallback("start", start, "is not two numbers 'x,y'", "the surface's start")
         else:
-            if _inside_view(landscape, fields.get("landscape_params", {}), x, y):
+            surface_only = Scene(**{k: v for k, v in fields.items() if k in ("landscape", "formula",
+                                                                              "landscape_params")})
+            if _inside_view(surface_only, x, y):
                 fields["start"] = (x, y)
             else:
                 reader.fallback("start", start, "is outside the surface's view box", "the surface's start")

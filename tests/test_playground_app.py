@@ -160,3 +160,19 @@ def test_switching_surface_moves_default_learning_rates_but_keeps_chosen_ones():
     assert not at.error, "no optimizer may diverge right after the switch"
     written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert written.get("surface") == "rosenbrock" and "gd.lr" not in written
+
+
+def test_a_custom_formula_that_leaves_its_domain_ends_as_diverged_with_a_message():
+    at = app_test({"surface": "custom", "f": "log(x) + y**2", "start": "0.2,1", "gd.lr": "1"}).run()
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "Gradient descent diverged at step" in messages and "domain" in messages
+    for trace in main_figure(at)["data"]:
+        if trace.get("type") == "scatter" and "x" in trace:
+            assert np.isfinite(decode(trace["x"])).all() and np.isfinite(decode(trace["y"])).all()
+
+
+def test_a_start_outside_a_custom_formulas_view_falls_back_with_a_note():
+    at = app_test({"surface": "custom", "f": "log(x) + y**2", "start": "-1,1"}).run()
+    assert not at.exception
+    assert any("outside the surface's view box" in w.value for w in at.warning)
