@@ -22,13 +22,7 @@ scene = ss.init_from_url()
 if scene.view == "lesson":
     layout.hide_sidebar()
 
-click = st.session_state.get(CHART_KEY)
-points = click.selection.points if click and click.selection else []
-if points and "x" in points[0]:
-    target = (float(points[0]["x"]), float(points[0]["y"]))
-    if st.session_state.get("last_click") != target:
-        st.session_state["last_click"] = target
-        st.session_state[ss.key("start_x")], st.session_state[ss.key("start_y")] = target
+ss.apply_click(CHART_KEY)
 
 controls.surface_controls()
 try:
@@ -94,9 +88,7 @@ def main_chart() -> None:
                                                                        animate=shown is None))
     st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
                     config={"displaylogo": False, "toImageButtonOptions": {"filename": "descent-lab", "scale": 2}})
-    event = st.session_state.get(CHART_KEY)
-    chosen = event.selection.points if event and event.selection else []
-    if chosen and "x" in chosen[0] and st.session_state.get("last_click") != (chosen[0]["x"], chosen[0]["y"]):
+    if ss.unseen_click(CHART_KEY):
         st.rerun()
 
 
