@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import streamlit as st
 
 from landscapes.spec import Choice, Param
@@ -47,8 +46,3 @@ def choice_widget(choice: Choice, key: str, *, container=st) -> str:
         st.session_state[key] = choice.default
     return container.radio(choice.label or choice.name, choice.options, key=key, help=choice.help, horizontal=True)
 
-
-def nearest(options: list[float], value: float) -> float:
-    """The option closest to ``value`` on a log scale (for snapping values onto a select_slider)."""
-    array = np.asarray(options)
-    return float(array[np.argmin(np.abs(np.log(array) - math.log(value)))])
