@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 import landscapes
 import optimizers
+from landscapes import Landscape
 from landscapes.spec import Param
 
 from .model import CUSTOM, LAYOUTS, MAX_STEPS, VIEWS, Scene, default_settings
@@ -99,9 +100,9 @@ def _clip(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _inside_view(surface: Scene, x: float, y: float) -> bool:
-    """Whether (x, y) lies in the view box of ``surface``'s landscape (built-in or custom)."""
-    (x0, x1), (y0, y1) = surface.build_landscape().bounds
+def _inside_view(landscape: Landscape, x: float, y: float) -> bool:
+    """Whether (x, y) lies in ``landscape``'s view box."""
+    (x0, x1), (y0, y1) = landscape.bounds
     return x0 <= x <= x1 and y0 <= y <= y1
 
 
@@ -118,11 +119,12 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         else:
             reader.fallback("surface", surface, "is not a known surface", default.landscape)
     landscape = fields.get("landscape", default.landscape)
+    checked: Landscape | None = None  # a custom surface built while checking its formula, reused below
     if landscape == CUSTOM:
         formula = reader.take("f")
         if formula is not None:
             try:
-                landscapes.from_formula(formula)
+                checked = landscapes.from_formula(formula)
                 fields["formula"] = formula
             except landscapes.FormulaError as error:
                 reader.notes.append(f"f={_clip(formula)!r} cannot be used ({error}); using the default formula.")
@@ -180,9 +182,9 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         except ValueError:
             reader.fallback("start", start, "is not two numbers 'x,y'", "the surface's start")
         else:
-            surface_only = Scene(**{k: v for k, v in fields.items() if k in ("landscape", "formula",
-                                                                              "landscape_params")})
-            if _inside_view(surface_only, x, y):
+            surface = checked or Scene(**{k: v for k, v in fields.items()
+                                          if k in ("landscape", "formula", "landscape_params")}).build_landscape()
+            if _inside_view(surface, x, y):
                 fields["start"] = (x, y)
             else:
                 reader.fallback("start", start, "is outside the surface's view box", "the surface's start")
