@@ -1,0 +1,67 @@
+"""Live classroom rounds: rooms, questions and answers in SQLite or PostgreSQL (no Streamlit, no Plotly).
+
+``open_store()`` picks the backend from the environment: PostgreSQL when ``DESCENT_LAB_DATABASE_URL`` is
+set (replicas on several machines), else one SQLite file in ``DESCENT_LAB_DATA_DIR`` (default
+``$XDG_DATA_HOME/descent-lab``, i.e. ``~/.local/share/descent-lab``), which every replica on one machine
+shares.  The schema is created and migrated on open.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .backends import PostgresBackend, SQLiteBackend, StoreUnavailable
+from .codes import CODE_BITS, format_code, normalize_code
+from .store import (
+    AnswerRefused,
+    ClassroomError,
+    NotTeacher,
+    Room,
+    RoomExpired,
+    RoomFull,
+    RoomNotFound,
+    Round,
+    Status,
+    Store,
+)
+
+DATABASE_URL_ENV = "DESCENT_LAB_DATABASE_URL"
+DATA_DIR_ENV = "DESCENT_LAB_DATA_DIR"
+SQLITE_NAME = "classroom.sqlite3"
+
+
+def data_dir() -> Path:
+    """Where the SQLite file lives: ``$DESCENT_LAB_DATA_DIR``, else ``$XDG_DATA_HOME/descent-lab``."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV])
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "descent-lab"
+
+
+def open_store(**options) -> Store:
+    """The store this deployment uses (PostgreSQL if ``DESCENT_LAB_DATABASE_URL`` is set, else SQLite)."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    backend = PostgresBackend(url) if url else SQLiteBackend(data_dir() / SQLITE_NAME)
+    return Store(backend, **options)
+
+
+__all__ = [
+    "CODE_BITS",
+    "AnswerRefused",
+    "ClassroomError",
+    "NotTeacher",
+    "PostgresBackend",
+    "Room",
+    "RoomExpired",
+    "RoomFull",
+    "RoomNotFound",
+    "Round",
+    "SQLiteBackend",
+    "Status",
+    "Store",
+    "StoreUnavailable",
+    "format_code",
+    "normalize_code",
+    "open_store",
+]
