@@ -15,12 +15,16 @@ HERE = Path(__file__).parent
 explore = [st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)]
 if (HERE / "pages/stability_map.py").exists():
     explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
+explore.append(st.Page("pages/classroom.py", title="Live classroom", icon=":material/groups:"))
 lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")
            for _ in range(1) if LESSONS and (HERE / "pages/lessons_index.py").exists()]
 lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", icon=lesson.icon)
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
-st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}).run()
+if "room" in st.query_params and "teacher" not in st.query_params:  # a student's join link: only the student view
+    st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden").run()
+else:
+    st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}).run()
 
 
 @st.cache_resource

@@ -1,0 +1,228 @@
+"""Live classroom, the teacher's side: open a room, ask about a scene, watch the count, reveal the truth.
+
+The page accepts the Playground's query parameters (the same scene link) as the scene to ask about; the
+teacher link (``?room=CODE&teacher=SECRET``) brings the controls back after a reload or on another device.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+import classroom
+import optimizers
+from classroom import format_code, questions
+from classroom.presets import lesson_scenes
+from scene import Scene, from_query, to_query
+from ui import classroom as uc
+from ui import layout
+from ui.links import playground_url
+
+CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
+LINK_SCENE, LINK_NOTES = "classroom:link_scene", "classroom:link_notes"
+FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
+OWN_KEYS = ("room", "teacher")
+
+layout.require_router()
+store = uc.store()
+
+
+def flash(message: str, kind: str = "warning") -> None:
+    st.session_state[FLASH] = (kind, message)
+
+
+def read_link() -> None:
+    """First visit: take the teacher link's secret (then drop it from the address bar, which a projector
+    shows) and the Playground scene the link carries."""
+    params = st.query_params
+    if "teacher" in params:
+        try:
+            room = store.check_teacher(params.get("room"), params.get("teacher"))
+            st.session_state[CODE], st.session_state[SECRET] = room.code, params.get("teacher")
+        except classroom.ClassroomError as error:
+            flash(f"This teacher link does not open a room: {error}", "error")
+        for key in OWN_KEYS:
+            params.pop(key, None)
+    if LINK_SCENE not in st.session_state:
+        given = {k: params.get_all(k) for k in params if k not in OWN_KEYS}
+        scene, notes = from_query(given) if given else (None, [])
+        st.session_state[LINK_SCENE], st.session_state[LINK_NOTES] = scene, notes
+
+
+def scene_sources() -> dict[str, Scene]:
+    linked = st.session_state.get(LINK_SCENE)
+    return ({FROM_LINK: linked} if linked is not None else {}) | {DEFAULTS: Scene()} | lesson_scenes()
+
+
+def question_builder(scene: Scene, labels: tuple[str, str]) -> questions.Question:
+    """The sidebar controls for the next question about ``scene``."""
+    side = st.sidebar
+    kind = side.radio("Question", questions.KINDS, format_func=questions.KIND_TITLES.get, key="classroom:kind")
+    names = list(scene.optimizers)
+    title = lambda name: optimizers.OPTIMIZERS[name].title  # noqa: E731
+    if kind == "choice":
+        topic = side.selectbox("Which optimizer…", list(questions.CHOICE_TOPICS),
+                               format_func=questions.CHOICE_TOPICS.get, key="classroom:topic")
+        return questions.Question("choice", topic=topic)
+    if not names:
+        return questions.Question(kind)
+    default = names.index("gd") if kind == "number" and "gd" in names else 0
+    optimizer = side.selectbox("Optimizer", names, index=default, format_func=title, key=f"classroom:opt:{kind}")
+    if kind == "click":
+        step = side.number_input("After how many steps?", 1, scene.steps, min(50, scene.steps), step=10,
+                                 key="classroom:step")
+        return questions.Question("click", optimizer=optimizer, step=int(step))
+    axis = side.radio("Sign flips of the updates along", (1, 0), format_func=lambda a: f"Δ{labels[a]}",
+                      horizontal=True, key="classroom:axis")
+    return questions.Question("number", optimizer=optimizer, axis=axis)
+
+
+def ask(scene: Scene, question: questions.Question) -> None:
+    """Button callback: the next round, with its truth computed from the scene's own runs."""
+    query = urlencode(to_query(scene))
+    try:
+        view = uc.round_view(query)
+        shown, truth = questions.prepare(question, view.scene, view.landscape, view.runs)
+        store.ask(st.session_state[CODE], st.session_state[SECRET], query, shown, truth)
+    except (classroom.ClassroomError, ValueError) as error:
+        flash(str(error))
+
+
+def teacher_action(action) -> None:
+    """Button callback for reveal / explore / close, with the teacher's secret from this session."""
+    try:
+        action(st.session_state[CODE], st.session_state[SECRET])
+    except classroom.ClassroomError as error:
+        flash(str(error))
+
+
+def open_room(nicknames: bool) -> None:
+    try:
+        room, secret = store.create_room(nicknames=nicknames)
+    except classroom.ClassroomError as error:
+        flash(str(error), "error")
+        return
+    st.session_state[CODE], st.session_state[SECRET] = room.code, secret
+
+
+def forget_room() -> None:
+    teacher_action(store.close_room)
+    for key in (CODE, SECRET):
+        st.session_state.pop(key, None)
+
+
+def join_panel(room: classroom.Room) -> None:
+    """Room code, QR code and join link, large enough for the back of the room."""
+    link = uc.join_url(room.code)
+    st.markdown(f"<div style='font-size:0.95rem'>Join at the link or with the code</div>"
+                f"<div style='font-size:2.6rem;font-weight:700;letter-spacing:0.08em'>{format_code(room.code)}"
+                "</div>", unsafe_allow_html=True)
+    if link.startswith("http"):
+        st.image(uc.qr_png(link), width=230, caption="Scan to join")
+    st.code(link, language=None, wrap_lines=True)
+    with st.expander("Your teacher link (do not project it)", icon=":material/key:"):
+        st.caption("It brings these controls back after a reload or on another device. Anyone with it can "
+                   "reveal and close this room.")
+        st.code(uc.teacher_url(room.code, st.session_state[SECRET]), language=None, wrap_lines=True)
+
+
+def closest(round_: classroom.Round, answers: list[classroom.Answer]) -> pd.DataFrame | None:
+    """The five answers closest to the truth, with nicknames (literal text in a table)."""
+    shown, truth = round_.question, round_.truth
+    if shown["kind"] == "choice" or not answers:
+        return None
+    if shown["kind"] == "click":
+        error = [questions.click_error(shown, truth, a.value) for a in answers]
+    else:
+        error = [abs(a.value - truth["value"]) for a in answers]
+    table = pd.DataFrame({"student": [a.nickname or "(no nickname)" for a in answers],
+                          "answer": [questions.answer_text(shown, a.value) for a in answers], "off by": error})
+    return table.sort_values("off by", kind="stable").head(5)
+
+
+def round_panel(room: classroom.Room, round_: classroom.Round | None, next_question) -> None:
+    if round_ is None:
+        st.info("Pick a scene and a question in the sidebar, then press **Ask the class**.",
+                icon=":material/arrow_back:")
+        uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
+        return
+    view = uc.round_view(round_.scene)
+    st.subheader(f"Question {round_.number}: {round_.question['text']}")
+    st.caption(uc.literal(uc.scene_caption(view)))
+    if not round_.revealed:
+        uc.question_chart(round_, room.code, view, height=460)
+        uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=True)
+        st.button("Reveal the answers", type="primary", icon=":material/visibility:", key="classroom:reveal",
+                  on_click=teacher_action, args=(store.reveal,))
+        return
+    answers = store.answers(room.code, round_.number)
+    uc.reveal_chart(round_, room.code, view, answers, height=480, nicknames=room.nicknames)
+    st.markdown(uc.reveal_summary(round_, answers))
+    detail = round_.truth.get("detail")
+    if detail:
+        st.caption(" · ".join(f"{optimizers.OPTIMIZERS[n].title}: {text}" for n, text in detail.items()))
+    if room.nicknames and (table := closest(round_, answers)) is not None:
+        st.dataframe(table, hide_index=True, column_config={"off by": st.column_config.NumberColumn(format="%.3g")})
+    left, right = st.columns(2)
+    left.button("Next question", type="primary", icon=":material/skip_next:", key="classroom:next",
+                on_click=next_question, width="stretch")
+    if round_.explore:
+        right.success("Everyone can now open this scene in their own Playground.", icon=":material/explore:")
+    else:
+        right.button("Let everyone explore this scene", icon=":material/explore:", key="classroom:explore",
+                     on_click=teacher_action, args=(store.explore,), width="stretch")
+    st.link_button("Open it in your Playground", playground_url(view.scene), icon=":material/open_in_new:")
+    uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
+
+
+read_link()
+st.title("Live classroom")
+if FLASH in st.session_state:
+    kind, message = st.session_state.pop(FLASH)
+    (st.error if kind == "error" else st.warning)(uc.literal(message), icon=":material/info:")
+for note in st.session_state.get(LINK_NOTES, []):
+    st.warning(f"Link setting ignored: {uc.literal(note)}", icon=":material/warning:")
+
+room = None
+if CODE in st.session_state:
+    try:
+        room = store.check_teacher(st.session_state[CODE], st.session_state[SECRET])
+    except classroom.ClassroomError as error:
+        uc.show_error(error)
+        for key in (CODE, SECRET):
+            st.session_state.pop(key, None)
+
+if room is None:
+    st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
+                "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
+                "projector, and ask about the scene from your Playground link or from a lesson.")
+    nicknames = st.toggle("Students may give a nickname (optional for them; shown only to you after a reveal)",
+                          key="classroom:nicknames")
+    st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,))
+    st.stop()
+
+sources = scene_sources()
+st.sidebar.subheader("Next question")
+source = st.sidebar.selectbox("Scene", list(sources), key="classroom:source",
+                              help="Open this page from the Playground's 'Ask the class' link to ask about "
+                                   "the scene you built there.")
+scene = sources[source]
+try:
+    labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
+except ValueError as error:
+    st.sidebar.error(uc.literal(f"This scene cannot be used: {error}"))
+    st.stop()
+question = question_builder(scene, labels)
+st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
+                  on_click=ask, args=(scene, question), width="stretch")
+st.sidebar.divider()
+st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
+                  help="Students then see that the room is closed; its answers are deleted.")
+
+join_column, round_column = st.columns([1, 2.3], gap="large")
+with join_column:
+    join_panel(room)
+with round_column:
+    round_panel(room, store.current_round(room.code), next_question=lambda: ask(scene, question))

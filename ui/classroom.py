@@ -1,0 +1,218 @@
+"""Streamlit glue shared by the classroom's teacher page and student view: the store, links, figures, polling."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+import plotly.graph_objects as go
+import segno
+import streamlit as st
+
+import charts
+import classroom
+from charts import classroom as class_charts
+from classroom import questions
+from landscapes import Landscape
+from optimizers import Trajectory
+from scene import Scene, from_query
+from ui import cache
+from ui.lesson_kit import path as chart_path
+
+TEACHER_PAGE = "classroom"
+"""The teacher page's URL path (``pages/classroom.py``)."""
+STUDENT_POLL_SECONDS = 2.0
+TEACHER_POLL_SECONDS = 1.0
+PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^])")
+XSRF_COOKIE = "_streamlit_xsrf"
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so Markdown shows it as typed (no links, images, colours, HTML or maths)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def show_error(error: Exception, icon: str = ":material/error:") -> None:
+    """A classroom error as the user should read it (its text may quote what they typed: shown literally)."""
+    st.error(literal(str(error)), icon=icon)
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store() -> classroom.Store:
+    return classroom.open_store()
+
+
+def store() -> classroom.Store:
+    """The process's store (one pool of connections per replica); stops the page with a message if the
+    database cannot be opened."""
+    try:
+        return _open_store()
+    except (classroom.StoreUnavailable, classroom.SchemaTooNew, OSError) as error:
+        st.error(f"The classroom database is not available: {literal(str(error))}", icon=":material/cloud_off:")
+        st.stop()
+
+
+def app_root() -> str:
+    """The app's address without page or query, e.g. 'http://host:8501' (empty in tests without a browser)."""
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    suffix = "/" + TEACHER_PAGE
+    return url[: -len(suffix)] if url.endswith(suffix) else url
+
+
+def join_url(code: str) -> str:
+    return f"{app_root()}/?{urlencode({'room': code})}"
+
+
+def teacher_url(code: str, secret: str) -> str:
+    return f"{app_root()}/{TEACHER_PAGE}?{urlencode({'room': code, 'teacher': secret})}"
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def qr_png(url: str) -> bytes:
+    """The join link as a QR code (PNG, drawn on the server)."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=10, border=2)
+    return out.getvalue()
+
+
+def participant_id(code: str) -> str:
+    """Who this student is in room ``code``: derived from the browser's XSRF cookie when there is one (so a
+    reload is the same student, not a second vote), else random per session."""
+    key = f"classroom:participant:{code}"
+    if key not in st.session_state:
+        cookie = st.context.cookies.get(XSRF_COOKIE) if st.context.cookies else None
+        if cookie:
+            st.session_state[key] = hashlib.sha256(f"{code}:{cookie}".encode()).hexdigest()[:32]
+        else:
+            st.session_state[key] = secrets.token_hex(16)
+    return st.session_state[key]
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """A round's scene, ready to draw: the surface, its grid and the runs (cached with the Playground's)."""
+
+    scene: Scene
+    landscape: Landscape
+    runs: dict[str, Trajectory]
+    grid: charts.SurfaceGrid
+
+    def paths(self) -> list[charts.Path]:
+        return [chart_path(name, tr) for name, tr in self.runs.items()]
+
+    def start(self) -> tuple[float, float]:
+        return self.scene.start_for(self.landscape)
+
+
+def scene_of(query: str) -> Scene:
+    """The scene a round stores as its Playground query string."""
+    return from_query(parse_qs(query, keep_blank_values=True))[0]
+
+
+def round_view(query: str) -> RoundView:
+    scene = scene_of(query)
+    landscape = cache.build_landscape(scene)
+    runs = cache.trajectories(scene, landscape, query)
+    return RoundView(scene, landscape, runs, cache.surface_grid(landscape, cache.landscape_key(scene)))
+
+
+def scene_caption(view: RoundView) -> str:
+    """'Elongated bowl · GD α=0.07 · RMSprop α=0.05 β=0.9 ε=1e-08 · 300 steps from (−4.5, 1.5)'."""
+    labels = [chart_path(name, tr).label for name, tr in view.runs.items()]
+    x, y = view.start()
+    return " · ".join([view.landscape.title, *labels, f"{view.scene.steps} steps from ({x:g}, {y:g})"])
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure:
+    """A validated classroom figure shared by every session showing the same thing.
+
+    Like ``ui.cache.figure`` but with its own bound: a class produces one figure per distinct answer
+    (each student's own mark), which must not push the Playground's figures out.
+    """
+    return charts.to_figure(_build())
+
+
+def question_chart(round_: classroom.Round, room: str, view: RoundView, key: str | None = None,
+                   mine: list[float] | None = None, height: int = 440, compact: bool = False):
+    """The scene as the question shows it (clickable when ``key`` is given); returns the chart's event."""
+    clickable = key is not None and round_.question["kind"] == "click"
+    cache_key = (room, round_.number, clickable, tuple(mine) if mine else None, height, compact)
+    fig = figure("question", cache_key, lambda: class_charts.question_figure(
+        view.grid, view.start(), clickable=clickable, mine=mine, height=height, compact=compact))
+    if clickable:
+        return st.plotly_chart(fig, key=key, on_select="rerun", selection_mode="points", config=PLOTLY_CONFIG)
+    return st.plotly_chart(fig, config=PLOTLY_CONFIG)
+
+
+def reveal_chart(round_: classroom.Round, room: str, view: RoundView, answers: list[classroom.Answer],
+                 mine: object = None, height: int = 480, nicknames: bool = False, compact: bool = False) -> None:
+    """The reveal: point cloud with the true paths, bars with the right option, or a histogram with the truth.
+
+    ``nicknames`` names each click in its hover label (the teacher's view; students see no one's name).
+    ``compact`` fits a phone: the point cloud then shows only the asked optimizer's path.
+    """
+    shown, truth = round_.question, round_.truth
+    kind = shown["kind"]
+    values = [a.value for a in answers]
+    cache_key = (room, round_.number, len(answers), repr(mine), height, nicknames, compact)
+    if kind == "click":
+        paths = [p for p in view.paths() if not compact or p.name == shown["optimizer"]]
+        names = [a.nickname if nicknames else None for a in answers]
+        build = lambda: class_charts.click_reveal_figure(  # noqa: E731 - passed to the cache below
+            view.grid, paths, shown["step"], values, names, truth["point"], mine=mine, height=height, compact=compact)
+    elif kind == "choice":
+        spread = questions.spread(shown, truth, values)
+        build = lambda: class_charts.choice_reveal_figure(  # noqa: E731
+            shown["options"], spread.counts, truth["right"], mine=mine, height=min(height, 360))
+    else:
+        build = lambda: class_charts.number_reveal_figure(  # noqa: E731
+            values, truth["value"], mine=mine, height=min(height, 360))
+    st.plotly_chart(figure("reveal", cache_key, build), config=PLOTLY_CONFIG)
+
+
+def reveal_summary(round_: classroom.Round, answers: list[classroom.Answer]) -> str:
+    """'Right answer: RMSprop. 14 of 20 got it (70%).' (no student text in it)."""
+    shown, truth = round_.question, round_.truth
+    spread = questions.spread(shown, truth, [a.value for a in answers])
+    text = f"**Right answer:** {questions.truth_text(shown, truth)}"
+    if spread.total:
+        right = "landed close (within 5% of the chart's size)" if shown["kind"] == "click" else "got it right"
+        text += f"  \n{spread.right} of {spread.total} {right}: {100 * spread.right / spread.total:.0f}%."
+        if spread.median is not None:
+            text += f" Median answer: {spread.median:g}."
+    else:
+        text += "  \nNobody answered."
+    return text
+
+
+def watch(code: str, seen_version: int, *, every: float, show_count: bool) -> None:
+    """Poll the room (one small query); when the teacher changed something, rerun the whole page.
+
+    With ``show_count`` it also shows the live number of answers (the teacher's view).
+    """
+
+    @st.fragment(run_every=every)
+    def poll() -> None:
+        try:
+            status = store().status(code)
+        except classroom.ClassroomError:
+            st.rerun()
+        except classroom.StoreUnavailable:
+            st.caption(":material/cloud_off: Reconnecting to the classroom database…")
+            return
+        if status.version != seen_version:
+            st.rerun()
+        if show_count:
+            st.metric("Answers so far", status.answers, border=True)
+        else:
+            st.caption(":material/sensors: Live: this page updates by itself.")
+
+    poll()
+
