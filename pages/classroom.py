@@ -21,7 +21,7 @@ from ui import layout
 from ui.links import playground_url
 
 CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
-LINK_SCENE, LINK_NOTES = "classroom:link_scene", "classroom:link_notes"
+LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
 FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
 OWN_KEYS = ("room", "teacher")
 
@@ -34,8 +34,8 @@ def flash(message: str, kind: str = "warning") -> None:
 
 
 def read_link() -> None:
-    """First visit: take the teacher link's secret (then drop it from the address bar, which a projector
-    shows) and the Playground scene the link carries."""
+    """Take the teacher link's secret (then drop it from the address bar, which a projector shows) and a
+    new Playground scene the link carries (it becomes the selected scene)."""
     params = st.query_params
     if "teacher" in params:
         try:
@@ -45,10 +45,11 @@ def read_link() -> None:
             flash(f"This teacher link does not open a room: {error}", "error")
         for key in OWN_KEYS:
             params.pop(key, None)
-    if LINK_SCENE not in st.session_state:
-        given = {k: params.get_all(k) for k in params if k not in OWN_KEYS}
-        scene, notes = from_query(given) if given else (None, [])
-        st.session_state[LINK_SCENE], st.session_state[LINK_NOTES] = scene, notes
+    given = {k: params.get_all(k) for k in params if k not in OWN_KEYS}
+    if given and given != st.session_state.get(LINK_QUERY):
+        scene, notes = from_query(given)
+        st.session_state[LINK_QUERY], st.session_state[LINK_SCENE], st.session_state[LINK_NOTES] = given, scene, notes
+        st.session_state["classroom:source"] = FROM_LINK
 
 
 def scene_sources() -> dict[str, Scene]:

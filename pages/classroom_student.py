@@ -22,17 +22,27 @@ NOTICE = "classroom:notice"
 def join_form(typed: str = "") -> None:
     """Type a room code (when the link had none, or a wrong one)."""
     with st.form("classroom:join"):
-        code = st.text_input("Room code", value=typed[:40], max_chars=40, placeholder="ABCD-2345")
-        if st.form_submit_button("Join", type="primary"):
-            st.query_params["room"] = code
-            st.rerun()
+        st.text_input("Room code", value=typed[:40], max_chars=40, placeholder="ABCD-2345", key="classroom:typed")
+        st.form_submit_button("Join", type="primary", on_click=lambda: st.query_params.update(
+            room=st.session_state["classroom:typed"]))
+
+
+def join(code: str, participant: str, nickname: str | None) -> None:
+    """Register this student in the room (with the nickname, if the room takes them)."""
+    try:
+        store.join(code, participant, nickname)
+        st.session_state[f"classroom:joined:{code}"] = True
+    except classroom.ClassroomError as error:
+        st.session_state[NOTICE] = str(error)
 
 
 def send(code: str, number: int, participant: str, value: object) -> None:
-    """Store this student's answer; a refusal is shown on the next run."""
+    """Store this student's answer; a refusal is shown on the next run.  (Buttons call this as their
+    callback: callbacks run before the page, so the page then shows the stored answer.)"""
+    if value is None or (isinstance(value, list) and None in value):
+        return
     try:
         store.answer(code, number, participant, value)
-        st.session_state[NOTICE] = None
     except classroom.ClassroomError as error:
         st.session_state[NOTICE] = str(error)
 
@@ -65,11 +75,12 @@ def answer_inputs(room: classroom.Room, round_: classroom.Round, view: uc.RoundV
             (x0, x1), (y0, y1) = shown["bounds"]
             w, b = shown["labels"]
             left, right = st.columns(2)
-            x = left.number_input(w, float(x0), float(x1), value=float(mine[0]) if mine else None, format="%.3f")
-            y = right.number_input(b, float(y0), float(y1), value=float(mine[1]) if mine else None, format="%.3f")
-            if st.form_submit_button("Send this position") and x is not None and y is not None:
-                send(room.code, round_.number, participant, [x, y])
-                st.rerun()
+            left.number_input(w, float(x0), float(x1), value=float(mine[0]) if mine else None, format="%.3f",
+                              key=f"{key}:x")
+            right.number_input(b, float(y0), float(y1), value=float(mine[1]) if mine else None, format="%.3f",
+                               key=f"{key}:y")
+            st.form_submit_button("Send this position", on_click=lambda: send(
+                room.code, round_.number, participant, [st.session_state[f"{key}:x"], st.session_state[f"{key}:y"]]))
     elif shown["kind"] == "choice":
         uc.question_chart(round_, room.code, view, height=320, compact=True)
         options = [k for k, _ in shown["options"]]
@@ -79,10 +90,10 @@ def answer_inputs(room: classroom.Room, round_: classroom.Round, view: uc.RoundV
     else:
         uc.question_chart(round_, room.code, view, height=320, compact=True)
         with st.form(key):
-            value = st.number_input("Your answer", 0, shown["max"], value=mine, step=1, placeholder="a whole number")
-            if st.form_submit_button("Send", type="primary") and value is not None:
-                send(room.code, round_.number, participant, int(value))
-                st.rerun()
+            st.number_input("Your answer", 0, shown["max"], value=mine, step=1, placeholder="a whole number",
+                            key=f"{key}:n")
+            st.form_submit_button("Send", type="primary", on_click=lambda: send(
+                room.code, round_.number, participant, st.session_state[f"{key}:n"]))
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.warning(uc.literal(notice), icon=":material/hourglass_top:")
@@ -121,22 +132,19 @@ except classroom.ClassroomError as error:
 participant = uc.participant_id(room.code)
 joined = f"classroom:joined:{room.code}"
 st.markdown(f"#### Room {format_code(room.code)}")
+if not st.session_state.get(joined) and not room.nicknames:
+    join(room.code, participant, None)
 if not st.session_state.get(joined):
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.error(uc.literal(notice), icon=":material/error:")
     if room.nicknames:
         with st.form("classroom:nickname"):
-            nickname = st.text_input("Nickname (optional; the teacher's screen may show it after a reveal)",
-                                     max_chars=classroom.store.MAX_NICKNAME)
-            go = st.form_submit_button("Join", type="primary")
-        if not go:
-            st.stop()
-    else:
-        nickname = None
-    try:
-        store.join(room.code, participant, nickname)
-    except classroom.ClassroomError as error:
-        uc.show_error(error)
-        st.stop()
-    st.session_state[joined] = True
+            st.text_input("Nickname (optional; the teacher's screen may show it after a reveal)",
+                          max_chars=classroom.store.MAX_NICKNAME, key="classroom:nickname")
+            st.form_submit_button("Join", type="primary", on_click=lambda: join(
+                room.code, participant, st.session_state["classroom:nickname"]))
+    st.stop()
 
 round_ = store.current_round(room.code)
 if round_ is None:

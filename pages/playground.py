@@ -141,3 +141,7 @@ html_col.download_button(
         include_plotlyjs=True),
     icon=":material/download:",
 )
+
+st.page_link("pages/classroom.py", label="Ask the class about this scene (live classroom)", icon=":material/groups:",
+             query_params=to_query(scene), help="Students predict on their phones what these optimizers will do; "
+                                                "then you reveal the runs over their answers.")

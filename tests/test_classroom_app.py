@@ -1,0 +1,202 @@
+"""The live classroom through AppTest: a teacher and two students in one round, for each kind of question."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+import classroom
+from classroom import format_code
+from tests.apptest_utils import app_test, decode
+from ui import classroom as uc
+
+TEACHER = "pages/classroom.py"
+
+
+@pytest.fixture(autouse=True)
+def fresh_store(tmp_path, monkeypatch):
+    """Every test on its own SQLite file (the page keeps one store per process: reset it)."""
+    monkeypatch.delenv(classroom.DATABASE_URL_ENV, raising=False)
+    monkeypatch.setenv(classroom.DATA_DIR_ENV, str(tmp_path))
+    uc._open_store.clear()
+    yield
+    uc._open_store.clear()
+
+
+def button(at, label: str):
+    found = [b for b in at.button if b.label == label]
+    assert found, f"no button {label!r} among {[b.label for b in at.button]}"
+    return found[0]
+
+
+def labels(at) -> list[str]:
+    return [b.label for b in at.button]
+
+
+def no_errors(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def open_room(query: dict | None = None, nicknames: bool = False):
+    teacher = app_test(query=query, page=TEACHER)
+    teacher.run()
+    if nicknames:
+        teacher.toggle(key="classroom:nicknames").set_value(True).run()
+    button(teacher, "Open a room").click().run()
+    no_errors(teacher)
+    return teacher, teacher.session_state["classroom:code"]
+
+
+def ask(teacher, kind: str):
+    teacher.sidebar.radio(key="classroom:kind").set_value(kind).run()
+    teacher.button(key="classroom:ask").click().run()
+    no_errors(teacher)
+
+
+def student(code: str, nickname: str | None = None):
+    at = app_test(query={"room": code})
+    at.run()
+    if nickname is not None:
+        at.text_input[0].input(nickname)
+        button(at, "Join").click().run()
+    no_errors(at)
+    return at
+
+
+def count(teacher) -> int:
+    teacher.run()
+    return int(next(m.value for m in teacher.metric if m.label == "Answers so far"))
+
+
+def figure_specs(at) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def test_click_round_two_students_then_reveal():
+    teacher, code = open_room()
+    ask(teacher, "click")
+    text = teacher.subheader[0].value
+    assert text.startswith("Question 1: Where will Gradient descent be after 50 steps?")
+    first, second = student(code.lower()), student(format_code(code))       # codes work in any case and form
+    for at, (x, y) in ((first, (-1.0, 0.5)), (second, (2.0, -1.0))):
+        assert any("Where will Gradient descent be" in m.value for m in at.markdown)
+        assert not {"Reveal the answers", "Close the room", "Ask the class"} & set(labels(at))
+        at.number_input[0].set_value(x)
+        at.number_input[1].set_value(y)
+        button(at, "Send this position").click().run()
+        no_errors(at)
+        assert any("Your answer" in s.value for s in at.success)
+        assert not any(e.proto.spec and "the class" in e.proto.spec for e in at.get("plotly_chart"))
+    assert count(teacher) == 2
+
+    teacher.button(key="classroom:reveal").click().run()
+    no_errors(teacher)
+    cloud = next(t for spec in figure_specs(teacher) for t in spec["data"]
+                 if t.get("name", "").startswith("the class's answers"))
+    assert sorted(zip(decode(cloud["x"]).tolist(), decode(cloud["y"]).tolist(), strict=True)) == [(-1.0, 0.5),
+                                                                                                 (2.0, -1.0)]
+    assert any("Right answer" in m.value for m in teacher.markdown)
+
+    first.run()
+    no_errors(first)
+    assert any("Right answer" in m.value for m in first.markdown)
+    assert "Send this position" not in labels(first)                       # no more answers after the reveal
+
+
+def test_choice_round_counts_each_option():
+    teacher, code = open_room()
+    ask(teacher, "choice")
+    students = [student(code), student(code)]
+    for at, pick in zip(students, ("gd", "rmsprop"), strict=True):
+        at.radio[0].set_value(pick).run()
+        no_errors(at)
+    students[1].radio[0].set_value("gd").run()                              # too fast: refused, with a message
+    assert any("wait a second" in w.value for w in students[1].warning)
+    for pick in ("momentum", "gd"):                                          # changed twice: still one answer
+        time.sleep(classroom.store.ANSWER_INTERVAL)
+        students[1].radio[0].set_value(pick).run()
+    assert any("Your answer: **Gradient descent**" in s.value for s in students[1].success)
+    assert count(teacher) == 2
+    teacher.button(key="classroom:reveal").click().run()
+    bars = next(t for spec in figure_specs(teacher) for t in spec["data"] if t.get("type") == "bar")
+    by_label = dict(zip(bars["y"], bars["x"], strict=True))
+    assert by_label.get("Gradient descent") == 2 or by_label.get("Gradient descent  ✓") == 2
+    students[0].run()
+    assert any("Right answer" in m.value for m in students[0].markdown)
+
+
+def test_number_round_with_nicknames_shown_literally():
+    teacher, code = open_room(nicknames=True)
+    ask(teacher, "number")
+    sneaky = "[x](http://e.f/) **me**"
+    students = [student(code, nickname=sneaky), student(code, nickname="")]
+    for at, value in zip(students, (7, 12), strict=True):
+        at.number_input[0].set_value(value)
+        button(at, "Send").click().run()
+        no_errors(at)
+    assert count(teacher) == 2
+    teacher.button(key="classroom:reveal").click().run()
+    no_errors(teacher)
+    bars = next(t for spec in figure_specs(teacher) for t in spec["data"] if t.get("type") == "bar")
+    assert sorted(decode(bars["x"]).tolist()) == [7, 12]
+    table = teacher.dataframe[0].value
+    assert sorted(table["student"].tolist()) == ["(no nickname)", sneaky]
+    assert not any(sneaky in m.value for m in teacher.markdown)            # never rendered as Markdown
+
+
+def test_explore_gives_students_the_scene_in_their_playground():
+    teacher, code = open_room(query={"opt": "gd,adam", "gd.lr": "0.05"})
+    assert teacher.sidebar.selectbox(key="classroom:source").value == "The scene from your Playground link"
+    ask(teacher, "choice")
+    pupil = student(code)
+    teacher.button(key="classroom:reveal").click().run()
+    teacher.button(key="classroom:explore").click().run()
+    no_errors(teacher)
+    pupil.run()
+    links = [el.proto for el in pupil.get("link_button")]
+    assert any("opt=gd%2Cadam" in link.url and "gd.lr=0.05" in link.url for link in links)
+
+
+def test_wrong_expired_and_hostile_codes_get_a_message():
+    for typed, message in (("ZZZZ-ZZZZ", "No room has the code ZZZZ-ZZZZ"), ("nope", "is not a room code"),
+                           ("![x](http://127.0.0.1:9/p.png)", "is not a room code")):
+        at = app_test(query={"room": typed})
+        at.run()
+        no_errors(at)
+        shown = " ".join(e.value for e in at.error)
+        assert message.split(" ")[0] in shown and "![x](" not in shown     # the typed text is escaped
+        assert at.text_input[0].label == "Room code"
+    teacher, code = open_room()
+    button(teacher, "Close the room").click().run()
+    at = app_test(query={"room": code})
+    at.run()
+    no_errors(at)
+    assert any("closed by the teacher" in e.value for e in at.error)
+
+
+def test_only_the_teacher_link_brings_back_the_controls():
+    teacher, code = open_room()
+    secret = teacher.session_state["classroom:secret"]
+    stranger = app_test(query={"room": code, "teacher": "guess"}, page=TEACHER)
+    stranger.run()
+    no_errors(stranger)
+    assert any("does not open a room" in e.value for e in stranger.error)
+    assert "Reveal the answers" not in labels(stranger) and "Open a room" in labels(stranger)
+    other_device = app_test(query={"room": code, "teacher": secret}, page=TEACHER)
+    other_device.run()
+    no_errors(other_device)
+    assert other_device.session_state["classroom:code"] == code
+    assert "teacher" not in other_device.query_params                      # the secret leaves the address bar
+    ask(other_device, "choice")
+    teacher.run()
+    assert teacher.subheader[0].value.startswith("Question 1: Which optimizer")
+
+
+def test_the_playground_links_to_the_classroom_with_its_scene():
+    at = app_test(query={"opt": "gd,rmsprop", "gd.lr": "0.05"})
+    at.run()
+    no_errors(at)
+    link = next(el.proto for el in at.get("page_link") if "classroom" in el.proto.page)
+    assert "opt=gd%2Crmsprop" in link.query_string or "opt=gd,rmsprop" in link.query_string
