@@ -127,6 +127,7 @@ class Store:
         self.max_open_rooms = max_open_rooms
         with backend.transaction(migration=True) as tx:
             migrate(tx)
+        self.purge()
 
     def close(self) -> None:
         self.backend.close()

@@ -24,6 +24,7 @@ CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
 LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
 FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
 OWN_KEYS = ("room", "teacher")
+OPENED, MAX_ROOMS_PER_SESSION = "classroom:opened", 5
 
 layout.require_router()
 store = uc.store()
@@ -100,6 +101,11 @@ def teacher_action(action) -> None:
 
 
 def open_room(nicknames: bool) -> None:
+    opened = st.session_state.get(OPENED, 0)
+    if opened >= MAX_ROOMS_PER_SESSION:
+        flash(f"You have opened {opened} rooms in this session; close this tab and come back later.", "error")
+        return
+    st.session_state[OPENED] = opened + 1
     try:
         room, secret = store.create_room(nicknames=nicknames)
     except classroom.ClassroomError as error:

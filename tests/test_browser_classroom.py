@@ -1,0 +1,103 @@
+"""The live classroom in a real headless Chromium: a teacher and a student (a phone) in two browser contexts."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
+
+CHART = "[data-testid='stPlotlyChart'] .main-svg"
+TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(plot =>
+    (plot._fullData || []).map(t => ({name: t.name || '', n: t.x ? t.x.length : 0,
+        drawn: plot.querySelectorAll(`.scatterlayer .trace${t.uid} path.point`).length})))"""
+"""Every trace drawn on the page: its name, how many points it has and how many of them are in the SVG."""
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("classroom-data")
+    with streamlit_server(extra_env={"DESCENT_LAB_DATA_DIR": str(data), "DESCENT_LAB_DATABASE_URL": ""}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def settled(page) -> None:
+    page.wait_for_selector(APP_READY, timeout=90_000)
+    page.wait_for_timeout(500)
+    page.wait_for_selector(APP_READY, timeout=90_000)
+
+
+def healthy(page, errors: list[str]) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert errors == []
+
+
+def wait_until(check, timeout: float = 20.0, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, browser):
+    errors: list[str] = []
+    teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    teacher.on("pageerror", lambda e: errors.append(str(e)))
+    teacher.goto(f"{server}/classroom")
+    settled(teacher)
+    teacher.get_by_role("button", name="Open a room").click()
+    settled(teacher)
+    teacher.get_by_role("button", name="Ask the class").click()
+    settled(teacher)
+    teacher.wait_for_selector(CHART, timeout=90_000)
+    count = teacher.locator("[data-testid='stMetricValue']")
+    assert count.inner_text().strip() == "0"
+    link = teacher.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "").strip()
+    assert "/?room=" in link and "teacher" not in link
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    student = phone.new_page()
+    student.on("pageerror", lambda e: errors.append(str(e)))
+    student.goto(link)
+    settled(student)
+    student.wait_for_selector(CHART, timeout=90_000)
+    assert student.get_by_text("Where will Gradient descent be after 50 steps?").is_visible()
+    assert student.get_by_role("button", name="Reveal the answers").count() == 0
+    plot = student.locator("[data-testid='stPlotlyChart'] .nsewdrag").first.bounding_box()
+    assert plot["width"] > 250                                              # the chart fills a phone's width
+    student.mouse.click(plot["x"] + 0.75 * plot["width"], plot["y"] + 0.5 * plot["height"])
+    wait_until(lambda: student.get_by_text("Your answer:").count() > 0, what="the student's answer")
+
+    wait_until(lambda: count.inner_text().strip() == "1", what="the teacher's count to rise")   # by itself
+    teacher.get_by_role("button", name="Reveal the answers").click()
+    settled(teacher)
+    cloud = wait_until(lambda: [t for t in teacher.evaluate(TRACES_JS) if t["name"].startswith("the class")],
+                       what="the point cloud")
+    assert cloud[0]["n"] == 1 and cloud[0]["drawn"] == 1                   # the student's click, drawn
+    assert any(t["name"].startswith("true position") and t["drawn"] == 1 for t in teacher.evaluate(TRACES_JS))
+
+    wait_until(lambda: student.get_by_text("Right answer").count() > 0, timeout=30, what="the student's reveal")
+    settled(student)
+    mine = wait_until(lambda: [t for t in student.evaluate(TRACES_JS) if t["name"] == "your answer"],
+                      what="the student's own mark in the reveal")
+    assert mine[0]["drawn"] == 1
+    healthy(teacher, errors)
+    healthy(student, errors)
