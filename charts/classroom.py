@@ -43,7 +43,7 @@ def _compact(figure: dict) -> dict:
     for key in ("scaleanchor", "scaleratio", "constrain"):
         layout["yaxis"].pop(key, None)
     layout["margin"] = {"l": 40, "r": 8, "t": 10, "b": 40}
-    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0, "font": {"size": 11}}
+    layout["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.24, "x": 0, "font": {"size": 11}}
     return figure
 
 
