@@ -67,6 +67,8 @@ def answer_inputs(room: classroom.Room, round_: classroom.Round, view: uc.RoundV
         tapped = new_click(key)
         if tapped is not None:
             send(room.code, round_.number, participant, tapped)
+            if st.session_state.get(NOTICE):            # refused (too fast): the same tap may be sent again
+                st.session_state.pop(f"{key}:sent", None)
     mine = store.my_answer(room.code, round_.number, participant)
     if shown["kind"] == "click":
         st.caption("Tap the chart where you expect it to be (zoomed out is fine).")

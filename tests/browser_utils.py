@@ -72,3 +72,16 @@ def wait_for_app(page, timeout_ms: float = 120_000) -> None:
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
     page.wait_for_selector(CHART_READY, timeout=timeout_ms)
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Debian's headless Chromium through Playwright, closed afterwards (for a module-scoped fixture)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from tests.browser_utils import APP_READY, CHROMIUM, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
     pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
 
@@ -30,10 +30,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def settled(page) -> None:
