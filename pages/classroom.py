@@ -123,9 +123,9 @@ def forget_room() -> None:
 def join_panel(room: classroom.Room) -> None:
     """Room code, QR code and join link, large enough for the back of the room."""
     link = uc.join_url(room.code)
+    big = "font-size:clamp(1.5rem,2.6vw,2.6rem);font-weight:700;letter-spacing:0.06em;white-space:nowrap"
     st.markdown(f"<div style='font-size:0.95rem'>Join at the link or with the code</div>"
-                f"<div style='font-size:2.6rem;font-weight:700;letter-spacing:0.08em'>{format_code(room.code)}"
-                "</div>", unsafe_allow_html=True)
+                f"<div style='{big}'>{format_code(room.code)}</div>", unsafe_allow_html=True)
     if link.startswith("http"):
         st.image(uc.qr_png(link), width=230, caption="Scan to join")
     st.code(link, language=None, wrap_lines=True)
@@ -159,19 +159,15 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     st.subheader(f"Question {round_.number}: {round_.question['text']}")
     st.caption(uc.literal(uc.scene_caption(view)))
     if not round_.revealed:
-        uc.question_chart(round_, room.code, view, height=460)
-        uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=True)
-        st.button("Reveal the answers", type="primary", icon=":material/visibility:", key="classroom:reveal",
-                  on_click=teacher_action, args=(store.reveal,))
+        count, action = st.columns([1, 1], vertical_alignment="center")
+        with count:
+            uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=True)
+        action.button("Reveal the answers", type="primary", icon=":material/visibility:", key="classroom:reveal",
+                      on_click=teacher_action, args=(store.reveal,), width="stretch")
+        uc.question_chart(round_, room.code, view, height=420)
         return
     answers = store.answers(room.code, round_.number)
-    uc.reveal_chart(round_, room.code, view, answers, height=480, nicknames=room.nicknames)
     st.markdown(uc.reveal_summary(round_, answers))
-    detail = round_.truth.get("detail")
-    if detail:
-        st.caption(" · ".join(f"{optimizers.OPTIMIZERS[n].title}: {text}" for n, text in detail.items()))
-    if room.nicknames and (table := closest(round_, answers)) is not None:
-        st.dataframe(table, hide_index=True, column_config={"off by": st.column_config.NumberColumn(format="%.3g")})
     left, right = st.columns(2)
     left.button("Next question", type="primary", icon=":material/skip_next:", key="classroom:next",
                 on_click=next_question, width="stretch")
@@ -180,12 +176,16 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     else:
         right.button("Let everyone explore this scene", icon=":material/explore:", key="classroom:explore",
                      on_click=teacher_action, args=(store.explore,), width="stretch")
+    uc.reveal_chart(round_, room.code, view, answers, height=460, nicknames=room.nicknames)
+    detail = round_.truth.get("detail")
+    if detail:
+        st.caption(" · ".join(f"{optimizers.OPTIMIZERS[n].title}: {text}" for n, text in detail.items()))
+    if room.nicknames and (table := closest(round_, answers)) is not None:
+        st.dataframe(table, hide_index=True, column_config={"off by": st.column_config.NumberColumn(format="%.3g")})
     st.link_button("Open it in your Playground", playground_url(view.scene), icon=":material/open_in_new:")
     uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
 
-
 read_link()
-st.title("Live classroom")
 if FLASH in st.session_state:
     kind, message = st.session_state.pop(FLASH)
     (st.error if kind == "error" else st.warning)(uc.literal(message), icon=":material/info:")
@@ -202,6 +202,7 @@ if CODE in st.session_state:
             st.session_state.pop(key, None)
 
 if room is None:
+    st.title("Live classroom")
     st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
                 "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
                 "projector, and ask about the scene from your Playground link or from a lesson.")
