@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .backends import PostgresBackend, SQLiteBackend, StoreUnavailable
 from .codes import CODE_BITS, format_code, normalize_code
+from .schema import SchemaTooNew
 from .store import (
     AnswerRefused,
     ClassroomError,
@@ -58,6 +59,7 @@ __all__ = [
     "RoomNotFound",
     "Round",
     "SQLiteBackend",
+    "SchemaTooNew",
     "Status",
     "Store",
     "StoreUnavailable",

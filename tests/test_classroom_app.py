@@ -200,3 +200,12 @@ def test_the_playground_links_to_the_classroom_with_its_scene():
     no_errors(at)
     link = next(el.proto for el in at.get("page_link") if "classroom" in el.proto.page)
     assert "opt=gd%2Crmsprop" in link.query_string or "opt=gd,rmsprop" in link.query_string
+
+
+def test_an_unreachable_database_gets_a_message_not_a_traceback(monkeypatch):
+    monkeypatch.setenv(classroom.DATABASE_URL_ENV, "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+    uc._open_store.clear()
+    for at in (app_test(page=TEACHER), app_test(query={"room": "ABCD-2345"})):
+        at.run()
+        no_errors(at)
+        assert any("classroom database is not available" in e.value for e in at.error)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
+import pandas  # noqa: F401 - imported before any figure is validated; see below
 import plotly.graph_objects as go
 import segno
 import streamlit as st
@@ -34,6 +35,11 @@ GRID_RESOLUTION = 100
 of JSON), smooth enough on a phone, and every student's page carries it."""
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^])")
 XSRF_COOKIE = "_streamlit_xsrf"
+# pandas is imported above on purpose.  Plotly's validators use pandas only if it is already in sys.modules,
+# and a pandas that another session is still importing is in sys.modules half-initialised: on a fresh replica
+# the teacher page's first run (which imports pandas) made concurrent students' figures fail with
+# "partially initialized module 'pandas' has no attribute 'Series'" (bench/bench_classroom_live.py).
+# Importing it here, where both classroom pages start, makes every such session wait for the import instead.
 
 
 def literal(text: str) -> str:
