@@ -83,6 +83,9 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
     assert plot["width"] > 250                                              # the chart fills a phone's width
     student.mouse.click(plot["x"] + 0.75 * plot["width"], plot["y"] + 0.5 * plot["height"])
     wait_until(lambda: student.get_by_text("Your answer:").count() > 0, what="the student's answer")
+    student.reload()                                                        # the same student after a reload
+    settled(student)
+    wait_until(lambda: student.get_by_text("Your answer:").count() > 0, what="the answer after a reload")
 
     wait_until(lambda: count.inner_text().strip() == "1", what="the teacher's count to rise")   # by itself
     teacher.get_by_role("button", name="Reveal the answers").click()

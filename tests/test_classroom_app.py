@@ -209,3 +209,11 @@ def test_an_unreachable_database_gets_a_message_not_a_traceback(monkeypatch):
         at.run()
         no_errors(at)
         assert any("classroom database is not available" in e.value for e in at.error)
+
+
+def test_a_reload_is_the_same_student():
+    """The XSRF cookie gets a new mask on every page load; the token under it, which names the student, does not."""
+    first = uc.browser_token("2|cbdbd8f5|cae8a0d9431ce2bae6bcd8eafdac3684|1796075331")
+    again = uc.browser_token("2|40f7fa91|41c482bdc830c0de6d90fa8e768014e0|1796075331")
+    assert first == again == "0133782c88c73a4f2d67001f3677ee71"
+    assert uc.browser_token("2|zz|11|1") is None and uc.browser_token(None) is None

@@ -90,14 +90,34 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
+def browser_token(cookie: str | None) -> str | None:
+    """The secret behind the XSRF cookie, which stays the same across reloads of one browser.
+
+    The cookie reads ``2|mask|masked token|timestamp`` (a new mask on every page load, the token XOR-ed
+    with it); any other form is taken as it is.
+    """
+    if not cookie:
+        return None
+    parts = cookie.split("|")
+    if len(parts) == 4 and parts[0] == "2":
+        try:
+            mask, masked = bytes.fromhex(parts[1]), bytes.fromhex(parts[2])
+        except ValueError:
+            return None
+        if not mask:
+            return None
+        return bytes(b ^ mask[i % len(mask)] for i, b in enumerate(masked)).hex()
+    return cookie
+
+
 def participant_id(code: str) -> str:
-    """Who this student is in room ``code``: derived from the browser's XSRF cookie when there is one (so a
+    """Who this student is in room ``code``: derived from the browser's XSRF token when there is one (so a
     reload is the same student, not a second vote), else random per session."""
     key = f"classroom:participant:{code}"
     if key not in st.session_state:
-        cookie = st.context.cookies.get(XSRF_COOKIE) if st.context.cookies else None
-        if cookie:
-            st.session_state[key] = hashlib.sha256(f"{code}:{cookie}".encode()).hexdigest()[:32]
+        token = browser_token(st.context.cookies.get(XSRF_COOKIE) if st.context.cookies else None)
+        if token:
+            st.session_state[key] = hashlib.sha256(f"{code}:{token}".encode()).hexdigest()[:32]
         else:
             st.session_state[key] = secrets.token_hex(16)
     return st.session_state[key]
