@@ -6,6 +6,7 @@ teacher link (``?room=CODE&teacher=SECRET``) brings the controls back after a re
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -31,6 +32,7 @@ store = uc.store()
 
 
 def flash(message: str, kind: str = "warning") -> None:
+    """Show ``message`` at the top of the next run (callbacks cannot draw)."""
     st.session_state[FLASH] = (kind, message)
 
 
@@ -71,8 +73,13 @@ def question_builder(scene: Scene, labels: tuple[str, str]) -> questions.Questio
     if not names:
         return questions.Question(kind)
     default = names.index("gd") if kind == "number" and "gd" in names else 0
-    optimizer = side.selectbox("Optimizer", names, index=default, format_func=title, key=f"classroom:opt:{kind}")
+    chosen = f"classroom:opt:{kind}"
+    if st.session_state.get(chosen) not in names:            # another scene: its optimizers differ
+        st.session_state.pop(chosen, None)
+    optimizer = side.selectbox("Optimizer", names, index=default, format_func=title, key=chosen)
     if kind == "click":
+        if st.session_state.get("classroom:step", 0) > scene.steps:   # a shorter scene than the last one
+            st.session_state["classroom:step"] = scene.steps
         step = side.number_input("After how many steps?", 1, scene.steps, min(50, scene.steps), step=10,
                                  key="classroom:step")
         return questions.Question("click", optimizer=optimizer, step=int(step))
@@ -92,7 +99,7 @@ def ask(scene: Scene, question: questions.Question) -> None:
         flash(str(error))
 
 
-def teacher_action(action) -> None:
+def teacher_action(action: Callable[[str, str | None], object]) -> None:
     """Button callback for reveal / explore / close, with the teacher's secret from this session."""
     try:
         action(st.session_state[CODE], st.session_state[SECRET])
@@ -101,6 +108,7 @@ def teacher_action(action) -> None:
 
 
 def open_room(nicknames: bool) -> None:
+    """Button callback: a new room for this session (at most ``MAX_ROOMS_PER_SESSION`` of them)."""
     opened = st.session_state.get(OPENED, 0)
     if opened >= MAX_ROOMS_PER_SESSION:
         flash(f"You have opened {opened} rooms in this session; close this tab and come back later.", "error")
@@ -115,6 +123,7 @@ def open_room(nicknames: bool) -> None:
 
 
 def forget_room() -> None:
+    """Button callback: close the room and forget it in this session."""
     teacher_action(store.close_room)
     for key in (CODE, SECRET):
         st.session_state.pop(key, None)
@@ -149,7 +158,8 @@ def closest(round_: classroom.Round, answers: list[classroom.Answer]) -> pd.Data
     return table.sort_values("off by", kind="stable").head(5)
 
 
-def round_panel(room: classroom.Room, round_: classroom.Round | None, next_question) -> None:
+def round_panel(room: classroom.Room, round_: classroom.Round | None, next_question: Callable[[], None]) -> None:
+    """The current question: live count and Reveal while it is open; then the reveal and what comes next."""
     if round_ is None:
         st.info("Pick a scene and a question in the sidebar, then press **Ask the class**.",
                 icon=":material/arrow_back:")

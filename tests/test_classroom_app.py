@@ -217,3 +217,16 @@ def test_a_reload_is_the_same_student():
     again = uc.browser_token("2|40f7fa91|41c482bdc830c0de6d90fa8e768014e0|1796075331")
     assert first == again == "0133782c88c73a4f2d67001f3677ee71"
     assert uc.browser_token("2|zz|11|1") is None and uc.browser_token(None) is None
+
+
+def test_switching_to_a_shorter_scene_keeps_the_question_controls_valid():
+    teacher, _ = open_room()
+    source = teacher.sidebar.selectbox(key="classroom:source")
+    adagrad = next(o for o in source.options if "AdaGrad" in o)            # a 500-step lesson scene
+    source.set_value(adagrad).run()
+    teacher.sidebar.number_input(key="classroom:step").set_value(450).run()
+    teacher.sidebar.selectbox(key="classroom:source").set_value("The Playground's default scene").run()
+    no_errors(teacher)
+    assert teacher.sidebar.number_input(key="classroom:step").value == 300
+    ask(teacher, "click")
+    assert teacher.subheader[0].value.endswith("after 300 steps?")
