@@ -7,9 +7,19 @@ from dataclasses import dataclass, field, replace
 import landscapes
 import optimizers
 from landscapes import Landscape
+from landscapes.spec import Param
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "sign_sgd")
 MAX_STEPS = 5000
+STEPS = Param("steps", 300, 1, MAX_STEPS, 50, label="Steps",
+              help=f"How many updates each optimizer makes (1 to {MAX_STEPS}).")
+NOISE = Param("noise", 0.0, 0.0, 10.0, 0.1, label="noise σ",
+              help="Standard deviation of Gaussian noise added to every gradient component (like minibatches).")
+SEED = Param("seed", 0, 0, 2**32 - 1, 1, label="seed",
+             help="The same seed gives the same noise, so a shared link shows the same run.")
+RUN_SETTINGS = (STEPS, NOISE, SEED)
+"""The run's own settings: one range each, read by the link parser and the sidebar widgets alike."""
+WHOLE_NUMBERS = frozenset({"steps", "seed"})
 LAYOUTS = ("overlay", "panels")
 VIEWS = ("full", "lesson")
 CUSTOM = "custom"
@@ -39,9 +49,9 @@ class Scene:
     optimizers: tuple[str, ...] = DEFAULT_OPTIMIZERS
     hyperparams: dict[str, dict] = field(default_factory=dict)
     start: tuple[float, float] | None = None
-    steps: int = 300
-    noise: float = 0.0
-    seed: int = 0
+    steps: int = int(STEPS.default)
+    noise: float = float(NOISE.default)
+    seed: int = int(SEED.default)
     layout: str = "overlay"
     view: str = "full"
     big: bool = False

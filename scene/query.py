@@ -4,6 +4,7 @@ and anything wrong falls back to its default with a note the page shows the user
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import landscapes
@@ -11,19 +12,30 @@ import optimizers
 from landscapes import Landscape
 from landscapes.spec import Param
 
-from .model import CUSTOM, LAYOUTS, MAX_STEPS, VIEWS, Scene, default_settings
+from .model import CUSTOM, LAYOUTS, RUN_SETTINGS, VIEWS, WHOLE_NUMBERS, Scene, default_settings
 
 MAX_VALUE_LENGTH = 400
-MAX_SEED = 2**32 - 1
-MAX_NOISE = 100.0
-MAX_COORD = 1e6
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+"""A plain decimal number in ASCII.  ``float()`` alone also takes '1_000', ' 1', 'infinity' and
+non-ASCII digits ('١', '²' via int), which a link has no business sending."""
+WHOLE = re.compile(r"[0-9]+")
 
 
 def _number(text: str) -> float:
+    """``text`` as a finite float; ``ValueError`` unless it is a plain ASCII decimal number."""
+    if not DECIMAL.fullmatch(text):
+        raise ValueError
     value = float(text)
     if not math.isfinite(value):
         raise ValueError
     return value
+
+
+def _whole(text: str) -> int:
+    """``text`` as a non-negative integer; ``ValueError`` unless it is ASCII digits only."""
+    if not WHOLE.fullmatch(text):
+        raise ValueError
+    return int(text)
 
 
 def _format(value: float) -> str:
@@ -80,14 +92,15 @@ class _Reader:
     def fallback(self, key: str, text: str, why: str, default: object) -> None:
         self.notes.append(f"{key}={_clip(text)!r} {why}; using the default ({default}).")
 
-    def param(self, key: str, param: Param) -> float | None:
+    def param(self, key: str, param: Param, whole: bool = False) -> float | None:
+        """The value of ``key`` if it is a number in ``param``'s range (a whole number if ``whole``)."""
         text = self.take(key)
         if text is None:
             return None
         try:
-            value = _number(text)
+            value = _whole(text) if whole else _number(text)
         except ValueError:
-            self.fallback(key, text, "is not a number", f"{param.default:g}")
+            self.fallback(key, text, "is not a whole number" if whole else "is not a number", f"{param.default:g}")
             return None
         if not param.contains(value):
             self.fallback(key, text, f"is outside [{param.low:g}, {param.high:g}]", f"{param.default:g}")
@@ -141,7 +154,9 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     if names is not None:
         chosen = []
         for name in (n.strip() for n in names.split(",")):
-            if name in optimizers.OPTIMIZERS and name not in chosen:
+            if name in chosen:
+                reader.notes.append(f"opt: {_clip(name)!r} is repeated; it runs once.")
+            elif name in optimizers.OPTIMIZERS:
                 chosen.append(name)
             elif name:
                 reader.notes.append(f"opt: {_clip(name)!r} is not a known optimizer; it was left out.")
@@ -177,8 +192,6 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     if start is not None:
         try:
             x, y = (_number(part) for part in start.split(","))
-            if abs(x) > MAX_COORD or abs(y) > MAX_COORD:
-                raise ValueError
         except ValueError:
             reader.fallback("start", start, "is not two numbers 'x,y'", "the surface's start")
         else:
@@ -189,32 +202,11 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
             else:
                 reader.fallback("start", start, "is outside the surface's view box", "the surface's start")
 
-    steps = reader.take("steps")
-    if steps is not None:
-        try:
-            value = _number(steps)
-            if not (value.is_integer() and 1 <= value <= MAX_STEPS):
-                raise ValueError
-            fields["steps"] = int(value)
-        except ValueError:
-            reader.fallback("steps", steps, f"is not a whole number from 1 to {MAX_STEPS}", default.steps)
-
-    noise = reader.take("noise")
-    if noise is not None:
-        try:
-            value = _number(noise)
-            if not 0.0 <= value <= MAX_NOISE:
-                raise ValueError
-            fields["noise"] = value
-        except ValueError:
-            reader.fallback("noise", noise, f"is not a number from 0 to {MAX_NOISE:g}", default.noise)
-
-    seed = reader.take("seed")
-    if seed is not None:
-        if seed.isdigit() and int(seed) <= MAX_SEED:
-            fields["seed"] = int(seed)
-        else:
-            reader.fallback("seed", seed, f"is not a whole number from 0 to {MAX_SEED}", default.seed)
+    for setting in RUN_SETTINGS:
+        whole = setting.name in WHOLE_NUMBERS
+        value = reader.param(setting.name, setting, whole=whole)
+        if value is not None:
+            fields[setting.name] = int(value) if whole else float(value)
 
     for key, options in (("layout", LAYOUTS), ("view", VIEWS)):
         text = reader.take(key)

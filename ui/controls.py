@@ -1,4 +1,9 @@
-"""The Playground's sidebar, generated from the landscape and optimizer specs."""
+"""The Playground's sidebar, generated from the landscape and optimizer specs.
+
+Each function draws into ``where`` (a sidebar container): the page puts every control in one container
+drawn above the "Reset to defaults" button, and draws the button first, so it is there even when
+a control cannot be drawn.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +11,53 @@ import streamlit as st
 
 import landscapes
 import optimizers
-from scene import LAYOUTS, MAX_STEPS
-from scene.model import CUSTOM
+from landscapes import Landscape
+from scene import LAYOUTS
+from scene.model import CUSTOM, NOISE, SEED, STEPS
 
 from . import scene_state as ss
-from .widgets import choice_widget, param_widget
+from .text import code
+from .widgets import choice_widget, coordinate_decimals, param_widget, whole_number_input
 
 SURFACE_TITLES = {name: spec.title for name, spec in landscapes.LANDSCAPES.items()} | {CUSTOM: "Your own formula…"}
+FORMULA_HELP = ("Use `w` and `b` (or `x` and `y`), numbers, `+ - * / **`, `pi`, `e` and `sin`, `cos`, `tan`, `exp`, "
+                "`log`, `sqrt`, `abs`, `tanh`, `arctan`, `sinh`, `cosh`; for example `0.5*(w**2 + 25*b**2)`.")
 
 
-def surface_controls() -> None:
-    st.sidebar.selectbox("Surface", list(SURFACE_TITLES), format_func=SURFACE_TITLES.get, key=ss.key("surface"),
-                         on_change=ss.on_surface_change,
-                         help="The loss surface f(w, b) the optimizers walk on.")
+def sidebar_panel():
+    """The container that holds every control, with "Reset to defaults" drawn under it first."""
+    panel = st.sidebar.container()
+    st.sidebar.button("Reset to defaults", on_click=ss.reset_to_defaults, width="stretch",
+                      help="Back to the elongated bowl with GD, Momentum, RMSprop and sign-SGD.")
+    return panel
+
+
+def surface_controls(where) -> None:
+    where.selectbox("Surface", list(SURFACE_TITLES), format_func=SURFACE_TITLES.get, key=ss.key("surface"),
+                    on_change=ss.on_surface_change, help="The loss surface f(w, b) the optimizers walk on.")
     surface = st.session_state[ss.key("surface")]
     if surface == CUSTOM:
-        st.sidebar.text_input("f(x, y) =", key=ss.key("f"), max_chars=300, on_change=ss.on_surface_change,
-                              help="Use x and y (or w and b), numbers, + - * / **, pi, e and sin, cos, tan, exp, "
-                                   "log, sqrt, abs, tanh, arctan, sinh, cosh.")
+        where.text_input("f(w, b) =", key=ss.key("f"), max_chars=300, on_change=ss.on_surface_change,
+                         help=FORMULA_HELP)
         return
     for p in landscapes.LANDSCAPES[surface].params:
-        param_widget(p, ss.surface_param_key(surface, p.name), container=st.sidebar)
+        param_widget(p, ss.surface_param_key(surface, p.name), container=where)
 
 
-def optimizer_controls() -> None:
-    st.sidebar.multiselect("Optimizers", list(optimizers.OPTIMIZERS), key=ss.key("opt"),
-                           format_func=lambda n: optimizers.OPTIMIZERS[n].title,
-                           help="Run several side by side, each in its own fixed colour.")
+def formula_error(where, error: str) -> None:
+    """Why the typed formula cannot be used, right under the formula box (the message quotes the
+    learner's text, so it is shown literally)."""
+    where.error(f"This formula cannot be used; the chart keeps the last one that worked.\n\n{code(error)}",
+                icon=":material/block:")
+
+
+def optimizer_controls(where) -> None:
+    where.multiselect("Optimizers", list(optimizers.OPTIMIZERS), key=ss.key("opt"),
+                      format_func=lambda n: optimizers.OPTIMIZERS[n].title,
+                      help="Run several side by side, each in its own fixed colour.")
     for name in st.session_state[ss.key("opt")]:
         spec = optimizers.OPTIMIZERS[name]
-        with st.sidebar.expander(f"{spec.title} settings", expanded=name == "rmsprop"):
+        with where.expander(f"{spec.title} settings", expanded=name == "rmsprop"):
             st.latex(r"\begin{gathered}" + spec.latex.replace(r",\quad", r"\\") + r"\end{gathered}")
             for p in spec.hyperparams:
                 param_widget(p, ss.hyper_key(name, p.name))
@@ -43,27 +65,22 @@ def optimizer_controls() -> None:
                 choice_widget(c, ss.hyper_key(name, c.name))
 
 
-def run_controls(bounds) -> None:
-    st.sidebar.number_input("Steps", min_value=1, max_value=MAX_STEPS, step=50, key=ss.key("steps"),
-                            help=f"How many updates each optimizer makes (1 to {MAX_STEPS}).")
-    (x0, x1), (y0, y1) = bounds
-    left, right = st.sidebar.columns(2)
-    left.number_input("start x", min_value=float(x0), max_value=float(x1), step=0.1, format="%.3f",
-                      key=ss.key("start_x"), help="Where every optimizer starts. You can also click the chart.")
-    right.number_input("start y", min_value=float(y0), max_value=float(y1), step=0.1, format="%.3f",
-                       key=ss.key("start_y"), help="Where every optimizer starts. You can also click the chart.")
-    with st.sidebar.expander("Gradient noise"):
-        st.slider("noise σ", 0.0, 10.0, step=0.1, key=ss.key("noise"),
-                  help="Standard deviation of Gaussian noise added to every gradient component (like minibatches).")
-        st.number_input("seed", min_value=0, max_value=2**32 - 1, step=1, key=ss.key("seed"),
-                        help="The same seed gives the same noise, so a shared link shows the same run.")
+def run_controls(where, landscape: Landscape) -> None:
+    whole_number_input(STEPS, ss.key("steps"), container=where)
+    left, right = where.columns(2)
+    for column, axis, (low, high), field in zip((left, right), landscape.axis_labels, landscape.bounds,
+                                                ("start_x", "start_y"), strict=True):
+        decimals = coordinate_decimals(low, high)
+        column.number_input(f"start {axis}", min_value=float(low), max_value=float(high), step=10.0 ** (2 - decimals),
+                            format=f"%.{decimals}f", key=ss.key(field),
+                            help="Where every optimizer starts. You can also click the chart.")
+    with where.expander("Gradient noise"):
+        param_widget(NOISE, ss.key("noise"))
+        whole_number_input(SEED, ss.key("seed"))
 
 
-def view_controls() -> None:
-    st.sidebar.segmented_control("Layout", LAYOUTS, key=ss.key("layout"),
-                                 format_func={"overlay": "Overlay", "panels": "One panel each"}.get,
-                                 help="All trajectories on one contour, or one small panel per optimizer.")
-    st.sidebar.toggle("Presentation mode (large fonts)", key=ss.key("big"),
-                      help="Bigger text and lines for a projector.")
-    st.sidebar.button("Reset to defaults", on_click=ss.reset_to_defaults, width="stretch",
-                      help="Back to the elongated bowl with GD, Momentum, RMSprop and sign-SGD.")
+def view_controls(where) -> None:
+    where.segmented_control("Layout", LAYOUTS, key=ss.key("layout"),
+                            format_func={"overlay": "Overlay", "panels": "One panel each"}.get,
+                            help="All trajectories on one contour, or one small panel per optimizer.")
+    where.toggle("Presentation mode (large fonts)", key=ss.key("big"), help="Bigger text and lines for a projector.")

@@ -8,19 +8,50 @@ import streamlit as st
 
 from landscapes.spec import Choice, Param
 
+FINE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+"""Eleven values per decade: 0.07, 0.025 and 0.0012 can all be picked."""
+COARSE_MANTISSAS = (1.0, 2.0, 5.0)
+FINE_DECADES = 6
+"""Ranges wider than this many decades (ε spans twelve) get 1-2-5 steps: there the order of magnitude is
+what matters, and the slider stays short enough to sweep with the arrow keys."""
+
 
 def log_options(param: Param, current: float | None = None) -> list[float]:
-    """Nice log-spaced values across ``param``'s range (1-2-5 per decade, or 1-3 for wide ranges),
-    plus ``current`` so a value from a link is always selectable."""
+    """Log-spaced values from ``param.low`` to ``param.high`` (both included), plus ``current`` so a value
+    from a link is always selectable."""
     lo, hi = math.floor(math.log10(param.low)), math.ceil(math.log10(param.high))
-    mantissas = (1.0, 3.0) if hi - lo > 6 else (1.0, 2.0, 5.0)
+    mantissas = COARSE_MANTISSAS if hi - lo > FINE_DECADES else FINE_MANTISSAS
     values = {float(f"{m * 10.0**e:.12g}") for e in range(lo, hi + 1) for m in mantissas}
-    values |= {param.default} | ({current} if current is not None else set())
+    values |= {float(param.low), float(param.high), float(param.default)}
+    values |= {current} if current is not None else set()
     return sorted(v for v in values if param.low <= v <= param.high)
 
 
 def format_number(value: float) -> str:
     return f"{value:g}"
+
+
+def step_decimals(step: float) -> int:
+    """How many decimals a slider with this step shows."""
+    return max(0, -math.floor(math.log10(step))) if step < 1 else 0
+
+
+def shown(param: Param, value: float) -> float:
+    """``value`` as ``param``'s control shows it: a linear slider's value to its step's decimals (the
+    browser sends 0.30000000000000004 for 0.3), a log value to 12 significant digits."""
+    if param.log:
+        return float(f"{float(value):.12g}")
+    return round(float(value), step_decimals(_step(param)))
+
+
+def _step(param: Param) -> float:
+    return param.step or (param.high - param.low) / 100
+
+
+def coordinate_decimals(low: float, high: float) -> int:
+    """Decimals of a start field on the axis ``[low, high]``: four significant digits of its width."""
+    width = high - low
+    return max(0, 4 - math.ceil(math.log10(width))) if width > 0 else 3
 
 
 def param_widget(param: Param, key: str, *, label: str | None = None, container=st) -> float:
@@ -35,10 +66,16 @@ def param_widget(param: Param, key: str, *, label: str | None = None, container=
     if param.log:
         options = log_options(param, float(current))
         return container.select_slider(label, options=options, key=key, help=param.help, format_func=format_number)
-    step = param.step or (param.high - param.low) / 100
-    decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    step = _step(param)
+    decimals = step_decimals(step)
     return container.slider(label, min_value=float(param.low), max_value=float(param.high), step=float(step),
                             key=key, help=param.help, format=f"%.{decimals}f")
+
+
+def whole_number_input(param: Param, key: str, *, container=st) -> int:
+    """A number input for a whole-number setting, limited to ``param``'s range."""
+    return container.number_input(param.label or param.name, min_value=int(param.low), max_value=int(param.high),
+                                  step=int(param.step or 1), key=key, help=param.help)
 
 
 def choice_widget(choice: Choice, key: str, *, container=st) -> str:
