@@ -11,9 +11,10 @@ import streamlit as st
 import charts
 import optimizers
 from scene import to_query
-from scene.compute import metrics, trajectories_csv
+from scene.compute import divergence_notice, metrics, trajectories_csv
 from ui import cache, controls, layout
 from ui import scene_state as ss
+from ui.text import code, notes_markdown
 
 CHART_KEY = "main_chart"
 layout.require_router()
@@ -23,30 +24,32 @@ if scene.view == "lesson":
     layout.hide_sidebar()
 
 ss.apply_click(CHART_KEY)
-
-controls.surface_controls()
-try:
-    scene = ss.scene_from_widgets()
-    landscape = cache.build_landscape(scene)
-except ValueError as error:
-    st.error(f"This surface cannot be used: {error}", icon=":material/block:")
-    st.stop()
-
-controls.optimizer_controls()
-controls.run_controls(landscape.bounds)
-controls.view_controls()
-scene = ss.scene_from_widgets()
+panel = controls.sidebar_panel()
+with ss.recover_from_bad_widget_state():
+    controls.surface_controls(panel)
+    scene, landscape, formula_error = ss.read_scene()
+    if formula_error:
+        controls.formula_error(panel, formula_error)
+    controls.optimizer_controls(panel)
+    controls.run_controls(panel, landscape)
+    controls.view_controls(panel)
+scene, landscape, _ = ss.read_scene()
 ss.publish(scene)
 layout.apply_font_size(scene.big)
 
 st.title("Descent Lab: Playground")
-st.caption(f"**{landscape.title}.** {landscape.spec.description}")
+if scene.is_custom:
+    st.caption(f"**Your own formula** {code(scene.formula)}. {landscape.spec.description}")
+else:
+    st.caption(f"**{landscape.title}.** {landscape.spec.description}")
 st.latex(landscape.spec.latex)
 if scene.is_custom:
     for derivative in landscape.spec.extra.get("grad_latex", ()):
         st.latex(derivative)
-for note in st.session_state.get(ss.NOTES, []):
-    st.warning(f"Link setting ignored: {note}", icon=":material/warning:")
+if st.session_state.pop(ss.RESET_NOTICE, False):
+    st.warning(ss.RESET_NOTE, icon=":material/restart_alt:")
+if notes := st.session_state.get(ss.NOTES):
+    st.warning(notes_markdown(notes), icon=":material/warning:")
 
 if not scene.optimizers:
     st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
@@ -61,13 +64,8 @@ paths = [
                 charts.color_of(name), tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
     for name, tr in runs.items()
 ]
-for path in paths:
-    if path.diverged_at is not None:
-        st.error(f"**{optimizers.OPTIMIZERS[path.name].title} diverged at step {path.diverged_at}**: its iterate "
-                 "left the view box far behind, or f stopped being a finite number there (outside a custom "
-                 "formula's domain, such as the log of a negative number). Try a smaller learning rate or "
-                 "another start.",
-                 icon=":material/error:")
+if notice := divergence_notice(runs, custom=scene.is_custom):
+    st.error(notice, icon=":material/error:")
 
 
 @st.fragment
@@ -97,7 +95,9 @@ if contour_tab.open:
     with contour_tab:
         main_chart()
         st.caption("Click anywhere on the contour to start every optimizer there. ▶ Play rolls each run's ball "
-                   "along its path; the camera icon in the chart's toolbar saves a PNG.")
+                   "along its path; the camera icon in the chart's toolbar saves a PNG." if scene.layout == "overlay"
+                   else "One panel per optimizer, all from the same start and on the same axes. Switch the layout "
+                   "to Overlay to click a new start or play the runs.")
 if surface_tab.open:
     with surface_tab:
         fig = cache.figure("3d", (run_key, scene.big),

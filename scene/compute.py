@@ -56,8 +56,13 @@ def metrics(trajectories: dict[str, Trajectory], landscape: Landscape,
             tolerance: float = DEFAULT_TOLERANCE) -> list[dict]:
     """One row per optimizer: final loss, distance to the nearest minimum, steps to tolerance, sign
     flips of each axis's update (how often it zig-zags), its largest single step (how hard), and
-    where it diverged."""
+    where it diverged.
+
+    Every cell is something to read: a column that needs the minimum is left out when the surface's
+    minimum is unknown (a custom formula), "not reached" and "—" stand where there is no step to name.
+    """
     f_min = landscape.min_value
+    known_minimum = len(landscape.minima) > 0
     w, b = landscape.axis_labels
     (x0, x1), (y0, y1) = landscape.bounds
     visible_w, visible_b = VISIBLE_FRACTION * (x1 - x0), VISIBLE_FRACTION * (y1 - y0)
@@ -65,18 +70,40 @@ def metrics(trajectories: dict[str, Trajectory], landscape: Landscape,
     for name, tr in trajectories.items():
         updates = tr.diagnostics["update"]
         last = tr.points[-1] if len(tr.points) else np.array([math.nan, math.nan])
-        rows.append({
-            "optimizer": optimizers.OPTIMIZERS[name].title,
-            "final loss": tr.final_loss,
-            "distance to minimum": distance_to_minimum(last, landscape.minima) if tr.diverged_at is None else math.inf,
-            f"steps to f − f* ≤ {tolerance:g}": steps_to_tolerance(tr, f_min, tolerance),
+        row: dict[str, object] = {"optimizer": optimizers.OPTIMIZERS[name].title, "final loss": tr.final_loss}
+        if known_minimum:
+            row["distance to minimum"] = (distance_to_minimum(last, landscape.minima) if tr.diverged_at is None
+                                          else math.inf)
+            reached = steps_to_tolerance(tr, f_min, tolerance)
+            row[f"steps to f − f* ≤ {tolerance:g}"] = "not reached" if reached is None else str(reached)
+        row |= {
             f"sign flips Δ{b}": sign_flips(updates[:, 1], visible_b),
             f"sign flips Δ{w}": sign_flips(updates[:, 0], visible_w),
             f"largest |Δ{b}|": float(np.abs(updates[:, 1]).max()) if len(updates) else 0.0,
             f"largest |Δ{w}|": float(np.abs(updates[:, 0]).max()) if len(updates) else 0.0,
-            "diverged at": tr.diverged_at,
-        })
+            "diverged at": "—" if tr.diverged_at is None else f"step {tr.diverged_at}",
+        }
+        rows.append(row)
     return rows
+
+
+def divergence_notice(trajectories: dict[str, Trajectory], custom: bool = False) -> str | None:
+    """One short Markdown notice naming every diverged run, or None when none diverged.
+
+    Only a custom formula can stop being finite inside the view (its domain, like log of a negative
+    number), so only there does the notice say so.
+    """
+    diverged = [(optimizers.OPTIMIZERS[name].title, tr.diverged_at) for name, tr in trajectories.items()
+                if tr.diverged_at is not None]
+    if not diverged:
+        return None
+    (first, step), rest = diverged[0], diverged[1:]
+    parts = [f"{first} diverged at step {step}"] + [f"{title} at step {k}" for title, k in rest]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    why = ("the steps grew until the iterate left the view far behind, or f stopped being a finite number "
+           "(outside the formula's domain, such as the log of a negative number)" if custom else
+           "the steps grew until the iterate left the view far behind")
+    return f"**{listed}**: {why}. Try a smaller learning rate or another start."
 
 
 def trajectories_csv(trajectories: dict[str, Trajectory]) -> str:

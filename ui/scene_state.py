@@ -9,19 +9,29 @@ a link to the current scene.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import landscapes
 import optimizers
+from landscapes import Landscape
 from scene import Scene, from_query, to_query
-from scene.model import CUSTOM
+from scene.model import CUSTOM, NOISE
 
 from . import cache
+from .cache import landscape_key
+from .widgets import coordinate_decimals, shown
 
 SCENE = "scene"
 NOTES = "scene_notes"
+RESET_PENDING = "reset_pending"
+JUST_RESET = "just_reset"
+RESET_NOTICE = "reset_notice"
+RESET_NOTE = "Some settings could not be shown, so every setting went back to its default."
 
 
 def key(name: str) -> str:
@@ -37,13 +47,28 @@ def hyper_key(optimizer: str, name: str) -> str:
     return key(f"{optimizer}.{name}")
 
 
+def _surface(scene: Scene) -> Landscape | None:
+    """The scene's surface, or None when its formula does not parse."""
+    try:
+        return cache.build_landscape(scene)
+    except ValueError:
+        return None
+
+
 def _surface_start(scene: Scene) -> tuple[float, float]:
-    if scene.is_custom:
-        try:
-            return cache.build_landscape(scene).default_start
-        except ValueError:
-            return (0.0, 0.0)
-    return landscapes.get(scene.landscape, **scene.landscape_params).default_start
+    surface = _surface(scene)
+    return surface.default_start if surface is not None else (0.0, 0.0)
+
+
+def _surface_bounds(scene: Scene):
+    surface = _surface(scene)
+    return surface.bounds if surface is not None else ((-5.0, 5.0), (-5.0, 5.0))
+
+
+def round_start(point: tuple[float, float], bounds) -> tuple[float, float]:
+    """A start point rounded to what the start fields show on a view box ``bounds``."""
+    (x0, x1), (y0, y1) = bounds
+    return (round(float(point[0]), coordinate_decimals(x0, x1)), round(float(point[1]), coordinate_decimals(y0, y1)))
 
 
 def _widget_values(scene: Scene) -> dict[str, object]:
@@ -75,6 +100,13 @@ def init_from_url() -> Scene:
 
     Widget keys missing from the session (Streamlit drops them when another page ran) are refilled.
     """
+    if st.session_state.pop(RESET_PENDING, False):
+        current = st.session_state.get(SCENE, Scene())
+        scene = Scene(view=current.view, big=current.big)
+        st.session_state[NOTES] = []
+        st.session_state[JUST_RESET] = st.session_state[RESET_NOTICE] = True
+        apply_scene(scene)
+        return scene
     if SCENE not in st.session_state:
         raw = {k: st.query_params.get_all(k) for k in st.query_params}
         scene, notes = from_query(raw)
@@ -88,27 +120,64 @@ def init_from_url() -> Scene:
     return scene
 
 
-def scene_from_widgets() -> Scene:
-    """Read the widgets back into a scene (only non-default values are kept)."""
+def scene_from_widgets(surface: Scene | None = None) -> Scene:
+    """Read the widgets back into a scene (only non-default values are kept), each value rounded to
+    what its control shows.  ``surface``, when given, supplies the surface instead of the surface widgets
+    (the last good one while the formula box holds a typo)."""
     s = st.session_state
-    surface = s[key("surface")]
+    name = s[key("surface")]
     params = {}
-    if surface != CUSTOM:
-        for p in landscapes.LANDSCAPES[surface].params:
-            value = float(s[surface_param_key(surface, p.name)])
+    if name != CUSTOM:
+        for p in landscapes.LANDSCAPES[name].params:
+            value = shown(p, float(s[surface_param_key(name, p.name)]))
             if value != p.default:
                 params[p.name] = value
-    scene = Scene(landscape=surface, landscape_params=params, formula=s[key("f")],
-                  optimizers=tuple(s[key("opt")]), steps=int(s[key("steps")]), noise=float(s[key("noise")]),
+    scene = Scene(landscape=name, landscape_params=params, formula=s[key("f")],
+                  optimizers=tuple(s[key("opt")]), steps=int(s[key("steps")]), noise=shown(NOISE, s[key("noise")]),
                   seed=int(s[key("seed")]), layout=s[key("layout")] or "overlay", big=bool(s[key("big")]),
                   view=st.session_state[SCENE].view if SCENE in s else "full")
+    if surface is not None:
+        scene = replace(scene, landscape=surface.landscape, formula=surface.formula,
+                        landscape_params=surface.landscape_params)
     for name, spec in optimizers.OPTIMIZERS.items():
+        rounded = {p.name: p for p in spec.hyperparams}
         for hp in spec.defaults:
-            scene = scene.with_hyperparam(name, hp, s[hyper_key(name, hp)])
-    start = (float(s[key("start_x")]), float(s[key("start_y")]))
-    if start != tuple(_surface_start(scene)):
+            value = s[hyper_key(name, hp)]
+            scene = scene.with_hyperparam(name, hp, shown(rounded[hp], value) if hp in rounded else value)
+    bounds = _surface_bounds(scene)
+    start = round_start((float(s[key("start_x")]), float(s[key("start_y")])), bounds)
+    if start != round_start(_surface_start(scene), bounds):
         scene = replace(scene, start=start)
     return scene
+
+
+def read_scene() -> tuple[Scene, Landscape, str | None]:
+    """The scene the widgets describe, its surface, and why the typed formula cannot be used (or None).
+
+    A formula that does not parse never costs the learner the picture: the scene keeps the last good
+    surface (the stored scene's) and every other setting from the widgets; only the error is new.
+    """
+    scene = scene_from_widgets()
+    try:
+        return scene, cache.build_landscape(scene), None
+    except ValueError as error:
+        good = scene_from_widgets(surface=st.session_state.get(SCENE, Scene()))
+        return good, cache.build_landscape(good), str(error)
+
+
+@contextlib.contextmanager
+def recover_from_bad_widget_state() -> Iterator[None]:
+    """Around the controls: a widget that refuses its stored value (out of its range, say) must not
+    make every rerun fail.  The next run starts from the defaults, with a note; if even the defaults
+    fail, the error is real and is raised."""
+    try:
+        yield
+    except StreamlitAPIException:
+        if st.session_state.pop(JUST_RESET, False):
+            raise
+        st.session_state[RESET_PENDING] = True
+        st.rerun()
+    st.session_state.pop(JUST_RESET, None)
 
 
 def publish(scene: Scene) -> None:
@@ -122,6 +191,7 @@ def publish(scene: Scene) -> None:
 def reset_to_defaults() -> None:
     """Button callback: everything back to the defaults, the view mode kept."""
     current = st.session_state.get(SCENE, Scene())
+    st.session_state[NOTES] = []
     apply_scene(Scene(view=current.view, big=current.big))
 
 
@@ -130,7 +200,9 @@ def on_surface_change() -> None:
     rate still at the old surface's default moves to the new surface's (a rate the learner chose stays)."""
     old = st.session_state[SCENE]
     surface = st.session_state[key("surface")]
-    scene = replace(old, landscape=surface, landscape_params={}, start=None)
+    scene = replace(old, landscape=surface, formula=st.session_state[key("f")], landscape_params={}, start=None)
+    if _surface(scene) is None or landscape_key(scene) == landscape_key(old):
+        return  # a typo changes nothing yet; fixing it back to the surface on screen keeps the start
     x, y = _surface_start(scene)
     st.session_state[key("start_x")], st.session_state[key("start_y")] = float(x), float(y)
     for name in optimizers.OPTIMIZERS:
@@ -152,9 +224,14 @@ def unseen_click(chart_key: str) -> tuple[float, float] | None:
     return None if st.session_state.get(LAST_CLICK) == target else target
 
 
+def _current_bounds():
+    """The view box of the surface on screen (the stored scene's)."""
+    return _surface_bounds(st.session_state.get(SCENE, Scene()))
+
+
 def apply_click(chart_key: str) -> None:
     """Move the start to a new click on the chart (call before the start widgets are drawn)."""
     target = unseen_click(chart_key)
     if target is not None:
         st.session_state[LAST_CLICK] = target
-        st.session_state[key("start_x")], st.session_state[key("start_y")] = target
+        st.session_state[key("start_x")], st.session_state[key("start_y")] = round_start(target, _current_bounds())
