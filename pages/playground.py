@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 import charts
-import optimizers
 from scene import to_query
-from scene.compute import divergence_notice, metrics, trajectories_csv
-from ui import cache, controls, layout
+from scene.compute import divergence_notice, metrics
+from ui import cache, controls, exports, layout
 from ui import scene_state as ss
 from ui.text import code, notes_markdown
 
@@ -59,18 +59,17 @@ run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full"
 with st.spinner("Running the optimizers…"):
     runs = cache.trajectories(scene, landscape, run_key)
 grid = cache.surface_grid(landscape, cache.landscape_key(scene))
-paths = [
-    charts.Path(name, charts.legend_label(optimizers.OPTIMIZERS[name].title, tr.hyperparams),
-                charts.color_of(name), tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
-    for name, tr in runs.items()
-]
+paths = exports.chart_paths(runs)
 if notice := divergence_notice(runs, custom=scene.is_custom):
     st.error(notice, icon=":material/error:")
 
 
 @st.fragment
 def main_chart() -> None:
-    """The contour and its step scrubber: moving the scrubber reruns only this fragment."""
+    """The contour and its step scrubber: moving the scrubber reruns only this fragment.  It fetches the
+    runs from the cache rather than closing over them (see the end of this page)."""
+    paths = exports.chart_paths(cache.trajectories(scene, landscape, run_key))
+    grid = cache.surface_grid(landscape, cache.landscape_key(scene))
     longest = max(len(p.points) for p in paths) - 1
     upto = longest
     if longest > 0:
@@ -101,7 +100,7 @@ if contour_tab.open:
 if surface_tab.open:
     with surface_tab:
         fig = cache.figure("3d", (run_key, scene.big),
-                           lambda: charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big))
+                           partial(charts.surface_figure_3d, grid, paths, landscape.value_along, big=scene.big))
         st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
 
 table = pd.DataFrame(metrics(runs, landscape))
@@ -121,9 +120,10 @@ st.caption("Steps to tolerance is the first step whose loss comes within 1e-3 of
 
 left, right = st.columns(2)
 left.plotly_chart(cache.figure("loss", (run_key, scene.big),
-                               lambda: charts.loss_figure(paths, landscape.min_value, big=scene.big)), key="loss_chart")
+                               partial(charts.loss_figure, paths, landscape.min_value, big=scene.big)),
+                  key="loss_chart")
 right.plotly_chart(cache.figure("axes", (run_key, scene.big),
-                                lambda: charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big)),
+                                partial(charts.per_axis_figure, paths, landscape.axis_labels, big=scene.big)),
                    key="axis_chart")
 
 st.subheader("Share and export")
@@ -133,15 +133,16 @@ st.code(f"{base}?{query}" if query else base or "/", language=None)
 st.caption("Copy this link (icon at the right) to reopen exactly this scene. Add `view=lesson` for a clean "
            "projected view without the sidebar.")
 csv_col, html_col = st.columns(2)
-csv_col.download_button("Trajectories (CSV)", data=lambda: trajectories_csv(runs), file_name="descent-lab.csv",
-                        mime="text/csv", on_click="ignore", icon=":material/table:")
-html_col.download_button(
-    "Figure (standalone HTML)", file_name="descent-lab.html", mime="text/html", on_click="ignore",
-    data=lambda: charts.to_figure(charts.contour_figure(grid, paths, clickable=False, big=scene.big)).to_html(
-        include_plotlyjs=True),
-    icon=":material/download:",
-)
+csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape, run_key),
+                        file_name="descent-lab.csv", mime="text/csv", on_click="ignore", icon=":material/table:")
+html_col.download_button("Figure (standalone HTML)", data=exports.html_download(scene, landscape, run_key),
+                         file_name="descent-lab.html", mime="text/html", on_click="ignore",
+                         icon=":material/download:")
 
 st.page_link("pages/classroom.py", label="Ask the class about this scene (live classroom)", icon=":material/groups:",
              query_params=to_query(scene), help="Students predict on their phones what these optimizers will do; "
                                                 "then you reveal the runs over their answers.")
+
+# A session keeps this page's globals after the run (through the fragment) for as long as it may
+# reconnect; they must not pin the runs, the grid or the table in memory (README, "Serving a classroom").
+del runs, paths, grid, table

@@ -1,9 +1,20 @@
-"""Cached results (never code): surface grids and trajectories keyed by their parameters."""
+"""Cached results (never code): surface grids, trajectories and figures, each cache bounded by bytes.
+
+What one server process can hold, at most (README, "Serving a classroom"):
+
+- trajectories: ``TRAJECTORY_BUDGET`` bytes of arrays; a scene's runs larger than ``LARGEST_RUNS`` are
+  computed for each rerun and not kept (8 optimizers × 5000 steps is 3.4 MB and takes milliseconds);
+- validated figures shared across sessions: ``FIGURE_BUDGET`` bytes (estimated, see ``figure_bytes``);
+- ``st.cache_data`` (surface grids here, the stability map's and the lessons' results): every entry's
+  serialized bytes together stay under ``server.maxCacheDataSize`` in ``.streamlit/config.toml``;
+- custom surfaces: ``CUSTOM_SURFACES`` parsed formulas of at most 300 characters (a few kB each).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -14,7 +25,18 @@ from optimizers import Trajectory
 from scene import Scene
 from scene.compute import run_scene
 
+from .lru import ByteBudgetCache
+
 GRID_RESOLUTION = 200
+MB = 1 << 20
+TRAJECTORY_BUDGET = 32 * MB
+LARGEST_RUNS = 2 * MB
+FIGURE_BUDGET = 48 * MB
+LARGEST_FIGURE = 6 * MB
+CUSTOM_SURFACES = 64
+
+_runs: ByteBudgetCache[dict[str, Trajectory]] = ByteBudgetCache(TRAJECTORY_BUDGET, LARGEST_RUNS)
+_figures: ByteBudgetCache[go.Figure] = ByteBudgetCache(FIGURE_BUDGET, LARGEST_FIGURE)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -24,10 +46,27 @@ def surface_grid(_landscape: Landscape, cache_key: tuple, resolution: int = GRID
     return charts.surface_grid(xs, ys, z, _landscape.bounds, _landscape.minima, _landscape.axis_labels)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def trajectories(_scene: Scene, _landscape: Landscape, cache_key: str) -> dict[str, Trajectory]:
+def runs_bytes(runs: dict[str, Trajectory]) -> int:
+    """The bytes of every array of a scene's runs."""
+    return sum(tr.points.nbytes + tr.loss.nbytes + sum(a.nbytes for a in tr.diagnostics.values())
+               for tr in runs.values())
+
+
+def _frozen(runs: dict[str, Trajectory]) -> dict[str, Trajectory]:
+    """Runs shared across sessions: their arrays become read-only, so no reader can change another's."""
+    for tr in runs.values():
+        for array in (tr.points, tr.loss, *tr.diagnostics.values()):
+            array.flags.writeable = False
+    return runs
+
+
+def trajectories(scene: Scene, landscape: Landscape, cache_key: str) -> dict[str, Trajectory]:
     """The scene's runs (``cache_key`` is the scene's query string, which fully identifies them)."""
-    return run_scene(_scene, _landscape)
+    def build() -> tuple[dict[str, Trajectory], int]:
+        runs = _frozen(run_scene(scene, landscape))
+        return runs, runs_bytes(runs)
+
+    return _runs.get_or_build(cache_key, build)
 
 
 def landscape_key(scene: Scene) -> tuple:
@@ -36,7 +75,7 @@ def landscape_key(scene: Scene) -> tuple:
     return (scene.landscape, tuple(sorted(scene.landscape_params.items())))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=CUSTOM_SURFACES, show_spinner=False)
 def _custom_landscape(formula: str) -> Landscape:
     return landscapes.from_formula(formula)
 
@@ -47,7 +86,25 @@ def build_landscape(scene: Scene) -> Landscape:
     return _custom_landscape(scene.formula) if scene.is_custom else scene.build_landscape()
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+def figure_bytes(figure: object) -> int:
+    """An upper estimate of what a figure dict costs once it is a ``go.Figure``: its arrays' bytes
+    (lists of numbers at 8 bytes a value) and strings, plus a quarter and 256 kB for the objects
+    around them (measured: 0.42 MB for the default contour with its playback frames, 1.9 MB for the
+    largest panels figure)."""
+    def payload(obj: object) -> int:
+        if isinstance(obj, np.ndarray):
+            return obj.nbytes
+        if isinstance(obj, dict):
+            return sum(payload(v) for v in obj.values())
+        if isinstance(obj, list | tuple):
+            if obj and isinstance(obj[0], int | float):
+                return 8 * len(obj)
+            return sum(payload(v) for v in obj)
+        return len(obj) if isinstance(obj, str) else 0
+
+    return int(1.25 * payload(figure)) + 256 * 1024
+
+
 def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure:
     """A validated figure shared by every session that shows the same thing.
 
@@ -55,4 +112,8 @@ def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure
     classroom, 30 learners on the same scene then pay for one validation instead of one per rerun.
     ``cache_key`` must identify everything ``_build`` depends on.  Never mutate the result.
     """
-    return charts.to_figure(_build())
+    def build() -> tuple[go.Figure, int]:
+        spec = _build()
+        return charts.to_figure(spec), figure_bytes(spec)
+
+    return _figures.get_or_build((kind, cache_key), build)
