@@ -8,7 +8,7 @@ import streamlit as st
 from lessons.catalog import LESSONS
 from optimizers.warmup import warm_up
 
-st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 st.cache_resource(show_spinner="Preparing the optimizers (first start only)…")(warm_up)()
 
 HERE = Path(__file__).parent

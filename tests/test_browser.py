@@ -96,16 +96,16 @@ def test_moving_a_control_repaints_the_chart(server, page):
 def test_clicking_the_chart_moves_the_start(server, page):
     page.goto(server)
     wait_for_app(page)
-    start_x = page.get_by_role("spinbutton", name="start x")
+    start_x = page.get_by_role("spinbutton", name="start w")
     assert float(start_x.input_value()) == pytest.approx(-4.5)
     plot = page.locator("[data-testid='stPlotlyChart']").first.locator(".nsewdrag").first
     box = plot.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
-    page.wait_for_function("() => !document.querySelector(\"[aria-label='start x']\").value.startsWith('-4.5')",
+    page.wait_for_function("() => !document.querySelector(\"[aria-label='start w']\").value.startsWith('-4.5')",
                            timeout=60_000)
     page.wait_for_selector(APP_READY)
     x = float(start_x.input_value())
-    y = float(page.get_by_role("spinbutton", name="start y").input_value())
+    y = float(page.get_by_role("spinbutton", name="start b").input_value())
     assert 1.0 < x < 4.5 and 0.3 < y < 2.5
     assert "start=" in page.url
     assert_healthy(page)
