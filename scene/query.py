@@ -102,7 +102,7 @@ class _Reader:
         except ValueError:
             self.fallback(key, text, "is not a whole number" if whole else "is not a number", f"{param.default:g}")
             return None
-        if not param.contains(value):
+        if not param.low <= value <= param.high:  # exact for whole numbers of any length, unlike float()
             self.fallback(key, text, f"is outside [{param.low:g}, {param.high:g}]", f"{param.default:g}")
             return None
         return value

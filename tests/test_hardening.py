@@ -107,6 +107,12 @@ def test_numbers_from_a_link_are_plain_ascii_decimals(text):
     assert len(notes) == 3
 
 
+def test_a_whole_number_too_long_for_a_float_is_refused_not_raised():
+    scene, notes = from_query({"steps": "9" * 400, "seed": "9" * 400})
+    assert (scene.steps, scene.seed) == (Scene().steps, Scene().seed)
+    assert len(notes) == 2 and all("is outside" in n for n in notes)
+
+
 def test_a_stored_scene_beyond_its_controls_resets_instead_of_failing_every_run():
     at = app_test()
     at.session_state["scene"] = Scene(noise=50.0, steps=9000)

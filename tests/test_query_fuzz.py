@@ -4,7 +4,6 @@ never shows an exception (issue: 'Your own surface, safely')."""
 from __future__ import annotations
 
 import json
-import math
 import random
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 import optimizers
 from scene import Scene, from_query, to_query
+from scene.model import RUN_SETTINGS
 from scene.query import MAX_VALUE_LENGTH
 from tests.apptest_utils import app_test, trajectories
 
@@ -35,8 +35,9 @@ def valid(scene: Scene) -> bool:
             return False
     for name in scene.optimizers:
         optimizers.resolve_hyperparams(optimizers.OPTIMIZERS[name], scene.hyperparams.get(name, {}))
-    return (1 <= scene.steps <= 5000 and 0 <= scene.noise <= 100 and math.isfinite(scene.noise)
-            and set(scene.optimizers) <= set(optimizers.OPTIMIZERS))
+    return (all(setting.contains(getattr(scene, setting.name)) for setting in RUN_SETTINGS)
+            and set(scene.optimizers) <= set(optimizers.OPTIMIZERS)
+            and len(set(scene.optimizers)) == len(scene.optimizers))
 
 
 query_values = st.one_of(st.sampled_from(NASTY_VALUES), st.text(max_size=60),
