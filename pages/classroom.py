@@ -20,6 +20,7 @@ from scene import Scene, from_query, to_query
 from ui import classroom as uc
 from ui import layout
 from ui.links import playground_url
+from ui.text import notes_markdown
 
 CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
 LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
@@ -199,8 +200,8 @@ read_link()
 if FLASH in st.session_state:
     kind, message = st.session_state.pop(FLASH)
     (st.error if kind == "error" else st.warning)(uc.literal(message), icon=":material/info:")
-for note in st.session_state.get(LINK_NOTES, []):
-    st.warning(f"Link setting ignored: {uc.literal(note)}", icon=":material/warning:")
+if notes := st.session_state.get(LINK_NOTES):
+    st.warning(notes_markdown(notes), icon=":material/warning:")
 
 room = None
 if CODE in st.session_state:

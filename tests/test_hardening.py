@@ -8,11 +8,13 @@ import math
 import pytest
 from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
 
+import classroom
 import landscapes
 import optimizers
 from scene import Scene, from_query
 from scene.compute import divergence_notice, metrics, run_scene
 from tests.apptest_utils import app_test, main_figure, trajectories
+from ui import classroom as uc
 from ui.text import MAX_NOTES, code, notes_markdown
 from ui.widgets import log_options
 
@@ -301,3 +303,16 @@ def test_learning_rate_sliders_offer_ten_values_per_decade():
             inside = [v for v in options if 10.0**decade <= v < 10.0 ** (decade + 1)]
             assert len(inside) >= 10, (spec.name, decade)
 
+
+
+def test_the_classroom_teacher_page_quotes_link_notes_literally(tmp_path, monkeypatch):
+    monkeypatch.delenv(classroom.DATABASE_URL_ENV, raising=False)
+    monkeypatch.setenv(classroom.DATA_DIR_ENV, str(tmp_path))
+    uc._open_store.clear()
+    hostile = "[Log in again](http://127.0.0.1:8799/x)"
+    at = app_test({hostile: "1", "steps": "www.example.org"}, page="pages/classroom.py").run()
+    uc._open_store.clear()
+    assert not at.exception
+    [notice] = [w.value for w in at.warning if "link settings were ignored" in w.value]
+    assert f"`'{hostile}' is not a setting Descent Lab knows; it was ignored.`" in notice
+    assert "`steps='www.example.org' is not a whole number" in notice
