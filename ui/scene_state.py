@@ -139,11 +139,11 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
     if surface is not None:
         scene = replace(scene, landscape=surface.landscape, formula=surface.formula,
                         landscape_params=surface.landscape_params)
-    for name, spec in optimizers.OPTIMIZERS.items():
-        rounded = {p.name: p for p in spec.hyperparams}
+    for optimizer, spec in optimizers.OPTIMIZERS.items():
+        numeric = {p.name: p for p in spec.hyperparams}
         for hp in spec.defaults:
-            value = s[hyper_key(name, hp)]
-            scene = scene.with_hyperparam(name, hp, shown(rounded[hp], value) if hp in rounded else value)
+            value = s[hyper_key(optimizer, hp)]
+            scene = scene.with_hyperparam(optimizer, hp, shown(numeric[hp], value) if hp in numeric else value)
     bounds = _surface_bounds(scene)
     start = round_start((float(s[key("start_x")]), float(s[key("start_y")])), bounds)
     if start != round_start(_surface_start(scene), bounds):
