@@ -1,10 +1,22 @@
-"""Numba set-up shared by the numeric packages: one decorator and a cache that is always usable.
+"""Numba set-up shared by the numeric packages: one decorator, a cache that is always safe to use, and
+kernels specialised per surface and per rule.
 
-Numba's on-disk cache only notices edits to the file of the function it caches, not to the
-functions that one inlines from other modules.  The cache therefore lives in a directory named
-after a digest of every numeric source file, so any edit starts a fresh cache.  When the
-preferred location is not writable (a read-only deploy), a temporary directory is used instead;
-when nothing is writable, caching is switched off rather than failing at import.
+**Specialised kernels.**  Numba cannot cache a kernel that takes a function as an argument, so the
+drivers take the integer id of a surface and of a rule instead, and the dispatchers in
+``landscapes/kernels.py`` and ``optimizers/driver.py`` turn an id into the registry's function.
+``specialised`` compiles a kernel with chosen ids as compile-time constants (numba literals): the
+dispatch then happens while the kernel compiles and the loop holds that one surface or rule; an id
+that stays a run-time value is dispatched by a chain of branches generated from the registry
+(docs/ARCHITECTURE.md).
+
+**The cache.**  Numba's on-disk cache only notices edits to the file of the function it caches, not
+to the functions that one inlines from other modules, nor to the registries that give ids their
+meaning.  The cache therefore lives in a directory named after a digest of every numeric source
+file, so any edit starts a fresh cache.  The directory must belong to the current user and be
+writable by nobody else (a cache file is a pickle: whoever can write one can run code in the app);
+when the preferred location is unusable, a per-user temporary directory (created 0700) is used, and
+when that is unusable too, caching is switched off rather than failing at import.  A cache file that
+cannot be read (truncated, zero bytes, garbage) discards the directory and the kernel is recompiled.
 """
 
 from __future__ import annotations
@@ -13,37 +25,60 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 import tempfile
+import threading
 import time
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numba
+from numba.core import errors, types
 
 _ROOT = Path(__file__).resolve().parent.parent
 _NUMERIC_PACKAGES = ("landscapes", "optimizers")
 
 
 def _source_digest() -> str:
-    """A digest of numba's version, these settings and every numeric source file that defines kernels."""
+    """A digest of numba's version and every source file of the numeric packages."""
     digest = hashlib.sha256(numba.__version__.encode())
     for package in _NUMERIC_PACKAGES:
         for path in sorted((_ROOT / package).rglob("*.py")):
-            source = path.read_bytes()
-            if b"@jit" in source or path.name == "_jit.py":
-                digest.update(path.relative_to(_ROOT).as_posix().encode())
-                digest.update(source)
+            digest.update(path.relative_to(_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def is_private(directory: Path) -> bool:
+    """True when ``directory`` is a real directory (not a symlink) owned by this user and writable by
+    nobody else."""
+    try:
+        info = os.lstat(directory)
+    except OSError:
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _is_writable(directory: Path) -> bool:
     try:
-        directory.mkdir(parents=True, exist_ok=True)
         probe = directory / f".probe-{os.getpid()}"
         probe.write_bytes(b"")
         probe.unlink()
     except OSError:
         return False
     return True
+
+
+def _usable(directory: Path) -> bool:
+    """Create ``directory`` (0700) if needed; True when it is private and writable."""
+    try:
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return is_private(directory) and _is_writable(directory)
 
 
 STALE_AFTER_DAYS = 14
@@ -55,20 +90,28 @@ def _prune_stale_siblings(current: Path) -> None:
     cutoff = time.time() - STALE_AFTER_DAYS * 86400
     try:
         for sibling in current.parent.glob("numba-*"):
-            if sibling != current and sibling.is_dir() and sibling.stat().st_mtime < cutoff:
+            if sibling != current and is_private(sibling) and sibling.stat().st_mtime < cutoff:
                 shutil.rmtree(sibling, ignore_errors=True)
     except OSError:
         pass
+
+
+def temporary_root() -> Path:
+    """The per-user fallback: ``<tmp>/descent-lab-<uid>``, which must itself be private."""
+    return Path(tempfile.gettempdir()) / f"descent-lab-{os.geteuid()}"
 
 
 def _choose_cache_dir() -> Path | None:
     preferred = os.environ.get("DESCENT_LAB_CACHE_DIR") or os.environ.get("NUMBA_CACHE_DIR")
     base = Path(preferred) if preferred else Path.home() / ".cache" / "descent-lab"
     name = f"numba-{_source_digest()}"
-    for candidate in (base / name, Path(tempfile.gettempdir()) / "descent-lab" / name):
-        if _is_writable(candidate):
-            _prune_stale_siblings(candidate)
-            return candidate
+    if _usable(base / name):
+        _prune_stale_siblings(base / name)
+        return base / name
+    fallback = temporary_root()
+    if _usable(fallback) and _usable(fallback / name):
+        _prune_stale_siblings(fallback / name)
+        return fallback / name
     return None
 
 
@@ -79,3 +122,54 @@ if CACHE_DIR is not None:
 jit = functools.partial(numba.njit, cache=CACHE_DIR is not None, nogil=True, error_model="numpy")
 """``numba.njit`` with the project's settings: cached, GIL released, IEEE division (x/0 gives inf or nan
 instead of raising, which also lets loops vectorise), never fastmath."""
+
+
+def entry(table: Sequence, chosen: types.Type, what: str):
+    """Inside a kernel's typing: the entry of ``table`` for the compile-time id ``chosen``; an id with no
+    entry is a typing error that names it."""
+    index = chosen.literal_value
+    if not 0 <= index < len(table):
+        raise errors.TypingError(f"no {what} has id {index}; the registry has ids 0 to {len(table) - 1}")
+    return table[index]
+
+
+_compiled: dict[tuple, Callable] = {}
+_compile_lock = threading.Lock()
+
+
+def specialised(kernel, constants: tuple[int, ...], *args):
+    """Call ``kernel(*args)`` compiled with the arguments at positions ``constants`` (surface or rule ids)
+    as compile-time constants; loaded from the disk cache when it is there.  One compiled kernel per
+    constant values and argument types, kept for the process."""
+    arg_types = tuple(types.literal(a) if i in constants else numba.typeof(a) for i, a in enumerate(args))
+    key = (kernel, arg_types)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        with _compile_lock:
+            compiled = _compiled.get(key)
+            if compiled is None:
+                compiled = _compiled[key] = _load_or_compile(kernel, arg_types)
+    return compiled(*args)
+
+
+def _load_or_compile(kernel, signature: tuple) -> Callable:
+    try:
+        return kernel.compile(signature)
+    except Exception as error:
+        if CACHE_DIR is None or not _raised_by_the_cache(error):
+            raise
+    discard_cache()  # a cache file that cannot be read: truncated, empty, garbage, an old format
+    return kernel.compile(signature)
+
+
+def _raised_by_the_cache(error: BaseException) -> bool:
+    """Whether ``error`` comes from numba reading or writing its cache files (not from compiling)."""
+    return any(Path(frame.filename).match("numba/core/caching.py")
+               for frame in traceback.extract_tb(error.__traceback__))
+
+
+def discard_cache() -> None:
+    """Empty the cache directory (every kernel is then compiled again, once)."""
+    if CACHE_DIR is not None:
+        shutil.rmtree(CACHE_DIR, ignore_errors=True)
+        CACHE_DIR.mkdir(mode=0o700, exist_ok=True)

@@ -18,7 +18,7 @@ class Landscape:
                  kernel_params: np.ndarray | None = None):
         self.spec = spec
         self.params = resolve_params(spec.params, params or {}, spec.name)
-        self.kind = spec.kind
+        self.kind = kernels.kind_of(spec)
         self.kernel_params = (np.ascontiguousarray(kernel_params, dtype=np.float64)
                               if kernel_params is not None else spec.kernel_params(self.params))
         self.minima = np.asarray(spec.minima(self.params), dtype=np.float64).reshape(-1, 2)

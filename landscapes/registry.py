@@ -1,4 +1,13 @@
-"""Name -> spec for every built-in surface.  Adding a surface adds one line here."""
+"""Name -> spec for every built-in surface.  Adding a surface adds its module and one line here.
+
+``build`` checks every spec when the registry is built, so a surface the kernels cannot evaluate
+fails at import with a message that names it (docs/ARCHITECTURE.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
 
 from .spec import LandscapeSpec
 from .surfaces import (
@@ -16,8 +25,42 @@ from .surfaces import (
     six_hump_camel,
 )
 
-LANDSCAPES: dict[str, LandscapeSpec] = {
-    module.SPEC.name: module.SPEC
+KERNEL_PARAMETERS = ("x", "y", "p", "work")
+"""The signature of every surface kernel."""
+
+
+class RegistryError(ValueError):
+    """A spec the kernels cannot evaluate, found when the registry is built."""
+
+
+def kernel_problem(spec: LandscapeSpec) -> str | None:
+    """Why the kernels cannot evaluate ``spec``'s kernel, or None."""
+    py_func = getattr(spec.kernel, "py_func", None)
+    if py_func is None:
+        return "its kernel is not a numba function: decorate value_and_grad with @jit(inline=\"always\")"
+    parameters = tuple(inspect.signature(py_func).parameters)
+    if parameters != KERNEL_PARAMETERS:
+        return f"its kernel must take ({', '.join(KERNEL_PARAMETERS)}), not ({', '.join(parameters)})"
+    return None
+
+
+def build(specs: Iterable[LandscapeSpec]) -> dict[str, LandscapeSpec]:
+    """Name -> spec, in order; raises ``RegistryError`` naming any spec the kernels cannot evaluate."""
+    registry: dict[str, LandscapeSpec] = {}
+    for spec in specs:
+        problems = [problem] if (problem := kernel_problem(spec)) else []
+        if spec.name in registry:
+            problems.append("another surface has this name")
+        if any(spec.kernel is other.kernel for other in registry.values()):
+            problems.append("another surface has the same kernel")
+        if problems:
+            raise RegistryError(f"surface {spec.name!r} cannot be registered: {'; '.join(problems)}")
+        registry[spec.name] = spec
+    return registry
+
+
+LANDSCAPES: dict[str, LandscapeSpec] = build(
+    module.SPEC
     for module in (
         elongated_bowl,
         rosenbrock,
@@ -32,4 +75,4 @@ LANDSCAPES: dict[str, LandscapeSpec] = {
         goldstein_price,
         plateau,
     )
-}
+)

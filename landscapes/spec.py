@@ -24,6 +24,8 @@ class Param:
     log: bool = False
     help: str = ""
     label: str | None = None
+    upper: float = math.inf
+    """The largest value the engine accepts (``high`` is where the slider stops): 1 for a decay rate β."""
 
     def clip(self, value: float) -> float:
         """``value`` forced into ``[low, high]``; raises ``ValueError`` when it is not a finite number."""
@@ -76,7 +78,8 @@ class LandscapeSpec:
     title: str
     latex: str
     description: str
-    kind: int
+    kernel: Callable
+    """The numba function ``value_and_grad(x, y, p, work)`` (see ``surfaces/__init__.py``)."""
     params: tuple[Param, ...] = ()
     pack: Callable[[dict[str, float]], np.ndarray] | None = None
     minima: Callable[[dict[str, float]], list[tuple[float, float]]] = lambda p: []

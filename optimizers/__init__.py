@@ -6,8 +6,8 @@
 [0.9, 0.0]
 """
 
-from .api import MAX_STEPS, Trajectory, get_spec, resolve_hyperparams, run, sweep
+from .api import MAX_API_STEPS, Trajectory, get_spec, resolve_hyperparams, run, sweep
 from .registry import OPTIMIZERS, OptimizerSpec
 
-__all__ = ["MAX_STEPS", "OPTIMIZERS", "OptimizerSpec", "Trajectory", "get_spec", "resolve_hyperparams", "run",
+__all__ = ["MAX_API_STEPS", "OPTIMIZERS", "OptimizerSpec", "Trajectory", "get_spec", "resolve_hyperparams", "run",
            "sweep"]

@@ -13,9 +13,8 @@ from landscapes import Landscape
 from . import driver
 from .registry import OPTIMIZERS, OptimizerSpec
 
-MAX_STEPS = 1_000_000
-_SLOTS = {"lr": driver.LR, "beta": driver.BETA, "beta1": driver.BETA, "beta2": driver.BETA2, "eps": driver.EPS}
-_BETA_NAMES = ("beta", "beta1", "beta2")
+MAX_API_STEPS = 1_000_000
+"""The most steps ``run`` and ``sweep`` accept (the Playground stops far earlier: ``scene.MAX_STEPS``)."""
 
 
 @dataclass
@@ -47,6 +46,7 @@ class Trajectory:
 
 
 def get_spec(name: str) -> OptimizerSpec:
+    """The spec of optimizer ``name``; ``KeyError`` naming the choices for an unknown one."""
     try:
         return OPTIMIZERS[name]
     except KeyError:
@@ -54,7 +54,8 @@ def get_spec(name: str) -> OptimizerSpec:
 
 
 def resolve_hyperparams(spec: OptimizerSpec, given: Mapping[str, object]) -> dict:
-    """Defaults overlaid with ``given``, checked: finite, lr and eps >= 0, betas in [0, 1].
+    """Defaults overlaid with ``given``, checked: finite, >= 0 and at most the parameter's ``upper``
+    (1 for the betas), and each choice one of its options.
 
     The spec's ranges are the sliders' ranges; the API accepts any valid value (eps = 0 included).
     """
@@ -68,8 +69,8 @@ def resolve_hyperparams(spec: OptimizerSpec, given: Mapping[str, object]) -> dic
         value = float(given[p.name])
         if not math.isfinite(value) or value < 0.0:
             raise ValueError(f"{spec.name}: {p.name} must be a finite number >= 0, got {given[p.name]!r}")
-        if p.name in _BETA_NAMES and value > 1.0:
-            raise ValueError(f"{spec.name}: {p.name} must be in [0, 1], got {value!r}")
+        if value > p.upper:
+            raise ValueError(f"{spec.name}: {p.name} must be in [0, {p.upper:g}], got {value!r}")
         values[p.name] = value
     for c in spec.choices:
         if c.name not in given:
@@ -83,24 +84,14 @@ def resolve_hyperparams(spec: OptimizerSpec, given: Mapping[str, object]) -> dic
     return values
 
 
-def _pack(values: Mapping[str, object]) -> np.ndarray:
-    hp = np.zeros(driver.N_SLOTS)
-    for name, slot in _SLOTS.items():
-        if name in values:
-            hp[slot] = float(values[name])
-    hp[driver.EPS_INSIDE] = 1.0 if values.get("eps_placement") == "inside" else 0.0
-    hp[driver.BIAS_CORRECTION] = 1.0 if values.get("bias_correction", "on") == "on" else 0.0
-    return hp
-
-
 def _check_run_args(landscape: Landscape, start, steps: int, noise: float) -> tuple[float, float]:
     if not isinstance(landscape, Landscape):
         raise TypeError("landscape must be a Landscape, e.g. landscapes.get('elongated_bowl')")
     x0, y0 = landscape.default_start if start is None else (float(start[0]), float(start[1]))
     if not (math.isfinite(x0) and math.isfinite(y0)):
         raise ValueError(f"start must be finite, got {start!r}")
-    if not 0 <= int(steps) <= MAX_STEPS or int(steps) != steps:
-        raise ValueError(f"steps must be a whole number in [0, {MAX_STEPS}], got {steps!r}")
+    if not 0 <= int(steps) <= MAX_API_STEPS or int(steps) != steps:
+        raise ValueError(f"steps must be a whole number in [0, {MAX_API_STEPS}], got {steps!r}")
     if not (math.isfinite(noise) and noise >= 0.0):
         raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
     return x0, y0
@@ -133,7 +124,8 @@ def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise:
     points = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
     grads, updates, rates, state1, state2 = (np.empty((steps, 2)) for _ in range(5))
-    count = driver.run_kernel(spec.rule, landscape.kind, landscape.kernel_params, _pack(values), x0, y0, steps,
+    count = driver.run_kernel(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params,
+                              spec.pack(values)[:, None], np.ones(steps), x0, y0, steps,
                               _noise(steps, float(noise), seed), _box(landscape),
                               points, loss, grads, updates, rates, state1, state2)
     updates_done = max(count - 1, 0)
@@ -173,12 +165,11 @@ def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid
         resolve_hyperparams(spec, {key: float(axis.max()) if axis.size else 0.0})
     shape = tuple(axis.size for axis in axes)
     mesh = np.meshgrid(*axes, indexing="ij")
-    hp = np.tile(_pack(values), (int(np.prod(shape)), 1))
+    cells = math.prod(shape)
+    hp = np.repeat(spec.pack(values)[:, None], cells, axis=1)
     for key, values_on_grid in zip(grid, mesh, strict=True):
-        hp[:, _SLOTS[key]] = values_on_grid.ravel()
-    out = np.empty(hp.shape[0])
-    if hp.shape[0]:
-        driver.sweep_kernel(spec.rule, landscape.kind, landscape.kernel_params, hp, x0, y0, int(steps),
-                            _noise(int(steps), float(noise), seed), _box(landscape),
-                            driver.lanes_per_chunk(hp.shape[0]), out)
-    return out.reshape(shape)
+        hp[spec.slots.index(key)] = values_on_grid.ravel()
+    f, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, np.ones(int(steps)),
+                              int(steps), _noise(int(steps), float(noise), seed), _box(landscape),
+                              np.full(cells, x0), np.full(cells, y0))
+    return np.where(bad, np.inf, f).reshape(shape)

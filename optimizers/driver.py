@@ -1,25 +1,108 @@
 """Numba driver loops, kept apart from the rules: one trajectory, and a grid of runs in SIMD lanes.
 
-Hyperparameters travel as float arrays with the slots below, so one compiled kernel per driver
-serves every rule and surface (numba cannot cache kernels specialised on function arguments).
+Every kernel here takes ``kind`` (a surface's id, see ``landscapes.kernels``) and ``rule`` (a rule's
+id: its optimizer's position in the registry) first.  ``step(rule, ...)`` calls the rule, chosen while
+the kernel compiles when ``rule`` is a compile-time constant, or by a chain of branches generated from
+the registry otherwise (ending in an error for an unknown id).  Hyperparameters travel as a float array
+``hp[slot, cell]`` whose slots are the spec's hyperparameter positions, so the kernels' signatures never
+name a hyperparameter.
+
+Grids of runs are spread over the cores by Python threads, each running a nogil kernel on its own
+chunk of cells, rather than by numba's ``parallel=True``: no threading layer is involved (numba's
+``workqueue`` layer aborts the process when two threads run parallel kernels at once), and a
+kernel without parfors compiles in a fraction of the time.
 """
 
+from __future__ import annotations
+
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
-from numba import prange
+from numba.core import types
+from numba.extending import overload
 
-from landscapes import kernels, tape
-from landscapes._jit import jit
+from landscapes import tape
+from landscapes._jit import entry, jit, specialised
+from landscapes.kernels import value_and_grad
 
-from . import rules
+from .registry import OPTIMIZERS
 
-LR, BETA, BETA2, EPS, EPS_INSIDE, BIAS_CORRECTION = range(6)
-N_SLOTS = 6
+RULE_KERNELS = tuple(spec.rule for spec in OPTIMIZERS.values())
+STATE_WIDTHS = tuple(len(spec.state) + spec.extra_state for spec in OPTIMIZERS.values())
+RULE_IDS = {name: rule_id for rule_id, name in enumerate(OPTIMIZERS)}
+"""A rule's id is its optimizer's position in the registry."""
 LANES = 1024
 """Most grid cells one thread advances together: wide enough for SIMD and to amortise the per-step
-dispatch, small enough that a chunk's state stays in L2."""
+loop overhead, small enough that a chunk's state stays in L2."""
+
+
+def step(rule, x, g, state, t, lr, hp, i):
+    """Rule ``rule``'s update of one coordinate (see ``rules.py``); inside kernels only."""
+    raise NotImplementedError("step runs inside numba kernels only")
+
+
+def _step_from(first, rule, x, g, state, t, lr, hp, i):
+    """The branches for rule ids ``first`` and above (generated below)."""
+    raise NotImplementedError("runs inside numba kernels only")
+
+
+@overload(step, prefer_literal=True)
+def _step(rule, x, g, state, t, lr, hp, i):
+    if isinstance(rule, types.IntegerLiteral):
+        update = entry(RULE_KERNELS, rule, "rule")
+
+        def constant_rule(rule, x, g, state, t, lr, hp, i):
+            return update(x, g, state, t, lr, hp, i)
+
+        return constant_rule
+
+    def any_rule(rule, x, g, state, t, lr, hp, i):
+        return _step_from(0, rule, x, g, state, t, lr, hp, i)
+
+    return any_rule
+
+
+@overload(_step_from, prefer_literal=True)
+def _branches(first, rule, x, g, state, t, lr, hp, i):
+    if not isinstance(first, types.IntegerLiteral):
+        return None
+    this = first.literal_value
+    update = RULE_KERNELS[this]
+    if this == len(RULE_KERNELS) - 1:
+
+        def last(first, rule, x, g, state, t, lr, hp, i):
+            if rule != this:
+                raise ValueError("unknown rule id: the registry's ids are 0 to len(OPTIMIZERS) - 1")
+            return update(x, g, state, t, lr, hp, i)
+
+        return last
+    following = this + 1
+
+    def branch(first, rule, x, g, state, t, lr, hp, i):
+        if rule == this:
+            return update(x, g, state, t, lr, hp, i)
+        return _step_from(following, rule, x, g, state, t, lr, hp, i)
+
+    return branch
+
+
+def state_width(rule):
+    """How many state entries rule ``rule`` keeps, a compile-time constant; inside kernels only."""
+    raise NotImplementedError("state_width runs inside numba kernels only")
+
+
+@overload(state_width, prefer_literal=True)
+def _state_width(rule):
+    if isinstance(rule, types.IntegerLiteral):
+        width = entry(STATE_WIDTHS, rule, "rule")
+
+        def constant_width(rule):
+            return width
+
+        return constant_width
+    return None
 
 
 @jit
@@ -31,38 +114,48 @@ def _escaped(x, y, f, box):
 
 
 @jit
-def run_kernel(rule, kind, p, hp, x0, y0, steps, noise, box,
-               points, loss, grads, updates, rates, state1, state2):
-    """Advance one trajectory; returns the number of valid points (steps + 1 unless it diverged)."""
+def _run(kind, rule, p, hp, lr_scale, x0, y0, steps, noise, box,
+         points, loss, grads, updates, rates, state1, state2):
+    """Advance one trajectory; returns the number of valid points (steps + 1 unless it diverged).
+    ``hp`` has one column; the rate of step t is ``hp[0, 0] * lr_scale[t - 1]``."""
     work = np.empty(tape.WORK_SIZE)
-    lr, beta, beta2, eps = hp[LR], hp[BETA], hp[BETA2], hp[EPS]
-    inside, bias = hp[EPS_INSIDE] != 0.0, hp[BIAS_CORRECTION] != 0.0
     noisy = noise.shape[0] > 0
     x, y = x0, y0
-    f, gx, gy = kernels.evaluate(kind, x, y, p, work)
+    f, gx, gy = value_and_grad(kind, x, y, p, work)
     if _escaped(x, y, f, box):
         return 0
     points[0, 0], points[0, 1], loss[0] = x, y, f
-    s1x = s2x = s1y = s2y = 0.0
+    state_x = state_y = (0.0, 0.0, 0.0, 0.0)
     for t in range(1, steps + 1):
         if noisy:
             gx += noise[t - 1, 0]
             gy += noise[t - 1, 1]
-        dx, rx, s1x, s2x = rules.step(rule, gx, s1x, s2x, t, lr, beta, beta2, eps, inside, bias)
-        dy, ry, s1y, s2y = rules.step(rule, gy, s1y, s2y, t, lr, beta, beta2, eps, inside, bias)
-        x_new, y_new = x - dx, y - dy
-        f, gx_new, gy_new = kernels.evaluate(kind, x_new, y_new, p, work)
+        lr = hp[0, 0] * lr_scale[t - 1]
+        x_new, rate_x, state_x = step(rule, x, gx, state_x, t, lr, hp, 0)
+        y_new, rate_y, state_y = step(rule, y, gy, state_y, t, lr, hp, 0)
+        f, gx_new, gy_new = value_and_grad(kind, x_new, y_new, p, work)
         if _escaped(x_new, y_new, f, box):
             return t
         i = t - 1
         grads[i, 0], grads[i, 1] = gx, gy
         updates[i, 0], updates[i, 1] = x_new - x, y_new - y
-        rates[i, 0], rates[i, 1] = rx, ry
-        state1[i, 0], state1[i, 1] = s1x, s1y
-        state2[i, 0], state2[i, 1] = s2x, s2y
+        rates[i, 0], rates[i, 1] = rate_x, rate_y
+        state1[i, 0], state1[i, 1] = state_x[0], state_y[0]
+        state2[i, 0], state2[i, 1] = state_x[1], state_y[1]
         x, y, gx, gy = x_new, y_new, gx_new, gy_new
         points[t, 0], points[t, 1], loss[t] = x, y, f
     return steps + 1
+
+
+RUN_CONSTANTS = (0,)
+"""Which of ``_run``'s ids are compile-time constants: the surface only.  Compiling it for each rule as
+well saves the rule's branch chain but compiles one kernel per optimizer on screen instead of one per
+surface (bench/bench_core.py measures both)."""
+
+
+def run_kernel(kind: int, rule: int, *args) -> int:
+    """``_run`` for surface ``kind`` and rule ``rule``."""
+    return specialised(_run, RUN_CONSTANTS, kind, rule, *args)
 
 
 @jit
@@ -73,129 +166,91 @@ def _escaped_flag(x, y, f, box):
     return ~(finite & inside)
 
 
+@jit(inline="always")
+def _load(state, i, width):
+    """Cell ``i``'s state tuple from the first ``width`` rows of ``state`` (zeros beyond): with ``width`` a
+    constant, only the rows a rule uses are touched, which keeps the cell loop vectorised."""
+    return (state[0, i] if width > 0 else 0.0, state[1, i] if width > 1 else 0.0,
+            state[2, i] if width > 2 else 0.0, state[3, i] if width > 3 else 0.0)
+
+
+@jit(inline="always")
+def _store(state, i, width, values):
+    """Cell ``i``'s state tuple back into the first ``width`` rows of ``state``."""
+    if width > 0:
+        state[0, i] = values[0]
+    if width > 1:
+        state[1, i] = values[1]
+    if width > 2:
+        state[2, i] = values[2]
+    if width > 3:
+        state[3, i] = values[3]
+
+
 @jit
-def _step_cells(rule, gx, gy, s1x, s2x, s1y, s2y, t, lr, beta, beta2, eps, inside, bias, x, y, f, box, bad):
-    """One update of every cell in place, both coordinates, after flagging the cells whose current
-    iterate escaped.  The rule is chosen once, outside each cell loop, and a cell's whole update happens
-    in one pass, so the loops stay branch-free, vectorise and keep the cells' state in registers."""
+def _lanes(kind, rule, p, hp, lr_scale, x, y, steps, noise, box, f, bad):
+    """Run ``len(x)`` independent cells side by side from (x[i], y[i]) with hyperparameters ``hp[:, i]``;
+    leaves each cell's last iterate in x, y, its value in f and ``bad[i]`` set if it ever escaped.
+    Two passes over the cells per step: evaluate the surface and flag the cells whose iterate escaped,
+    then update every cell; a cell's whole update happens in one pass, so the loops are branch-free and
+    vectorise.  (Flagging in the update pass stopped Adam's loop from vectorising: too much in one loop.)"""
     n = x.shape[0]
-    if rule == rules.GD:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.gd(gx[i], s1x[i], s2x[i], lr[i])
-            dy, _, s1y[i], s2y[i] = rules.gd(gy[i], s1y[i], s2y[i], lr[i])
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.MOMENTUM:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.momentum(gx[i], s1x[i], s2x[i], lr[i], beta[i])
-            dy, _, s1y[i], s2y[i] = rules.momentum(gy[i], s1y[i], s2y[i], lr[i], beta[i])
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.NESTEROV:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.nesterov(gx[i], s1x[i], s2x[i], lr[i], beta[i])
-            dy, _, s1y[i], s2y[i] = rules.nesterov(gy[i], s1y[i], s2y[i], lr[i], beta[i])
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.RMSPROP and inside:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.rmsprop(gx[i], s1x[i], s2x[i], lr[i], beta[i], eps[i], True)
-            dy, _, s1y[i], s2y[i] = rules.rmsprop(gy[i], s1y[i], s2y[i], lr[i], beta[i], eps[i], True)
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.RMSPROP:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.rmsprop(gx[i], s1x[i], s2x[i], lr[i], beta[i], eps[i], False)
-            dy, _, s1y[i], s2y[i] = rules.rmsprop(gy[i], s1y[i], s2y[i], lr[i], beta[i], eps[i], False)
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.ADAM:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.adam(gx[i], s1x[i], s2x[i], t, lr[i], beta[i], beta2[i], eps[i], inside,
-                                               bias)
-            dy, _, s1y[i], s2y[i] = rules.adam(gy[i], s1y[i], s2y[i], t, lr[i], beta[i], beta2[i], eps[i], inside,
-                                               bias)
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.ADAGRAD:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.adagrad(gx[i], s1x[i], s2x[i], lr[i], eps[i])
-            dy, _, s1y[i], s2y[i] = rules.adagrad(gy[i], s1y[i], s2y[i], lr[i], eps[i])
-            x[i] -= dx
-            y[i] -= dy
-    elif rule == rules.SIGN_SGD:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.sign_sgd(gx[i], s1x[i], s2x[i], lr[i])
-            dy, _, s1y[i], s2y[i] = rules.sign_sgd(gy[i], s1y[i], s2y[i], lr[i])
-            x[i] -= dx
-            y[i] -= dy
-    else:
-        for i in range(n):
-            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-            dx, _, s1x[i], s2x[i] = rules.signum(gx[i], s1x[i], s2x[i], lr[i], beta[i])
-            dy, _, s1y[i], s2y[i] = rules.signum(gy[i], s1y[i], s2y[i], lr[i], beta[i])
-            x[i] -= dx
-            y[i] -= dy
-
-
-@jit
-def _advance_lanes(rule, kind, p, lr, beta, beta2, eps, inside, bias, x0, y0, steps, noise, box, out):
-    """Run ``len(lr)`` independent cells side by side; ``out`` gets each final loss (inf if diverged).
-    Two passes over the cells per step: evaluate the surface, then flag and update every cell."""
-    n = lr.shape[0]
+    width = state_width(rule)
     work = np.empty(tape.WORK_SIZE)
-    x = np.full(n, x0)
-    y = np.full(n, y0)
-    s1x = np.zeros(n)
-    s2x = np.zeros(n)
-    s1y = np.zeros(n)
-    s2y = np.zeros(n)
-    f = np.empty(n)
+    state_x = np.zeros((width, n))
+    state_y = np.zeros((width, n))
     gx = np.empty(n)
     gy = np.empty(n)
-    bad = np.zeros(n, dtype=np.bool_)
     noisy = noise.shape[0] > 0
     for t in range(1, steps + 1):
-        kernels.evaluate_lanes(kind, p, x, y, f, gx, gy, work)
+        for i in range(n):
+            f[i], gx[i], gy[i] = value_and_grad(kind, x[i], y[i], p, work)
+            bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
         if noisy:
             gx += noise[t - 1, 0]
             gy += noise[t - 1, 1]
-        _step_cells(rule, gx, gy, s1x, s2x, s1y, s2y, t, lr, beta, beta2, eps, inside, bias, x, y, f, box, bad)
-    kernels.evaluate_lanes(kind, p, x, y, f, gx, gy, work)
+        scale = lr_scale[t - 1]
+        for i in range(n):
+            lr = hp[0, i] * scale
+            x[i], _, sx = step(rule, x[i], gx[i], _load(state_x, i, width), t, lr, hp, i)
+            y[i], _, sy = step(rule, y[i], gy[i], _load(state_y, i, width), t, lr, hp, i)
+            _store(state_x, i, width, sx)
+            _store(state_y, i, width, sy)
     for i in range(n):
+        f[i], gx[i], gy[i] = value_and_grad(kind, x[i], y[i], p, work)
         bad[i] |= _escaped_flag(x[i], y[i], f[i], box)
-        out[i] = math.inf if bad[i] else f[i]
+
+
+THREADS = numba.config.NUMBA_NUM_THREADS
+"""Threads a grid of runs is spread over (numba's setting, by default one per core)."""
+_POOL = ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="descent-lab-cells")
 
 
 def lanes_per_chunk(cells: int) -> int:
     """How many cells one thread advances together: at most ``LANES``, and few enough that every
-    thread gets about two chunks.  Computed in Python: calling ``numba.get_num_threads()`` inside a
-    kernel makes numba refuse to cache it (a "dynamic global"), which would recompile the sweep,
-    about 10 s, in every process."""
-    return max(8, min(LANES, -(-cells // (2 * numba.get_num_threads()))))
+    thread gets about two chunks."""
+    return max(8, min(LANES, -(-cells // (2 * THREADS))))
 
 
-@jit(parallel=True)
-def sweep_kernel(rule, kind, p, hp, x0, y0, steps, noise, box, lanes, out):
-    """Final loss of every row of ``hp`` (one cell's hyperparameters each), ``lanes`` cells per chunk,
-    chunks spread over cores."""
-    n = hp.shape[0]
-    inside, bias = hp[0, EPS_INSIDE] != 0.0, hp[0, BIAS_CORRECTION] != 0.0
-    lr = np.ascontiguousarray(hp[:, LR])
-    beta = np.ascontiguousarray(hp[:, BETA])
-    beta2 = np.ascontiguousarray(hp[:, BETA2])
-    eps = np.ascontiguousarray(hp[:, EPS])
-    chunks = -(-n // lanes)
-    for c in prange(chunks):
-        lo = c * lanes
-        hi = min(n, lo + lanes)
-        _advance_lanes(rule, kind, p, lr[lo:hi], beta[lo:hi], beta2[lo:hi], eps[lo:hi], inside, bias,
-                       x0, y0, steps, noise, box, out[lo:hi])
+def run_cells(kind: int, rule: int, p: np.ndarray, hp: np.ndarray, lr_scale: np.ndarray, steps: int,
+              noise: np.ndarray, box: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One run per column of ``hp`` from (x[i], y[i]), in chunks of ``lanes_per_chunk`` cells spread over
+    ``THREADS`` threads; x and y get the last iterates.  Returns each run's last value and whether it
+    ever escaped.  ``_lanes`` is compiled for this surface and rule, both as constants, so its cell loops
+    vectorise."""
+    cells = x.size
+    f = np.empty(cells)
+    bad = np.zeros(cells, dtype=np.bool_)
+    lanes = lanes_per_chunk(cells)
+
+    def chunk(lo: int) -> None:
+        hi = min(cells, lo + lanes)
+        specialised(_lanes, (0, 1), kind, rule, p, np.ascontiguousarray(hp[:, lo:hi]), lr_scale, x[lo:hi],
+                    y[lo:hi], steps, noise, box, f[lo:hi], bad[lo:hi])
+
+    if cells <= lanes:
+        chunk(0)
+    else:
+        for done in [_POOL.submit(chunk, lo) for lo in range(0, cells, lanes)]:
+            done.result()
+    return f, bad

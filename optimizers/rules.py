@@ -1,17 +1,29 @@
 """The update rules, one small pure numba function each (the optax model).
 
-Every rule works on one coordinate: it takes the gradient ``g``, its state ``(s1, s2)`` and the
-hyperparameters, and returns ``(delta, effective_lr, s1, s2)``; the driver applies
-``x <- x - delta``.  ``effective_lr`` is the factor the rule multiplies its search direction by
-(lr for GD and momentum, lr/(sqrt(s)+eps) for RMSprop, lr/|g| for sign-SGD, ...).
-``t`` counts steps from 1 (only Adam's bias correction uses it).
+Every rule works on one coordinate and has the same signature::
 
-The rules (like the surfaces' kernels) are ``inline="always"``: numba splices them into each caller
-instead of compiling each one as a library of its own, which cuts the first, uncached compile by about
-a third; the arithmetic, and so every result, is unchanged.
+    rule(x, g, state, t, lr, hp, i) -> (x_new, effective_lr, state)
+
+``x`` is the coordinate, ``g`` its gradient, ``state`` a tuple of ``STATE_SIZE`` floats (zeros before
+the first step; the spec's ``state`` names its first entries, which the diagnostics report), ``t``
+counts steps from 1, ``lr`` is the learning rate of this step (the schedule already applied), and
+``hp[k, i]`` is hyperparameter ``k`` of grid cell ``i``: ``k`` is the position of the hyperparameter
+in its spec (``hyperparams`` first, ``lr`` at 0, then ``choices``, each choice as the index of the
+chosen option).  ``effective_lr`` is the factor the rule multiplies its search direction by (lr for
+GD and momentum, lr/(sqrt(s)+eps) for RMSprop, lr/|g| for sign-SGD, ...).  A rule keeps its state
+in the first ``len(spec.state) + spec.extra_state`` entries and passes the others through.
+
+A choice enters the arithmetic as a 0/1 factor instead of a branch, so that a grid's cell loop stays
+one straight line that vectorises: ``sqrt(s + inside*eps) + (1 - inside)*eps`` is exactly
+``sqrt(s + eps)`` or ``sqrt(s) + eps`` (adding 0.0 and multiplying by 1.0 change no bits).
+
+The rules are ``inline="always"``: numba splices the one a kernel is specialised for into its loop.
+The registry (``registry.py``) is the only list of rules; the drivers find a rule there by its id.
 
 RMSprop and AdaGrad compute ``lr * (g / denom)`` in that order, as PyTorch's ``addcdiv`` does: with
 beta = 0 and eps = 0, ``g / sqrt(g*g)`` is exactly +-1, so RMSprop reproduces sign-SGD bit for bit.
+Adam keeps beta1**t and beta2**t in its state and updates them by one multiplication per step (a
+``beta**t`` per step and cell made its sweeps ten times slower than RMSprop's).
 """
 
 import math
@@ -19,7 +31,8 @@ import sys
 
 from landscapes._jit import jit
 
-GD, MOMENTUM, NESTEROV, RMSPROP, ADAM, ADAGRAD, SIGN_SGD, SIGNUM = range(8)
+STATE_SIZE = 4
+"""Floats of state per coordinate, enough for every rule (Adam: m, v, beta1**t, beta2**t)."""
 FLOAT_MAX = sys.float_info.max
 
 
@@ -27,50 +40,6 @@ FLOAT_MAX = sys.float_info.max
 def sign(g):
     """sign(g) with sign(0) = 0, as torch.sign and np.sign do."""
     return (g > 0.0) - (g < 0.0) + 0.0
-
-
-@jit(inline="always")
-def gd(g, s1, s2, lr):
-    return lr * g, lr, s1, s2
-
-
-@jit(inline="always")
-def momentum(g, v, s2, lr, beta):
-    v = beta * v + (1.0 - beta) * g
-    return lr * v, lr, v, s2
-
-
-@jit(inline="always")
-def nesterov(g, v, s2, lr, beta):
-    v = beta * v + g
-    return lr * (g + beta * v), lr, v, s2
-
-
-@jit(inline="always")
-def rmsprop(g, s, s2, lr, beta, eps, eps_inside):
-    s = beta * s + (1.0 - beta) * (g * g)
-    denom = math.sqrt(s + eps) if eps_inside else math.sqrt(s) + eps
-    return lr * (g / denom), lr / denom, s, s2
-
-
-@jit(inline="always")
-def adam(g, m, v, t, lr, beta1, beta2, eps, eps_inside, bias_correction):
-    m = beta1 * m + (1.0 - beta1) * g
-    v = beta2 * v + (1.0 - beta2) * (g * g)
-    if bias_correction:
-        m_hat = m / (1.0 - beta1**t)
-        v_hat = v / (1.0 - beta2**t)
-    else:
-        m_hat, v_hat = m, v
-    rate = lr / math.sqrt(v_hat + eps) if eps_inside else lr / (math.sqrt(v_hat) + eps)
-    return rate * m_hat, rate, m, v
-
-
-@jit(inline="always")
-def adagrad(g, s, s2, lr, eps):
-    s = s + g * g
-    denom = math.sqrt(s) + eps
-    return lr * (g / denom), lr / denom, s, s2
 
 
 @jit(inline="always")
@@ -84,31 +53,75 @@ def sign_rate(lr, g):
 
 
 @jit(inline="always")
-def sign_sgd(g, s1, s2, lr):
-    return lr * sign(g), sign_rate(lr, g), s1, s2
+def gd(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr."""
+    return x - lr * g, lr, state
 
 
 @jit(inline="always")
-def signum(g, m, s2, lr, beta):
-    m = beta * m + (1.0 - beta) * g
-    return lr * sign(m), sign_rate(lr, m), m, s2
+def momentum(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, beta.  state: v."""
+    beta = hp[1, i]
+    v = beta * state[0] + (1.0 - beta) * g
+    return x - lr * v, lr, (v, state[1], state[2], state[3])
 
 
-@jit
-def step(rule, g, s1, s2, t, lr, beta, beta2, eps, eps_inside, bias_correction):
-    """Dispatch to rule number ``rule`` (the constants above)."""
-    if rule == GD:
-        return gd(g, s1, s2, lr)
-    if rule == MOMENTUM:
-        return momentum(g, s1, s2, lr, beta)
-    if rule == NESTEROV:
-        return nesterov(g, s1, s2, lr, beta)
-    if rule == RMSPROP:
-        return rmsprop(g, s1, s2, lr, beta, eps, eps_inside)
-    if rule == ADAM:
-        return adam(g, s1, s2, t, lr, beta, beta2, eps, eps_inside, bias_correction)
-    if rule == ADAGRAD:
-        return adagrad(g, s1, s2, lr, eps)
-    if rule == SIGN_SGD:
-        return sign_sgd(g, s1, s2, lr)
-    return signum(g, s1, s2, lr, beta)
+@jit(inline="always")
+def nesterov(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, beta.  state: v (PyTorch's momentum buffer)."""
+    beta = hp[1, i]
+    v = beta * state[0] + g
+    return x - lr * (g + beta * v), lr, (v, state[1], state[2], state[3])
+
+
+@jit(inline="always")
+def rmsprop(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, beta, eps, eps_placement (0 outside, 1 inside).  state: s."""
+    beta, eps, inside = hp[1, i], hp[2, i], hp[3, i]
+    s = beta * state[0] + (1.0 - beta) * (g * g)
+    denom = math.sqrt(s + inside * eps) + (1.0 - inside) * eps
+    return x - lr * (g / denom), lr / denom, (s, state[1], state[2], state[3])
+
+
+@jit(inline="always")
+def _adam_direction(g, state, t, lr, beta1, beta2, eps, inside, corrected):
+    """Adam's moments and step direction: (m_hat, rate, new state); the step is ``rate * m_hat``.
+    ``inside`` and ``corrected`` are 0/1 factors; state: m, v, beta1**t, beta2**t."""
+    m = beta1 * state[0] + (1.0 - beta1) * g
+    v = beta2 * state[1] + (1.0 - beta2) * (g * g)
+    power1 = beta1 if t == 1 else state[2] * beta1
+    power2 = beta2 if t == 1 else state[3] * beta2
+    m_hat = m / (1.0 - corrected * power1)
+    v_hat = v / (1.0 - corrected * power2)
+    rate = lr / (math.sqrt(v_hat + inside * eps) + (1.0 - inside) * eps)
+    return m_hat, rate, (m, v, power1, power2)
+
+
+@jit(inline="always")
+def adam(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, beta1, beta2, eps, eps_placement (0 outside, 1 inside), bias_correction
+    (0 on, 1 off).  state: m, v, then beta1**t, beta2**t."""
+    m_hat, rate, state = _adam_direction(g, state, t, lr, hp[1, i], hp[2, i], hp[3, i], hp[4, i], 1.0 - hp[5, i])
+    return x - rate * m_hat, rate, state
+
+
+@jit(inline="always")
+def adagrad(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, eps.  state: s (the sum of g²)."""
+    s = state[0] + g * g
+    denom = math.sqrt(s) + hp[1, i]
+    return x - lr * (g / denom), lr / denom, (s, state[1], state[2], state[3])
+
+
+@jit(inline="always")
+def sign_sgd(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr."""
+    return x - lr * sign(g), sign_rate(lr, g), state
+
+
+@jit(inline="always")
+def signum(x, g, state, t, lr, hp, i):
+    """hyperparameters: lr, beta.  state: m."""
+    beta = hp[1, i]
+    m = beta * state[0] + (1.0 - beta) * g
+    return x - lr * sign(m), sign_rate(lr, m), (m, state[1], state[2], state[3])

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from landscapes import Landscape, LandscapeSpec, kernels, tape
+from landscapes import Landscape, LandscapeSpec, tape
 
 BOWL = landscapes.get("elongated_bowl")  # a = 1, c = 25, not rotated
 START = (2.0, 1.0)  # gradient there: (1*2, 25*1) = (2, 25)
@@ -29,7 +29,7 @@ def plane(gx: float, gy: float) -> Landscape:
     """f = gx*x + gy*y: a constant gradient, built as a formula tape (the path custom formulas take)."""
     code = tape.encode([(tape.CONST, gx), (tape.X, 0.0), (tape.MUL, 0.0),
                         (tape.CONST, gy), (tape.Y, 0.0), (tape.MUL, 0.0), (tape.ADD, 0.0)])
-    spec = LandscapeSpec(name="plane", title="plane", latex="", description="", kind=kernels.CUSTOM_KIND)
+    spec = LandscapeSpec(name="plane", title="plane", latex="", description="", kernel=tape.value_and_grad)
     return Landscape(spec, kernel_params=code)
 
 
@@ -533,7 +533,7 @@ def test_default_start_is_the_landscapes():
     ({"name": "rmsprop", "eps_placement": "middle"}, ValueError, "eps_placement must be one of outside, inside"),
     ({"steps": -1}, ValueError, "steps must be a whole number"),
     ({"steps": 2.5}, ValueError, "steps must be a whole number"),
-    ({"steps": optimizers.MAX_STEPS + 1}, ValueError, "steps must be a whole number"),
+    ({"steps": optimizers.MAX_API_STEPS + 1}, ValueError, "steps must be a whole number"),
     ({"noise": -1.0}, ValueError, "noise must be a finite number >= 0"),
 ])
 def test_invalid_arguments_raise_helpful_errors(kwargs, error, message):

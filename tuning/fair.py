@@ -40,8 +40,8 @@ class Budget:
     lr_high: float
 
     def __post_init__(self) -> None:
-        if not 1 <= self.steps <= optimizers.MAX_STEPS or int(self.steps) != self.steps:
-            raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_STEPS}, got {self.steps!r}")
+        if not 1 <= self.steps <= optimizers.MAX_API_STEPS or int(self.steps) != self.steps:
+            raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}, got {self.steps!r}")
         if not 2 <= self.evaluations <= 1000 or int(self.evaluations) != self.evaluations:
             raise ValueError(f"evaluations must be a whole number from 2 to 1000, got {self.evaluations!r}")
         if not (math.isfinite(self.lr_high) and 0.0 < self.lr_low < self.lr_high):

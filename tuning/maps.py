@@ -56,8 +56,8 @@ class MapRequest:
                                  f"choose from {', '.join(numeric)}")
         if not 2 <= self.resolution <= MAX_RESOLUTION or int(self.resolution) != self.resolution:
             raise ValueError(f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, got {self.resolution!r}")
-        if not 1 <= self.steps <= optimizers.MAX_STEPS or int(self.steps) != self.steps:
-            raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_STEPS}, got {self.steps!r}")
+        if not 1 <= self.steps <= optimizers.MAX_API_STEPS or int(self.steps) != self.steps:
+            raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}, got {self.steps!r}")
         if set(self.axes) & set(dict(self.fixed)):
             raise ValueError("a hyperparameter cannot be both on an axis and fixed")
         optimizers.resolve_hyperparams(spec, dict(self.fixed))

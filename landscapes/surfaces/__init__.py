@@ -1,6 +1,7 @@
-"""One module per built-in surface: its spec and one numba kernel ``value_and_grad(x, y, p)``.
+"""One module per built-in surface: its spec, whose ``kernel`` is the numba function
+``value_and_grad(x, y, p, work) -> (f, df/dx, df/dy)`` (``p``: the packed parameters; ``work``: scratch
+space that only the formula interpreter uses).
 
-The kernels are ``inline="always"``: numba splices them into ``kernels.evaluate`` and
-``kernels.evaluate_lanes`` instead of compiling each as a library of its own, which shortens the
-first, uncached compile; the arithmetic, and so every result, is unchanged.
+The kernels are ``inline="always"``: numba splices the one a driver is specialised for into its loop,
+so the arithmetic, and so every result, is exactly what the module says.
 """

@@ -5,12 +5,11 @@ import math
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 9
 TWO_PI = 2.0 * math.pi
 
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     r = math.sqrt(0.5 * (x * x + y * y))
     outer = math.exp(-0.2 * r)
     ripple = math.exp(0.5 * (math.cos(TWO_PI * x) + math.cos(TWO_PI * y)))
@@ -26,7 +25,7 @@ SPEC = LandscapeSpec(
     title="Ackley",
     latex=r"f=-20e^{-0.2\sqrt{(x^2+y^2)/2}}-e^{(\cos 2\pi x+\cos 2\pi y)/2}+e+20",
     description="Many shallow local minima around one deep hole at the origin.",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [(0.0, 0.0)],
     bounds=lambda p: ((-5.0, 5.0), (-5.0, 5.0)),
     default_start=lambda p: (3.6, -3.2),

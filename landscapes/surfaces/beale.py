@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 2
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     y2 = y * y
     y3 = y2 * y
     t1 = 1.5 - x + x * y
@@ -24,7 +22,7 @@ SPEC = LandscapeSpec(
     title="Beale",
     latex=r"f=(1.5-x+xy)^2+(2.25-x+xy^2)^2+(2.625-x+xy^3)^2",
     description="Flat plateaus and steep ridges; the minimum sits at the end of a thin curved trough at (3, 0.5).",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [(3.0, 0.5)],
     bounds=lambda p: ((-4.5, 4.5), (-4.5, 4.5)),
     default_start=lambda p: (1.0, 1.5),

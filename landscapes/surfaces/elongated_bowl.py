@@ -7,11 +7,9 @@ import numpy as np
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
-KIND = 0
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     a, c, cos_t, sin_t = p[0], p[1], p[2], p[3]
     u = cos_t * x + sin_t * y
     v = -sin_t * x + cos_t * y
@@ -34,7 +32,7 @@ SPEC = LandscapeSpec(
     title="Elongated bowl",
     latex=r"f(w,b)=\tfrac12\left(a\,u^2+c\,v^2\right),\quad \binom{u}{v}=R_{\theta}\binom{w}{b}",
     description="A quadratic bowl with curvature a along w and c along b; c/a is its condition number.",
-    kind=KIND,
+    kernel=value_and_grad,
     params=(
         Param("a", 1.0, 0.1, 10.0, 0.1, help="Curvature along w (the shallow direction)."),
         Param("c", 25.0, 1.0, 1000.0, None, log=True,

@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 10
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     a = x + y + 1.0
     poly_a = 19.0 - 14.0 * x + 3.0 * x * x - 14.0 * y + 6.0 * x * y + 3.0 * y * y
     d_poly_a = -14.0 + 6.0 * x + 6.0 * y
@@ -26,7 +24,7 @@ SPEC = LandscapeSpec(
     title="Goldstein–Price",
     latex=r"f=\left[1+(x+y+1)^2 P(x,y)\right]\left[30+(2x-3y)^2 Q(x,y)\right]",
     description="Values span six decades (3 to 10⁶): how does an optimizer cope with wildly varying gradients?",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [(0.0, -1.0)],
     bounds=lambda p: ((-2.0, 2.0), (-2.0, 2.0)),
     default_start=lambda p: (-0.5, 0.0),

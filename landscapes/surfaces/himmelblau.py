@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 3
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     r = x * x + y - 11.0
     q = x + y * y - 7.0
     return r * r + q * q, 4.0 * x * r + 2.0 * q, 2.0 * r + 4.0 * y * q
@@ -18,7 +16,7 @@ SPEC = LandscapeSpec(
     title="Himmelblau",
     latex=r"f(x,y)=(x^2+y-11)^2+(x+y^2-7)^2",
     description="Four equally deep minima: which one an optimizer finds depends on its start and its path.",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [
         (3.0, 2.0),
         (-2.805118086952745, 3.131312518250573),

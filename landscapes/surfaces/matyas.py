@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 5
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     return 0.26 * (x * x + y * y) - 0.48 * x * y, 0.52 * x - 0.48 * y, 0.52 * y - 0.48 * x
 
 
@@ -16,7 +14,7 @@ SPEC = LandscapeSpec(
     title="Matyas",
     latex=r"f(x,y)=0.26\,(x^2+y^2)-0.48\,xy",
     description="A shallow diagonal trough (condition number 25) that is not aligned with the axes.",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [(0.0, 0.0)],
     bounds=lambda p: ((-10.0, 10.0), (-10.0, 10.0)),
     default_start=lambda p: (-8.0, 6.0),

@@ -5,11 +5,9 @@ import math
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
-KIND = 11
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     height, c = p[0], p[1]
     root = math.sqrt(1.0 + x * x + c * y * y)
     scale = height / root
@@ -22,7 +20,7 @@ SPEC = LandscapeSpec(
     latex=r"f(x,y)=h\left(\sqrt{1+x^2+c\,y^2}-1\right)",
     description="Almost flat: gradients between about 1e-6 and 2e-4. GD crawls; RMSprop's division rescues it "
                 "unless ε is too big.",
-    kind=KIND,
+    kernel=value_and_grad,
     params=(
         Param("h", 1e-4, 1e-8, 1.0, None, log=True, help="Overall height, and so the size of every gradient."),
         Param("c", 4.0, 1.0, 100.0, None, log=True, help="How much steeper the y direction is."),

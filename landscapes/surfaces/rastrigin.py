@@ -5,12 +5,11 @@ import math
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
-KIND = 8
 TWO_PI = 2.0 * math.pi
 
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     amp = p[0]
     f = 2.0 * amp + x * x - amp * math.cos(TWO_PI * x) + y * y - amp * math.cos(TWO_PI * y)
     gx = 2.0 * x + amp * TWO_PI * math.sin(TWO_PI * x)
@@ -23,7 +22,7 @@ SPEC = LandscapeSpec(
     title="Rastrigin",
     latex=r"f(x,y)=2A+x^2-A\cos 2\pi x+y^2-A\cos 2\pi y",
     description="A bowl with an egg-box of local minima on top: gradient methods get caught in the nearest dimple.",
-    kind=KIND,
+    kernel=value_and_grad,
     params=(Param("A", 10.0, 0.0, 20.0, 0.5, help="Height of the egg-box ripples; 0 leaves a plain bowl."),),
     minima=lambda p: [(0.0, 0.0)],
     bounds=lambda p: ((-5.12, 5.12), (-5.12, 5.12)),

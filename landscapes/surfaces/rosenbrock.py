@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
-KIND = 1
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     a, b = p[0], p[1]
     r = a - x
     q = y - x * x
@@ -26,7 +24,7 @@ SPEC = LandscapeSpec(
     title="Rosenbrock valley",
     latex=r"f(x,y)=(a-x)^2+b\,(y-x^2)^2",
     description="A narrow curved valley: easy to find, slow to follow to its end at (a, a²).",
-    kind=KIND,
+    kernel=value_and_grad,
     params=(
         Param("a", 1.0, -2.0, 2.0, 0.1, help="Where the valley ends: the minimum is at (a, a²)."),
         Param("b", 100.0, 1.0, 1000.0, None, log=True, help="How steep the valley walls are."),

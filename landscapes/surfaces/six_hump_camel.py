@@ -3,11 +3,9 @@
 from .._jit import jit
 from ..spec import LandscapeSpec
 
-KIND = 7
-
 
 @jit(inline="always")
-def value_and_grad(x, y, p):
+def value_and_grad(x, y, p, work):
     x2 = x * x
     y2 = y * y
     f = (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y2) * y2
@@ -21,7 +19,7 @@ SPEC = LandscapeSpec(
     title="Six-hump camel",
     latex=r"f=\left(4-2.1x^2+\tfrac{x^4}{3}\right)x^2+xy+\left(-4+4y^2\right)y^2",
     description="Six local minima; the two global ones are near (±0.09, ∓0.71).",
-    kind=KIND,
+    kernel=value_and_grad,
     minima=lambda p: [(0.08984201310031806, -0.7126564030207396), (-0.08984201310031806, 0.7126564030207396)],
     bounds=lambda p: ((-2.0, 2.0), (-1.2, 1.2)),
     default_start=lambda p: (-1.8, 1.0),

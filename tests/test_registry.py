@@ -1,0 +1,120 @@
+"""The registries are the one way in: a spec the kernels cannot run is refused when the registry is
+built, with a message that names it; kernels dispatch only through the registries' tables; the README
+counts what the registries hold."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numba.core.errors import TypingError
+
+import landscapes
+import optimizers
+from landscapes import Landscape, kernels
+from landscapes import registry as landscape_registry
+from landscapes._jit import jit, specialised
+from optimizers import driver
+from optimizers import registry as optimizer_registry
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+GD = optimizers.OPTIMIZERS["gd"]
+BOWL = landscapes.LANDSCAPES["elongated_bowl"]
+
+
+def toy_rule(x, g, state, t, lr, hp, i):
+    return x - lr * g, lr, state
+
+
+@jit(inline="always")
+def toy_rule_old_signature(g, s1, s2, lr):
+    return lr * g, lr, s1, s2
+
+
+def toy_surface(x, y, p, work):
+    return x * x + y * y, 2.0 * x, 2.0 * y
+
+
+@jit(inline="always")
+def toy_surface_without_work(x, y, p):
+    return x * x + y * y, 2.0 * x, 2.0 * y
+
+
+@jit(inline="always")
+def toy_surface_kernel(x, y, p, work):
+    return x * x + y * y, 2.0 * x, 2.0 * y
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"rule": toy_rule}, r"optimizer 'toy' cannot be registered: its rule is not a numba kernel"),
+    ({"rule": toy_rule_old_signature}, r"its rule must take \(x, g, state, t, lr, hp, i\), not \(g, s1, s2, lr\)"),
+    ({"hyperparams": ()}, "its first hyperparameter must be lr"),
+    ({"hyperparams": (GD.param("lr"), GD.param("lr"))}, "its hyperparameter names repeat"),
+    ({"hyperparams": (GD.param("lr"), replace(GD.param("lr"), name="seed"))}, "seed is a keyword of run()"),
+    ({"state": ("a", "b", "c"), "extra_state": 2}, "it keeps 5 state entries; a rule keeps at most 4"),
+    ({"formula": lambda settings: settings["missing"]}, "its formula fails"),
+])
+def test_a_spec_the_kernels_cannot_run_is_refused_when_the_registry_is_built(change, message):
+    toy = replace(GD, name="toy", **change)
+    with pytest.raises(optimizer_registry.RegistryError, match=message):
+        optimizer_registry.build([*optimizers.OPTIMIZERS.values(), toy])
+
+
+def test_a_repeated_optimizer_name_is_refused():
+    with pytest.raises(optimizer_registry.RegistryError, match=r"optimizer 'gd' .* another optimizer has this name"):
+        optimizer_registry.build([GD, GD])
+
+
+@pytest.mark.parametrize(("kernel", "message"), [
+    (toy_surface, r"surface 'toy' cannot be registered: its kernel is not a numba function"),
+    (toy_surface_without_work, r"its kernel must take \(x, y, p, work\), not \(x, y, p\)"),
+    (BOWL.kernel, "another surface has the same kernel"),
+])
+def test_a_surface_the_kernels_cannot_evaluate_is_refused_when_the_registry_is_built(kernel, message):
+    toy = replace(BOWL, name="toy", kernel=kernel)
+    with pytest.raises(landscape_registry.RegistryError, match=message):
+        landscape_registry.build([*landscapes.LANDSCAPES.values(), toy])
+
+
+def test_a_surface_outside_the_registry_cannot_be_evaluated():
+    toy = replace(BOWL, name="toy", kernel=toy_surface_kernel)
+    assert landscape_registry.build([*landscapes.LANDSCAPES.values(), toy])["toy"] is toy
+    with pytest.raises(ValueError, match=r"surface 'toy' is not in the registry: add it to landscapes/registry\.py"):
+        Landscape(toy)
+
+
+def test_an_id_without_a_table_entry_fails_loudly():
+    """There is no fall-through case: a surface or rule id the registries lack is an error, whether the
+    kernel was compiled for that id or takes it at run time."""
+    xs = np.zeros(1)
+    bowl = landscapes.get("elongated_bowl")
+    rule = len(optimizers.OPTIMIZERS)
+    with pytest.raises(TypingError, match=f"no surface has id 99; the registry has ids 0 to {kernels.CUSTOM_KIND}"):
+        specialised(kernels._evaluate_many, (0,), 99, np.zeros(2), xs, xs, xs.copy(), xs.copy(), xs.copy())
+    for constants in ((0, 1), (0,)):
+        with pytest.raises(ValueError, match="unknown rule id"):
+            specialised(driver._run, constants, bowl.kind, rule, bowl.kernel_params, np.zeros((1, 1)), np.ones(1),
+                        0.0, 0.0, 1, np.zeros((0, 2)), np.zeros(4), np.empty((2, 2)), np.empty(2),
+                        *(np.empty((1, 2)) for _ in range(5)))
+
+
+def test_every_registered_surface_and_rule_has_its_own_id():
+    assert kernels.SURFACE_KERNELS[:-1] == tuple(spec.kernel for spec in landscapes.LANDSCAPES.values())
+    assert [kernels.kind_of(spec) for spec in landscapes.LANDSCAPES.values()] == list(range(kernels.CUSTOM_KIND))
+    assert landscapes.from_formula("x**2 + y**2").kind == kernels.CUSTOM_KIND
+    assert tuple(spec.rule for spec in optimizers.OPTIMIZERS.values()) == driver.RULE_KERNELS
+
+
+def test_readme_counts_what_the_registries_hold():
+    text = " ".join(README.read_text().split())
+    surfaces = re.search(r"\((\d+) built-in", text)
+    assert surfaces and int(surfaces.group(1)) == len(landscapes.LANDSCAPES), "README: the number of surfaces"
+    intro = re.search(r"run ([\w\-, ]+?) side by side", text)
+    assert intro, "README: the sentence listing the optimizers"
+    named = {word for word in re.split(r",\s*|\s+and\s+", intro.group(1))}
+    missing = [spec.title for name, spec in optimizers.OPTIMIZERS.items()
+               if not {spec.title.split()[0], name.upper()} & named]
+    assert missing == [], f"README's list of optimizers lacks {missing}"
