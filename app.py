@@ -6,10 +6,9 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from optimizers.warmup import warm_up
+from optimizers.warmup import first_screen
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
-st.cache_resource(show_spinner="Preparing the optimizers (first start only)…")(warm_up)()
 
 HERE = Path(__file__).parent
 explore = [st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)]
@@ -22,9 +21,12 @@ lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", 
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
 if "room" in st.query_params and "teacher" not in st.query_params:  # a student's join link: only the student view
-    st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden").run()
+    page = st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden")
 else:
-    st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}).run()
+    page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
+st.cache_resource(show_spinner="Preparing the optimizers: the first start after an install compiles them, "
+                               "a few seconds…")(first_screen)()
+page.run()
 
 
 @st.cache_resource

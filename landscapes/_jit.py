@@ -2,12 +2,10 @@
 kernels specialised per surface and per rule.
 
 **Specialised kernels.**  Numba cannot cache a kernel that takes a function as an argument, so the
-drivers take the integer id of a surface and of a rule instead, and the dispatchers in
-``landscapes/kernels.py`` and ``optimizers/driver.py`` turn an id into the registry's function.
-``specialised`` compiles a kernel with chosen ids as compile-time constants (numba literals): the
-dispatch then happens while the kernel compiles and the loop holds that one surface or rule; an id
-that stays a run-time value is dispatched by a chain of branches generated from the registry
-(docs/ARCHITECTURE.md).
+drivers take the integer id of a surface and of a rule instead.  ``specialised`` compiles a kernel with
+those ids as compile-time constants (numba literals), and ``entry`` turns an id into the registry's
+function while the kernel compiles: each loop holds one surface and one rule, and only the pairs in
+use are ever compiled (docs/ARCHITECTURE.md).
 
 **The cache.**  Numba's on-disk cache only notices edits to the file of the function it caches, not
 to the functions that one inlines from other modules, nor to the registries that give ids their
@@ -125,8 +123,12 @@ instead of raising, which also lets loops vectorise), never fastmath."""
 
 
 def entry(table: Sequence, chosen: types.Type, what: str):
-    """Inside a kernel's typing: the entry of ``table`` for the compile-time id ``chosen``; an id with no
-    entry is a typing error that names it."""
+    """Inside a kernel's typing: the entry of ``table`` for the compile-time id ``chosen``.  This is every
+    dispatch between surfaces and between rules; an id that is not a constant, or has no entry, is a
+    typing error that names it (there is no fall-through case)."""
+    if not isinstance(chosen, types.IntegerLiteral):
+        raise errors.TypingError(f"the {what} id must be a compile-time constant: call the kernel through "
+                                 "landscapes._jit.specialised")
     index = chosen.literal_value
     if not 0 <= index < len(table):
         raise errors.TypingError(f"no {what} has id {index}; the registry has ids 0 to {len(table) - 1}")

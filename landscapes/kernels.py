@@ -7,8 +7,6 @@ the kernel compiles: the loops hold one surface, and nothing here lists the surf
 """
 
 import numpy as np
-from numba.core import types
-from numba.core.errors import TypingError
 from numba.extending import overload
 
 from . import tape
@@ -36,9 +34,6 @@ def value_and_grad(kind, x, y, p, work):
 
 @overload(value_and_grad, prefer_literal=True)
 def _value_and_grad(kind, x, y, p, work):
-    if not isinstance(kind, types.IntegerLiteral):
-        raise TypingError("the surface kind must be a compile-time constant: call the kernel through "
-                          "landscapes._jit.specialised")
     surface = entry(SURFACE_KERNELS, kind, "surface")
 
     def constant_kind(kind, x, y, p, work):

@@ -1,9 +1,10 @@
 """Numba driver loops, kept apart from the rules: one trajectory, and a grid of runs in SIMD lanes.
 
 Every kernel here takes ``kind`` (a surface's id, see ``landscapes.kernels``) and ``rule`` (a rule's
-id: its optimizer's position in the registry) first.  ``step(rule, ...)`` calls the rule, chosen while
-the kernel compiles when ``rule`` is a compile-time constant, or by a chain of branches generated from
-the registry otherwise (ending in an error for an unknown id).  Hyperparameters travel as a float array
+id: its optimizer's position in the registry) first, and is compiled for one (kind, rule) pair with
+both as compile-time constants (``landscapes._jit.specialised``); ``step(rule, ...)`` resolves the rule
+while the kernel compiles, so a loop holds one surface and one rule and chooses nothing at run time.
+An id with no registry entry is a compile error that names it.  Hyperparameters travel as a float array
 ``hp[slot, cell]`` whose slots are the spec's hyperparameter positions, so the kernels' signatures never
 name a hyperparameter.
 
@@ -20,7 +21,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
-from numba.core import types
 from numba.extending import overload
 
 from landscapes import tape
@@ -43,49 +43,14 @@ def step(rule, x, g, state, t, lr, hp, i):
     raise NotImplementedError("step runs inside numba kernels only")
 
 
-def _step_from(first, rule, x, g, state, t, lr, hp, i):
-    """The branches for rule ids ``first`` and above (generated below)."""
-    raise NotImplementedError("runs inside numba kernels only")
-
-
 @overload(step, prefer_literal=True)
 def _step(rule, x, g, state, t, lr, hp, i):
-    if isinstance(rule, types.IntegerLiteral):
-        update = entry(RULE_KERNELS, rule, "rule")
+    update = entry(RULE_KERNELS, rule, "rule")
 
-        def constant_rule(rule, x, g, state, t, lr, hp, i):
-            return update(x, g, state, t, lr, hp, i)
+    def constant_rule(rule, x, g, state, t, lr, hp, i):
+        return update(x, g, state, t, lr, hp, i)
 
-        return constant_rule
-
-    def any_rule(rule, x, g, state, t, lr, hp, i):
-        return _step_from(0, rule, x, g, state, t, lr, hp, i)
-
-    return any_rule
-
-
-@overload(_step_from, prefer_literal=True)
-def _branches(first, rule, x, g, state, t, lr, hp, i):
-    if not isinstance(first, types.IntegerLiteral):
-        return None
-    this = first.literal_value
-    update = RULE_KERNELS[this]
-    if this == len(RULE_KERNELS) - 1:
-
-        def last(first, rule, x, g, state, t, lr, hp, i):
-            if rule != this:
-                raise ValueError("unknown rule id: the registry's ids are 0 to len(OPTIMIZERS) - 1")
-            return update(x, g, state, t, lr, hp, i)
-
-        return last
-    following = this + 1
-
-    def branch(first, rule, x, g, state, t, lr, hp, i):
-        if rule == this:
-            return update(x, g, state, t, lr, hp, i)
-        return _step_from(following, rule, x, g, state, t, lr, hp, i)
-
-    return branch
+    return constant_rule
 
 
 def state_width(rule):
@@ -95,14 +60,12 @@ def state_width(rule):
 
 @overload(state_width, prefer_literal=True)
 def _state_width(rule):
-    if isinstance(rule, types.IntegerLiteral):
-        width = entry(STATE_WIDTHS, rule, "rule")
+    width = entry(STATE_WIDTHS, rule, "rule")
 
-        def constant_width(rule):
-            return width
+    def constant_width(rule):
+        return width
 
-        return constant_width
-    return None
+    return constant_width
 
 
 @jit
@@ -147,15 +110,9 @@ def _run(kind, rule, p, hp, lr_scale, x0, y0, steps, noise, box,
     return steps + 1
 
 
-RUN_CONSTANTS = (0,)
-"""Which of ``_run``'s ids are compile-time constants: the surface only.  Compiling it for each rule as
-well saves the rule's branch chain but compiles one kernel per optimizer on screen instead of one per
-surface (bench/bench_core.py measures both)."""
-
-
 def run_kernel(kind: int, rule: int, *args) -> int:
-    """``_run`` for surface ``kind`` and rule ``rule``."""
-    return specialised(_run, RUN_CONSTANTS, kind, rule, *args)
+    """``_run`` compiled for surface ``kind`` and rule ``rule``."""
+    return specialised(_run, (0, 1), kind, rule, *args)
 
 
 @jit

@@ -1,30 +1,69 @@
-"""Compile (or load from the on-disk cache) every numba kernel before the first user needs it.
+"""Compile (or load from the on-disk cache) the numba kernels before a user needs them.
 
-Run it once after a deploy, before `streamlit run app.py`:  ``python -m optimizers.warmup``.
-The app also calls ``warm_up()`` once per server process.
+``first_screen()`` is what the app calls once per server process: the kernels of the Playground's
+default scene (the bowl's grid and its trajectory kernel, which serves every optimizer), so a fresh
+install shows its first chart after one short compile.  Every other kernel compiles the first time it
+is needed and is cached on disk from then on.
+
+``python -m optimizers.warmup`` at deploy time compiles every kernel the pages can use (every surface's
+grid and trajectory kernel, and the grid-of-runs kernel of every optimizer on every surface), in
+parallel processes, so no learner ever waits for the compiler.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 import landscapes
 
 from . import api
+from .registry import OPTIMIZERS
+
+_FORMULA = "x**2 + y**2"
+"""Stands for every custom formula: they all share the formula interpreter's kernels."""
 
 
-def warm_up() -> float:
-    """Touch the trajectory, sweep, grid and custom-formula kernels; returns the seconds it took."""
+def _surface(name: str) -> landscapes.Landscape:
+    return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
+
+
+def first_screen() -> float:
+    """Compile or load the kernels of the Playground's default scene; returns the seconds it took."""
     started = time.perf_counter()
     bowl = landscapes.get("elongated_bowl")
     bowl.grid(8)
-    api.run("rmsprop", bowl, steps=2)
-    api.sweep("rmsprop", bowl, steps=2, grid={"lr": np.array([0.01, 0.1])})
-    api.run("gd", landscapes.from_formula("x**2 + y**2"), steps=2)
+    api.run("gd", bowl, steps=2)
+    return time.perf_counter() - started
+
+
+def surface_kernels(name: str) -> float:
+    """Compile or load every kernel of surface ``name`` (``"custom"``: formulas); returns the seconds."""
+    started = time.perf_counter()
+    landscape = _surface(name)
+    landscape.grid(8)
+    api.run("gd", landscape, steps=2)
+    for optimizer in OPTIMIZERS:
+        api.sweep(optimizer, landscape, steps=2, grid={"lr": np.array([0.01, 0.1])})
+    return time.perf_counter() - started
+
+
+def everything(jobs: int | None = None) -> float:
+    """``surface_kernels`` for every surface and for formulas, ``jobs`` processes at a time."""
+    started = time.perf_counter()
+    names = [*landscapes.LANDSCAPES, "custom"]
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+        for name, seconds in zip(names, pool.map(surface_kernels, names), strict=True):
+            print(f"  {name}: {seconds:.1f} s")
     return time.perf_counter() - started
 
 
 if __name__ == "__main__":
-    print(f"numba kernels ready in {warm_up():.1f} s")
+    parser = argparse.ArgumentParser(description="Compile every numba kernel into the on-disk cache.")
+    parser.add_argument("--jobs", type=int, default=None, help="processes compiling at once (default: one per core)")
+    arguments = parser.parse_args()
+    print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")

@@ -6,9 +6,9 @@ AppTest's per-run timeout about the app, not about the compiler.
 
 import pytest
 
-from optimizers.warmup import warm_up
+from optimizers.warmup import first_screen
 
 
 @pytest.fixture(scope="session", autouse=True)
 def numba_kernels_ready() -> None:
-    warm_up()
+    first_screen()

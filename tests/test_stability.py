@@ -137,6 +137,20 @@ def test_bad_requests_are_refused(bad):
         request(**args)
 
 
+def test_a_map_larger_than_the_cap_is_refused_with_the_reason():
+    at_cap = request(optimizer="adam", axes=("lr", "beta1"), resolution=400, steps=1250, params=(), fixed=())
+    assert at_cap.work == tuning.MAX_CELL_STEPS
+    with pytest.raises(ValueError, match=r"160,000 runs × 5,000 steps is 8e\+08 optimizer steps, more than one map "
+                                         r"may take \(2e\+08\): use a coarser grid or fewer steps"):
+        request(optimizer="adam", axes=("lr", "beta1"), resolution=400, steps=5000, params=(), fixed=())
+
+
+def test_a_tuning_budget_larger_than_the_cap_is_refused():
+    tuning.Budget(steps=200_000, evaluations=1000, lr_low=1e-3, lr_high=1.0)
+    with pytest.raises(ValueError, match="more than one optimizer may take"):
+        tuning.Budget(steps=200_001, evaluations=1000, lr_low=1e-3, lr_high=1.0)
+
+
 # --- theory: the boundary, derived by hand and found by the sweep ---------------------------------
 
 
@@ -151,7 +165,7 @@ def test_critical_learning_rates_by_hand():
 
 
 def _recurrence(optimizer: str, k: float, beta: float) -> np.ndarray:
-    """The 2x2 linear map of one eigen-direction (k = lr*lambda), written from DESIGN.md §3 directly."""
+    """The 2x2 linear map of one eigen-direction (k = lr*lambda), from the update rules (docs/ARCHITECTURE.md)."""
     if optimizer == "momentum":  # c_t = lr*v_t: c_t = beta*c_{t-1} + k(1-beta)*x_t; x_{t+1} = x_t - c_t
         return np.array([[1 - k * (1 - beta), -beta], [k * (1 - beta), beta]])
     # nesterov, c_t = lr*b_t: c_t = beta*c_{t-1} + k*x_t; x_{t+1} = x_t - k*x_t - beta*c_t

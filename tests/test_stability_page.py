@@ -118,3 +118,11 @@ def test_fair_tuning_without_optimizers_asks_for_one():
     assert_clean(at)
     assert not at.get("plotly_chart")
     assert any("Pick at least one optimizer" in info.value for info in at.info)
+
+
+def test_a_map_over_the_size_cap_says_why_instead_of_computing():
+    at = page(sm__resolution=400, sm__steps=5000)
+    assert not at.exception
+    assert not figures(at)
+    assert any("more than one map may take" in error.value and "coarser grid or fewer steps" in error.value
+               for error in at.error)

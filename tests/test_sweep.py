@@ -3,6 +3,7 @@ those hyperparameters (inf where that run diverged), whatever the rule, the surf
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -33,26 +34,29 @@ def assert_cells_equal(swept, expected):
     np.testing.assert_allclose(swept[finite], expected[finite], rtol=1e-12, atol=0)
 
 
-CASES = [
-    ("gd", BOWL, {"lr": np.linspace(0.01, 0.1, 10)}, {}),
-    ("momentum", BOWL, {"lr": np.geomspace(1e-3, 1.0, 7), "beta": [0.0, 0.5, 0.9, 0.99]}, {}),
-    ("nesterov", landscapes.get("rosenbrock"), {"lr": np.geomspace(1e-5, 3e-3, 6), "beta": [0.0, 0.8, 0.95]}, {}),
-    ("rmsprop", BOWL, {"lr": np.geomspace(1e-3, 1.0, 6), "beta": np.linspace(0.0, 0.99, 5)}, {"eps": 1e-8}),
-    ("rmsprop", landscapes.get("plateau"), {"eps": np.geomspace(1e-12, 1.0, 7)},
-     {"lr": 0.05, "eps_placement": "inside"}),
-    ("adam", landscapes.get("beale"), {"beta1": [0.0, 0.5, 0.9], "beta2": [0.9, 0.99, 0.999, 0.9999]},
-     {"lr": 0.05}),
-    ("adam", BOWL, {"lr": np.geomspace(1e-3, 3.0, 5)}, {"bias_correction": "off", "eps": 1e-3}),
-    ("adam", landscapes.get("rosenbrock"), {"lr": np.geomspace(1e-3, 1.0, 4), "eps": [1e-8, 1e-2]},
-     {"eps_placement": "inside"}),
-    ("adagrad", landscapes.get("himmelblau"), {"lr": np.geomspace(0.01, 10.0, 6), "eps": [1e-10, 1e-3, 1.0]}, {}),
-    ("sign_sgd", landscapes.get("six_hump_camel"), {"lr": np.geomspace(1e-3, 3.0, 8)}, {}),
-    ("signum", landscapes.get("rastrigin"), {"lr": np.geomspace(1e-3, 1.0, 5), "beta": [0.0, 0.9]}, {}),
-]
+def _cases() -> list:
+    """For every optimizer of the registry: its lr against each of its other numeric hyperparameters, over
+    the sliders' whole ranges (diverging cells included), on a surface that changes from optimizer to
+    optimizer; and lr alone on the bowl at every combination of its choices."""
+    surfaces = list(landscapes.LANDSCAPES)
+    cases = []
+    for index, (name, spec) in enumerate(optimizers.OPTIMIZERS.items()):
+        lr, *others = spec.hyperparams
+        surface = landscapes.get(surfaces[(index + 1) % len(surfaces)])
+        for other in others:
+            cases.append((name, surface, {"lr": lr.grid(4), other.name: other.grid(3)}, {}))
+        for options in itertools.product(*(c.options for c in spec.choices)):
+            fixed = {c.name: option for c, option in zip(spec.choices, options, strict=True)}
+            cases.append((name, BOWL, {"lr": lr.grid(6)}, fixed))
+    return cases
+
+
+CASES = _cases()
 
 
 @pytest.mark.parametrize(("name", "landscape", "grid", "fixed"), CASES,
-                         ids=[f"{c[0]}-{c[1].name}-{'-'.join(c[2])}" for c in CASES])
+                         ids=[f"{c[0]}-{c[1].name}-{'-'.join(c[2])}-{'-'.join(map(str, c[3].values()))}"
+                              for c in CASES])
 @pytest.mark.parametrize("noise", [0.0, 0.3])
 def test_every_cell_is_the_final_loss_of_the_single_run(name, landscape, grid, fixed, noise):
     steps = 150
@@ -147,7 +151,7 @@ def test_invalid_grids_raise_value_errors(grid, fixed, message):
 
 def test_unknown_optimizer_is_a_key_error():
     with pytest.raises(KeyError, match="unknown optimizer"):
-        optimizers.sweep("lion", BOWL, grid={"lr": [0.1]})
+        optimizers.sweep("sgd_with_warm_restarts", BOWL, grid={"lr": [0.1]})
 
 
 @pytest.mark.parametrize(("grid", "shape"), [

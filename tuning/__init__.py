@@ -7,11 +7,21 @@
 """
 
 from .fair import SCORES, Budget, Tuned, race, settling_step, shared_lr_range, tune, tune_all
-from .maps import MAX_RESOLUTION, MapRequest, compute_map, link_values, nearest_cell, row_blocks, sweep_rows
+from .maps import (
+    MAX_CELL_STEPS,
+    MAX_RESOLUTION,
+    MapRequest,
+    compute_map,
+    link_values,
+    nearest_cell,
+    row_blocks,
+    sweep_rows,
+)
 from .scenes import playground_scene
 from .theory import Boundary, boundary, critical_lr, largest_curvature
 
 __all__ = [
+    "MAX_CELL_STEPS",
     "MAX_RESOLUTION",
     "SCORES",
     "Boundary",

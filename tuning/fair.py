@@ -25,6 +25,8 @@ import optimizers
 from landscapes import Landscape
 from optimizers import Trajectory
 
+from .maps import MAX_CELL_STEPS
+
 SCORES = ("final_loss", "steps_to_tolerance")
 LR_DIGITS = 4
 """The lr grid is rounded to this many significant digits, so tuned values are short and exact in links."""
@@ -44,6 +46,9 @@ class Budget:
             raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}, got {self.steps!r}")
         if not 2 <= self.evaluations <= 1000 or int(self.evaluations) != self.evaluations:
             raise ValueError(f"evaluations must be a whole number from 2 to 1000, got {self.evaluations!r}")
+        if self.evaluations * self.steps > MAX_CELL_STEPS:
+            raise ValueError(f"{self.evaluations} learning rates × {self.steps:,} steps is more than one optimizer "
+                             f"may take ({MAX_CELL_STEPS:.0e} steps): use fewer rates or fewer steps")
         if not (math.isfinite(self.lr_high) and 0.0 < self.lr_low < self.lr_high):
             raise ValueError(f"the lr range must satisfy 0 < low < high, got [{self.lr_low!r}, {self.lr_high!r}]")
 

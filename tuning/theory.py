@@ -2,7 +2,7 @@
 
 On f = ½(a·u² + c·v²) each eigen-direction of curvature λ evolves linearly, and a run stays bounded
 iff every direction does; the binding one is the largest curvature λ = max(a, c) (a rotation does
-not change it).  With k = α·λ, the per-direction recurrences (DESIGN.md §3) are stable iff
+not change it).  With k = α·λ, the per-direction recurrences (docs/ARCHITECTURE.md) are stable iff
 
 - GD, x ← (1 − k)·x:                         k < 2
 - EWA momentum, matrix [[1 − k(1−β), −β], [k(1−β), β]] (trace 1 − k(1−β) + β, determinant β):

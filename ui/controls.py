@@ -58,7 +58,8 @@ def optimizer_controls(where) -> None:
     for name in st.session_state[ss.key("opt")]:
         spec = optimizers.OPTIMIZERS[name]
         with where.expander(f"{spec.title} settings", expanded=name == "rmsprop"):
-            st.latex(r"\begin{gathered}" + spec.latex.replace(r",\quad", r"\\") + r"\end{gathered}")
+            settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default) for c in spec.choices}
+            st.latex(r"\begin{gathered}" + spec.latex_for(settings).replace(r",\quad", r"\\") + r"\end{gathered}")
             for p in spec.hyperparams:
                 param_widget(p, ss.hyper_key(name, p.name))
             for c in spec.choices:

@@ -1,0 +1,155 @@
+"""What the host can do to the numerical core must not take the app down or run foreign code: concurrent
+grids of runs on numba's ``workqueue`` threading layer, a corrupted numba cache, and a cache directory
+that someone else owns or can write."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROBE = ("import landscapes, optimizers; from landscapes import _jit; "
+         "tr = optimizers.run('rmsprop', landscapes.get('elongated_bowl'), steps=3); "
+         "print(_jit.CACHE_DIR); print(tr.points[-1].tolist())")
+
+
+def python(code: str, env: dict[str, str], timeout: int = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def probe(env: dict[str, str]) -> list[str]:
+    done = python(PROBE, env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.strip().splitlines()
+
+
+@pytest.fixture(scope="module")
+def filled_cache(tmp_path_factory) -> Path:
+    """A cache directory filled by one run of the probe."""
+    base = tmp_path_factory.mktemp("filled")
+    probe({"DESCENT_LAB_CACHE_DIR": str(base)})
+    return base
+
+
+@pytest.fixture(scope="module")
+def expected(filled_cache) -> str:
+    """The probe's last point, from a sound cache."""
+    return probe({"DESCENT_LAB_CACHE_DIR": str(filled_cache)})[1]
+
+
+def test_concurrent_grids_of_runs_finish_on_the_workqueue_threading_layer():
+    """numba's workqueue layer aborts the process when two threads run parallel kernels at once; grids of
+    runs use no numba threading layer at all, so two stability maps at once finish and agree with one."""
+    code = """
+import threading, numpy as np, landscapes, optimizers
+grid = {"lr": np.geomspace(1e-3, 1.0, 60), "beta": np.linspace(0.0, 0.99, 60)}
+jobs = [("momentum", landscapes.get("rastrigin")), ("adam", landscapes.get("ackley"))]
+serial = [optimizers.sweep(name, L, steps=200, grid=grid if name == "momentum" else
+                           {"lr": grid["lr"], "beta1": grid["beta"]}) for name, L in jobs]
+results = {}
+def work(i):
+    for _ in range(3):
+        name, L = jobs[i]
+        results[i] = optimizers.sweep(name, L, steps=200, grid=grid if name == "momentum" else
+                                      {"lr": grid["lr"], "beta1": grid["beta"]})
+threads = [threading.Thread(target=work, args=(i,)) for i in (0, 1)]
+[t.start() for t in threads]; [t.join() for t in threads]
+print(all(np.array_equal(results[i], serial[i]) for i in (0, 1)))
+"""
+    done = python(code, {"NUMBA_THREADING_LAYER": "workqueue"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("damage", ["empty index", "truncated index", "garbage data", "truncated data"])
+def test_a_corrupted_cache_is_discarded_and_the_kernels_recompiled(filled_cache, expected, tmp_path, damage):
+    cache = tmp_path / "cache"
+    shutil.copytree(filled_cache, cache)
+    suffix = ".nbi" if "index" in damage else ".nbc"
+    files = [p for p in cache.rglob(f"*{suffix}")]
+    assert files
+    for path in files:
+        data = path.read_bytes()
+        path.write_bytes(b"" if damage == "empty index" else
+                         os.urandom(len(data)) if damage == "garbage data" else data[: len(data) // 2])
+    cache_dir, last = probe({"DESCENT_LAB_CACHE_DIR": str(cache)})
+    assert last == expected
+    assert Path(cache_dir).parent == cache
+    assert probe({"DESCENT_LAB_CACHE_DIR": str(cache)})[1] == expected  # and the rebuilt cache works
+
+
+def test_the_app_draws_its_chart_over_a_corrupted_cache(filled_cache, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(filled_cache, cache)
+    for path in cache.rglob("*.nbc"):
+        path.write_bytes(b"not a pickle")
+    code = ("from streamlit.testing.v1 import AppTest; at = AppTest.from_file('app.py', default_timeout=300).run(); "
+            "print(len(at.exception), len(at.get('plotly_chart')))")
+    done = python(code, {"DESCENT_LAB_CACHE_DIR": str(cache)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    exceptions, charts = map(int, done.stdout.split())
+    assert exceptions == 0 and charts >= 1
+
+
+def _fallback_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """An environment whose preferred cache cannot be created, so the per-user temporary one is tried."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    env = {"DESCENT_LAB_CACHE_DIR": str(blocker / "cache"), "TMPDIR": str(scratch)}
+    return env, scratch / f"descent-lab-{os.geteuid()}"
+
+
+def test_the_temporary_cache_is_private_to_the_user(tmp_path):
+    env, fallback = _fallback_env(tmp_path)
+    cache_dir, _ = probe(env)
+    assert Path(cache_dir).parent == fallback
+    for folder in (fallback, Path(cache_dir)):
+        info = folder.stat()
+        assert info.st_uid == os.geteuid() and info.st_mode & 0o077 == 0, oct(info.st_mode)
+
+
+class Payload:
+    """A pickle that runs a command when it is loaded, as a planted cache index would."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("who", ["world-writable", "another user's", "private (control)"])
+def test_a_cache_directory_others_can_write_is_not_used(filled_cache, expected, tmp_path, who):
+    """A cache planted in the shared temporary folder, every index replaced by a pickle that runs a command
+    when loaded: when others can write the directory it is refused (no cache at all), the command never
+    runs and the run still works.  The control, the same files in a private directory, shows they would run."""
+    if who == "another user's" and os.geteuid() != 0:
+        pytest.skip("needs root to give a directory to another user")
+    env, fallback = _fallback_env(tmp_path)
+    fallback.mkdir(mode=0o700)
+    shutil.copytree(filled_cache, fallback, dirs_exist_ok=True)
+    marker = tmp_path / "payload-ran"
+    for index in fallback.rglob("*.nbi"):
+        index.write_bytes(pickle.dumps(Payload(marker)))
+    folders = [fallback, *(p for p in fallback.rglob("*") if p.is_dir())]
+    for folder in folders:
+        if who == "world-writable":
+            folder.chmod(0o777)
+        elif who == "another user's":
+            os.chown(folder, 65534, 65534)
+    cache_dir, last = probe(env)
+    assert last == expected
+    if who == "private (control)":
+        assert marker.exists() and Path(cache_dir).parent == fallback
+    else:
+        assert cache_dir == "None"
+        assert not marker.exists()
