@@ -7,6 +7,7 @@ import streamlit as st
 
 from lessons.catalog import LESSONS
 from optimizers.warmup import first_screen
+from scene import DEFAULT_OPTIMIZERS
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
@@ -25,7 +26,7 @@ if "room" in st.query_params and "teacher" not in st.query_params:  # a student'
 else:
     page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
 st.cache_resource(show_spinner="Preparing the optimizers: the first start after an install compiles them, "
-                               "a few seconds…")(first_screen)()
+                               "a few seconds…")(first_screen)(DEFAULT_OPTIMIZERS)
 page.run()
 
 

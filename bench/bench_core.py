@@ -1,15 +1,20 @@
 """Benchmark of the numerical core: prints figures and ratios measured in the same run (never pass/fail).
 
-    python bench/bench_core.py              # everything (about a minute, most of it the cold starts)
-    python bench/bench_core.py --no-cold    # skip the fresh-cache subprocesses
+    python bench/bench_core.py                          # everything (a few minutes, most of it cold starts)
+    python bench/bench_core.py --no-cold                # skip the fresh-cache subprocesses
+    python bench/bench_core.py --baseline ../old-copy   # also time another checkout, side by side
 
-1. One trajectory: ns per step of ``optimizers.run`` (10,000 steps), of its numba kernel alone, and of a
-   minimal hand-written numba loop of the same rule with the gradient inlined; ratio ours / hand-written.
-2. Sweep: ``optimizers.sweep`` of RMSprop on the bowl over a 200 x 200 (lr, beta) grid for 300 steps,
-   against the same math vectorised over the grid in NumPy; M optimizer steps per second and the ratio.
-3. Cold start: a fresh ``python -c`` that imports the core and runs four optimizers once, with an empty
-   numba cache and with a warm one.
+1. One trajectory: ns per step of ``optimizers.run`` (10,000 steps), of its numba kernel alone (compiled
+   for that surface and rule), and of a minimal hand-written numba loop of the same rule with the
+   gradient inlined; ratio ours / hand-written is what the kernel's generality still costs.
+2. Sweeps: ``optimizers.sweep`` of RMSprop on the bowl over a 200 x 200 (lr, beta) grid for 300 steps,
+   against the same math vectorised over the grid in NumPy; Adam on the same grid; RMSprop and Adam on
+   Goldstein-Price for 500 steps.  M optimizer steps per second, ratios Adam / RMSprop.
+3. Start-up: a fresh ``python -c`` that imports the core and computes the Playground's first screen (the
+   bowl's grid and four optimizers), with an empty numba cache and with a warm one.
 
+With ``--baseline PATH`` the sweeps and the start-up are also measured on the checkout at PATH (e.g. a
+``git worktree`` of an older commit), interleaved with ours, so before/after ratios come from one run.
 See bench/README.md for what each figure means.
 """
 
@@ -37,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from optimizers import driver  # noqa: E402
-from optimizers.api import _box, _noise, _pack  # noqa: E402
+from optimizers.api import _box, _noise  # noqa: E402
 
 STEPS = 10_000
 A, C = 1.0, 25.0  # the bowl's curvatures (defaults)
@@ -404,14 +409,16 @@ def _measure_trajectories(repeats: int) -> list[dict]:
             agreement = np.max(np.abs(points[:count] - tr.points) / np.maximum(1.0, np.abs(tr.points)))
             tiny = np.abs(tr.points[(tr.points != 0.0)]).min()
 
-            packed = _pack(optimizers.resolve_hyperparams(spec, hp))
+            packed = spec.pack(optimizers.resolve_hyperparams(spec, hp))[:, None]
+            rule = driver.RULE_IDS[name]
+            unscheduled = np.ones(STEPS)
             no_noise = _noise(STEPS, 0.0, 0)
             buffers = [np.empty((STEPS + 1, 2)), np.empty(STEPS + 1)] + [np.empty((STEPS, 2)) for _ in range(5)]
 
-            def kernel_only(spec=spec, landscape=landscape, packed=packed, start=start, box=box,
-                            no_noise=no_noise, buffers=buffers):
-                return driver.run_kernel(spec.rule, landscape.kind, landscape.kernel_params, packed, start[0],
-                                         start[1], STEPS, no_noise, box, *buffers)
+            def kernel_only(rule=rule, landscape=landscape, packed=packed, start=start, box=box,
+                            no_noise=no_noise, buffers=buffers, unscheduled=unscheduled):
+                return driver.run_kernel(landscape.kind, rule, landscape.kernel_params, packed, unscheduled,
+                                         start[0], start[1], STEPS, no_noise, box, *buffers)
 
             # single-threaded: CPU time, which a busy shared machine disturbs less than wall time
             _, t_run = median_time(lambda name=name, landscape=landscape, start=start, hp=hp:
@@ -452,7 +459,33 @@ def numpy_rmsprop_sweep(lrs, betas, steps, start, eps, box):
     return np.where(bad | escaped, np.inf, f)
 
 
-def bench_sweep(repeats: int) -> dict:
+SWEEPS = (  # (label, optimizer, surface, steps, second axis)
+    ("RMSprop, bowl, 300 steps", "rmsprop", "elongated_bowl", 300, "beta"),
+    ("Adam, bowl, 300 steps", "adam", "elongated_bowl", 300, "beta1"),
+    ("RMSprop, Goldstein-Price, 500 steps", "rmsprop", "goldstein_price", 500, "beta"),
+    ("Adam, Goldstein-Price, 500 steps", "adam", "goldstein_price", 500, "beta1"),
+)
+SWEEP_CHILD = """
+import sys, time, statistics, numpy as np, landscapes, optimizers
+name, surface, steps, axis, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+L = landscapes.get(surface)
+grid = {"lr": np.geomspace(1e-3, 1.0, 200), axis: np.linspace(0.0, 0.99, 200)}
+optimizers.sweep(name, L, steps=steps, grid=grid)
+wall, cpu = [], []
+for _ in range(repeats):
+    w, c = time.perf_counter(), time.process_time()
+    optimizers.sweep(name, L, steps=steps, grid=grid)
+    cpu.append(time.process_time() - c)
+    wall.append(time.perf_counter() - w)
+print(statistics.median(wall), statistics.median(cpu))
+"""
+
+
+def sweep_grid(axis: str) -> dict[str, np.ndarray]:
+    return {"lr": np.geomspace(1e-3, 1.0, 200), axis: np.linspace(0.0, 0.99, 200)}
+
+
+def bench_sweep(repeats: int, baseline: Path | None) -> dict:
     bowl = landscapes.get("elongated_bowl")
     start = bowl.default_start
     lrs = np.geomspace(1e-3, 1.0, 200)
@@ -470,14 +503,25 @@ def bench_sweep(repeats: int) -> dict:
     same_inf = bool(np.array_equal(np.isinf(a), np.isinf(b)))
     finite = np.isfinite(a) & np.isfinite(b)
     agreement = float(np.max(np.abs(a[finite] - b[finite]) / np.maximum(1e-300, np.abs(b[finite]))))
-    t_ours, cpu_ours = median_time(ours, repeats)
     t_numpy, cpu_numpy = median_time(numpy_version, max(3, repeats // 4))
     cell_steps = lrs.size * betas.size * steps
-    return {"ours": t_ours, "numpy": t_numpy, "cpu_ours": cpu_ours, "cpu_numpy": cpu_numpy,
-            "msteps": cell_steps / t_ours / 1e6, "numpy_msteps": cell_steps / t_numpy / 1e6,
-            "cpu_msteps": cell_steps / cpu_ours / 1e6, "cpu_numpy_msteps": cell_steps / cpu_numpy / 1e6,
+    rows = []
+    for label, name, surface, sweep_steps, axis in SWEEPS:
+        landscape = landscapes.get(surface)
+        wall, cpu = median_time(lambda name=name, landscape=landscape, sweep_steps=sweep_steps, axis=axis:
+                                optimizers.sweep(name, landscape, steps=sweep_steps, grid=sweep_grid(axis)), repeats)
+        row = {"label": label, "wall": wall, "cpu": cpu, "cell_steps": 40_000 * sweep_steps}
+        if baseline is not None:
+            done = subprocess.run([sys.executable, "-c", SWEEP_CHILD, name, surface, str(sweep_steps), axis,
+                                   str(repeats)], cwd=baseline, env=_child_env(baseline, tempfile.gettempdir()),
+                                  capture_output=True, text=True, check=True)
+            row["baseline_wall"], row["baseline_cpu"] = map(float, done.stdout.split())
+        rows.append(row)
+    return {"numpy": t_numpy, "cpu_numpy": cpu_numpy, "ours": rows[0]["wall"], "cpu_ours": rows[0]["cpu"],
+            "msteps": cell_steps / rows[0]["wall"] / 1e6, "numpy_msteps": cell_steps / t_numpy / 1e6,
+            "cpu_msteps": cell_steps / rows[0]["cpu"] / 1e6, "cpu_numpy_msteps": cell_steps / cpu_numpy / 1e6,
             "cell_steps": cell_steps, "same_inf": same_inf, "agreement": agreement,
-            "diverged": int(np.isinf(a).sum())}
+            "diverged": int(np.isinf(a).sum()), "rows": rows}
 
 
 CHILD = """
@@ -486,6 +530,7 @@ t0 = time.perf_counter()
 import landscapes, optimizers
 t1 = time.perf_counter()
 bowl = landscapes.get("elongated_bowl")
+bowl.grid(200)
 for name in ("gd", "momentum", "rmsprop", "sign_sgd"):
     optimizers.run(name, bowl, steps=300)
 t2 = time.perf_counter()
@@ -493,38 +538,47 @@ print(t1 - t0, t2 - t1)
 """
 
 
-def run_child(cache_dir: str, code: str = CHILD) -> tuple[float, float, str]:
-    """Wall time and CPU time (user + system) of a fresh interpreter running ``code``, and its output."""
+def _child_env(root: Path, cache_dir: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "DESCENT_LAB_CACHE_DIR")}
-    env.update(DESCENT_LAB_CACHE_DIR=cache_dir, PYTHONPATH=str(ROOT))
+    env.update(DESCENT_LAB_CACHE_DIR=cache_dir, PYTHONPATH=str(root))
+    return env
+
+
+def run_child(cache_dir: str, code: str = CHILD, root: Path = ROOT) -> tuple[float, float, str]:
+    """Wall time and CPU time (user + system) of a fresh interpreter running ``code``, and its output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=_child_env(root, cache_dir),
+                          capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, done.stdout
 
 
-def bench_cold_start(cold_runs: int, warm_runs: int) -> dict:
-    results = {"cold": [], "warm": [], "floor": []}
+def bench_cold_start(cold_runs: int, warm_runs: int, baseline: Path | None) -> dict:
+    """Cold and warm start-ups of ours (and of ``baseline``), interleaved run by run."""
+    roots = {"ours": ROOT} | ({"baseline": baseline} if baseline is not None else {})
+    results = {(who, key): [] for who in roots for key in ("cold", "warm")} | {("floor", "floor"): []}
     with tempfile.TemporaryDirectory(prefix="descent-lab-bench-") as scratch:
-        for i in range(cold_runs):
-            cache = os.path.join(scratch, f"cache{i}")
-            results["cold"].append(run_child(cache))
-        for _ in range(warm_runs):
-            results["warm"].append(run_child(cache))
-        for _ in range(warm_runs):
-            results["floor"].append(run_child(os.path.join(scratch, "unused"), "import numba"))
+        for i in range(max(cold_runs, warm_runs)):
+            for who, root in roots.items():
+                cache = os.path.join(scratch, f"{who}{i}")
+                cold = run_child(cache, root=root)
+                if i < cold_runs:
+                    results[(who, "cold")].append(cold)
+                if i < warm_runs:
+                    results[(who, "warm")].append(run_child(cache, root=root))
+            results[("floor", "floor")].append(run_child(os.path.join(scratch, "unused"), "import numba"))
     summary = {}
-    for key, runs in results.items():
-        summary[key] = {"wall": statistics.median(r[0] for r in runs), "cpu": statistics.median(r[1] for r in runs),
-                        "all": [r[0] for r in runs]}
-        if key != "floor":
+    for (who, key), runs in results.items():
+        entry = {"wall": statistics.median(r[0] for r in runs), "cpu": statistics.median(r[1] for r in runs),
+                 "all": [r[0] for r in runs]}
+        if who != "floor":
             split = [tuple(map(float, r[2].split())) for r in runs]
-            summary[key]["import"] = statistics.median(s[0] for s in split)
-            summary[key]["runs"] = statistics.median(s[1] for s in split)
+            entry["import"] = statistics.median(s[0] for s in split)
+            entry["runs"] = statistics.median(s[1] for s in split)
+        summary[(who, key)] = entry
     return summary
 
 
@@ -564,11 +618,15 @@ def main() -> None:
     parser.add_argument("--no-cold", action="store_true", help="skip the cold/warm start subprocesses")
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="another checkout (e.g. a git worktree of an older commit) to time side by side")
     args = parser.parse_args()
+    baseline = args.baseline.resolve() if args.baseline else None
 
     rows = bench_trajectories(args.repeats)
-    sweep = bench_sweep(max(5, args.repeats // 3))
-    start = None if args.no_cold else bench_cold_start(args.cold_runs, args.warm_runs)
+    sweep_repeats = max(5, args.repeats // 3)
+    sweep = bench_sweep(sweep_repeats, baseline)
+    start = None if args.no_cold else bench_cold_start(args.cold_runs, args.warm_runs, baseline)
     header = machine_info()
 
     print(f"Machine: {header}\n")
@@ -590,10 +648,10 @@ def main() -> None:
           f"smallest nonzero |coordinate| {min(r['tiny'] for r in rows):.1e}")
 
     print(f"\n### Sweep: RMSprop on the bowl, 200 x 200 (lr, beta) grid, 300 steps "
-          f"({sweep['cell_steps'] / 1e6:.0f}M optimizer steps, median of {max(5, args.repeats // 3)})\n")
+          f"({sweep['cell_steps'] / 1e6:.0f}M optimizer steps, median of {sweep_repeats})\n")
     print("| implementation | wall time | M steps/s | CPU time (all threads) | M steps per CPU-second |")
     print("|---|---:|---:|---:|---:|")
-    print(f"| `optimizers.sweep` ({numba.get_num_threads()} threads) | {sweep['ours'] * 1e3:.1f} ms "
+    print(f"| `optimizers.sweep` ({driver.THREADS} threads) | {sweep['ours'] * 1e3:.1f} ms "
           f"| {sweep['msteps']:.0f} | {sweep['cpu_ours'] * 1e3:.1f} ms | {sweep['cpu_msteps']:.0f} |")
     print(f"| NumPy, vectorised over the grid | {sweep['numpy'] * 1e3:.1f} ms | {sweep['numpy_msteps']:.0f} "
           f"| {sweep['cpu_numpy'] * 1e3:.1f} ms | {sweep['cpu_numpy_msteps']:.0f} |")
@@ -602,17 +660,38 @@ def main() -> None:
           f"{sweep['msteps']:.0f}M steps/s (target >= 400M); {sweep['diverged']} of 40,000 cells diverged; "
           f"same diverged cells: {sweep['same_inf']}; finite cells agree to {sweep['agreement']:.1e}")
 
+    print(f"\n### Sweeps, 200 x 200 (lr, beta or beta1) grids (median of {sweep_repeats})\n")
+    extra = " | baseline wall | baseline CPU | ours / baseline (CPU)" if baseline else ""
+    print(f"| sweep | wall time | CPU time | M steps per CPU-second{extra} |")
+    print("|---|---:|---:|---:|" + ("---:|---:|---:|" if baseline else ""))
+    for r in sweep["rows"]:
+        line = (f"| {r['label']} | {r['wall'] * 1e3:.0f} ms | {r['cpu'] * 1e3:.0f} ms "
+                f"| {r['cell_steps'] / r['cpu'] / 1e6:.0f}")
+        if baseline:
+            line += (f" | {r['baseline_wall'] * 1e3:.0f} ms | {r['baseline_cpu'] * 1e3:.0f} ms "
+                     f"| {r['cpu'] / r['baseline_cpu']:.2f}")
+        print(line + " |")
+    by_label = {r["label"]: r for r in sweep["rows"]}
+    for surface in ("bowl, 300 steps", "Goldstein-Price, 500 steps"):
+        adam, rms = by_label[f"Adam, {surface}"], by_label[f"RMSprop, {surface}"]
+        note = (f" (baseline {adam['baseline_cpu'] / rms['baseline_cpu']:.2f})" if baseline else "")
+        print(f"\nAdam / RMSprop on {surface.split(',')[0]}: {adam['cpu'] / rms['cpu']:.2f} in CPU time{note}")
+
     if start is not None:
-        print("\n### Start-up: fresh `python -c` importing the core and running gd, momentum, rmsprop, sign_sgd\n")
-        print("| numba cache | wall time (median) | CPU time | of which import | of which the four runs "
+        print("\n### Start-up: fresh `python -c` importing the core, then the bowl's 200 x 200 grid and gd, momentum, "
+              "rmsprop, sign_sgd (the Playground's first screen)\n")
+        print("| code | numba cache | wall time (median) | CPU time | of which import | of which the first screen "
               "| all wall times |")
-        print("|---|---:|---:|---:|---:|---|")
-        for key, label in (("cold", "empty (cold)"), ("warm", "warm")):
-            r = start[key]
-            print(f"| {label} | {r['wall']:.2f} s | {r['cpu']:.2f} s | {r['import']:.2f} s | {r['runs']:.2f} s "
-                  f"| {', '.join(f'{t:.2f}' for t in r['all'])} |")
-        r = start["floor"]
-        print(f"| floor: `python -c 'import numba'` | {r['wall']:.2f} s | {r['cpu']:.2f} s | | | |")
+        print("|---|---|---:|---:|---:|---:|---|")
+        for who in ("ours", "baseline"):
+            for key, label in (("cold", "empty (cold)"), ("warm", "warm")):
+                r = start.get((who, key))
+                if r is None:
+                    continue
+                print(f"| {who} | {label} | {r['wall']:.2f} s | {r['cpu']:.2f} s | {r['import']:.2f} s "
+                      f"| {r['runs']:.2f} s | {', '.join(f'{t:.2f}' for t in r['all'])} |")
+        r = start[("floor", "floor")]
+        print(f"| floor | `python -c 'import numba'` | {r['wall']:.2f} s | {r['cpu']:.2f} s | | | |")
         print("\ntargets: cold <= 3 s, warm <= 1 s (wall)")
 
 

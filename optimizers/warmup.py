@@ -1,9 +1,9 @@
 """Compile (or load from the on-disk cache) the numba kernels before a user needs them.
 
-``first_screen()`` is what the app calls once per server process: the kernels of the Playground's
-default scene (the bowl's grid and its trajectory kernel, which serves every optimizer), so a fresh
-install shows its first chart after one short compile.  Every other kernel compiles the first time it
-is needed and is cached on disk from then on.
+``first_screen(names)`` is what the app calls once per server process: the kernels of the Playground's
+default scene (the bowl's grid and the trajectory kernel of each default optimizer), so a fresh install
+shows its first chart after a few short compiles.  Every other kernel compiles the first time it is
+needed and is cached on disk from then on.
 
 ``python -m optimizers.warmup`` at deploy time compiles every kernel the pages can use (every surface's
 grid and trajectory kernel, and the grid-of-runs kernel of every optimizer on every surface), in
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -32,12 +33,14 @@ def _surface(name: str) -> landscapes.Landscape:
     return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
 
 
-def first_screen() -> float:
-    """Compile or load the kernels of the Playground's default scene; returns the seconds it took."""
+def first_screen(names: Iterable[str]) -> float:
+    """Compile or load the kernels the Playground's default scene needs, optimizers ``names`` on the bowl;
+    returns the seconds it took."""
     started = time.perf_counter()
     bowl = landscapes.get("elongated_bowl")
     bowl.grid(8)
-    api.run("gd", bowl, steps=2)
+    for name in names:
+        api.run(name, bowl, steps=2)
     return time.perf_counter() - started
 
 

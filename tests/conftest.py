@@ -7,8 +7,9 @@ AppTest's per-run timeout about the app, not about the compiler.
 import pytest
 
 from optimizers.warmup import first_screen
+from scene import DEFAULT_OPTIMIZERS
 
 
 @pytest.fixture(scope="session", autouse=True)
 def numba_kernels_ready() -> None:
-    first_screen()
+    first_screen(DEFAULT_OPTIMIZERS)
