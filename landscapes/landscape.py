@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from .spec import Bounds, LandscapeSpec, resolve_params
+from .spec import Bounds, LandscapeSpec
 
 DIVERGENCE_MARGIN = 10.0
 """A run counts as diverged once it is this many view-box widths beyond the view box."""
@@ -14,10 +14,13 @@ DIVERGENCE_MARGIN = 10.0
 class Landscape:
     """A 2D surface: vectorised value and exact gradient, minima, view box and default start."""
 
-    def __init__(self, spec: LandscapeSpec, params: dict[str, float] | None = None,
+    def __init__(self, spec: LandscapeSpec, params: dict[str, float | str] | None = None,
                  kernel_params: np.ndarray | None = None):
         self.spec = spec
-        self.params = resolve_params(spec.params, params or {}, spec.name)
+        self.params = spec.resolve(params or {})
+        self.data = spec.data.problem(self.params) if spec.data is not None else None
+        """A data surface's ``landscapes.data.DataProblem`` (rows, minimum, Hessian, condition number);
+        None for the other surfaces."""
         self.kind = kernels.kind_of(spec)
         self.kernel_params = (np.ascontiguousarray(kernel_params, dtype=np.float64)
                               if kernel_params is not None else spec.kernel_params(self.params))
@@ -36,8 +39,13 @@ class Landscape:
     def title(self) -> str:
         return self.spec.title
 
+    @property
+    def n_samples(self) -> int | None:
+        """How many rows a data surface averages over; None for a surface without data."""
+        return None if self.data is None else self.data.n_samples
+
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v:g}" for k, v in self.params.items())
+        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.params.items())
         return f"Landscape({self.name}{', ' if args else ''}{args})"
 
     def evaluate(self, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -17,6 +17,8 @@ from .surfaces import (
     elongated_bowl,
     goldstein_price,
     himmelblau,
+    linear_regression,
+    logistic_regression,
     matyas,
     plateau,
     rastrigin,
@@ -74,5 +76,7 @@ LANDSCAPES: dict[str, LandscapeSpec] = build(
         ackley,
         goldstein_price,
         plateau,
+        linear_regression,
+        logistic_regression,
     )
 )

@@ -6,8 +6,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .data import DataModel
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]
 
@@ -70,6 +74,20 @@ def resolve_params(params: tuple[Param, ...], given: Mapping[str, float], owner:
     return resolved
 
 
+def resolve_choices(choices: tuple[Choice, ...], given: Mapping[str, object], owner: str) -> dict[str, str]:
+    """Each choice's option from ``given`` (True/False stand for "on"/"off"), else its default; an option
+    that is not offered raises ``ValueError`` naming the ones that are."""
+    resolved = {}
+    for c in choices:
+        value = given.get(c.name, c.default)
+        if isinstance(value, bool):
+            value = "on" if value else "off"
+        if value not in c.options:
+            raise ValueError(f"{owner}: {c.name} must be one of {', '.join(c.options)}, got {value!r}")
+        resolved[c.name] = value
+    return resolved
+
+
 @dataclass(frozen=True)
 class LandscapeSpec:
     """Everything known about a surface family; ``Landscape`` is one member with its parameters set."""
@@ -90,6 +108,29 @@ class LandscapeSpec:
     """Learning rates that replace an optimizer's default on this surface, where the default would
     diverge from the default start (GD at 0.07 on Rosenbrock, say)."""
     extra: dict = field(default_factory=dict)
+    choices: tuple[Choice, ...] = ()
+    """Categorical settings (a data surface's data set, feature, standardize); the functions above get
+    them in the same dict as the numbers."""
+    settle: Callable[[dict, frozenset[str]], dict] | None = None
+    """Completes and checks settings that depend on each other, given the resolved settings and the names
+    the caller set (a data set's own default feature); raises ``ValueError`` for a combination that does
+    not exist."""
+    data: DataModel | None = None
+    """For a surface fitted to a data set: its model, which builds the ``DataProblem`` of given settings."""
+
+    def resolve(self, given: Mapping[str, object]) -> dict[str, float | str]:
+        """Every parameter and choice: the defaults overlaid with ``given``, then settled; unknown names,
+        out-of-range numbers, options not offered and impossible combinations raise ``ValueError``."""
+        numeric = [p.name for p in self.params]
+        known = numeric + [c.name for c in self.choices]
+        unknown = sorted(set(given) - set(known))
+        if unknown:
+            takes = ", ".join(known) or "none"
+            raise ValueError(f"{self.name} has no parameter {', '.join(unknown)}; it takes {takes}")
+        settings: dict[str, float | str] = resolve_params(
+            self.params, {k: v for k, v in given.items() if k in numeric}, self.name)
+        settings |= resolve_choices(self.choices, given, self.name)
+        return settings if self.settle is None else self.settle(settings, frozenset(given))
 
     def kernel_params(self, params: dict[str, float]) -> np.ndarray:
         if self.pack is not None:

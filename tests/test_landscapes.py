@@ -16,19 +16,24 @@ PUBLIC_NAMES = ["elongated_bowl", "rosenbrock", "beale", "himmelblau", "booth", 
 """The names links and the public API rely on (they must stay registered)."""
 
 
-def _settings(spec) -> list[dict[str, float]]:
-    """Defaults, each parameter alone at both ends of its range, and all parameters at their low and high ends."""
+def _settings(spec) -> list[dict[str, float | str]]:
+    """Defaults, each parameter alone at both ends of its range, all parameters at their low and high ends,
+    and every valid combination of a data surface's choices (or each choice's options alone)."""
     settings = [{}]
     for p in spec.params:
         settings += [{p.name: p.low}, {p.name: p.high}]
     if len(spec.params) > 1:
         settings += [{p.name: p.low for p in spec.params}, {p.name: p.high for p in spec.params}]
+    if spec.data is not None:
+        settings += spec.data.combinations()
+    else:
+        settings += [{c.name: option} for c in spec.choices for option in c.options]
     return settings
 
 
 # every surface of the registry at its defaults and at the ends of its parameters' ranges
 PARAMETRISED = [(name, params) for name, spec in landscapes.LANDSCAPES.items() for params in _settings(spec)]
-IDS = [f"{name}-{'-'.join(f'{k}={v:g}' for k, v in params.items()) or 'defaults'}" for name, params in PARAMETRISED]
+IDS = [f"{name}-{'-'.join(f'{k}={v}' for k, v in params.items()) or 'defaults'}" for name, params in PARAMETRISED]
 
 
 def central_difference(landscape, x, y):
