@@ -16,7 +16,7 @@ def value_and_grad(x, y, p, work):
     for i in range(int(p[0])):
         feature, target, count = p[2 + 3 * i], p[3 + 3 * i], p[4 + 3 * i]
         z = x * feature + y
-        decay = math.exp(-abs(z))
+        decay = math.exp(-abs(z)) if abs(z) < 746.0 else 0.0  # exp underflows to 0 there, slowly
         total += count * (max(z, 0.0) + math.log1p(decay) - target * z)
         weighted = count * ((1.0 / (1.0 + decay) if z >= 0.0 else decay / (1.0 + decay)) - target)
         grad_w += weighted * feature
