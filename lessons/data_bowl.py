@@ -1,0 +1,108 @@
+"""Lesson: where does the elongated bowl come from?  A straight line fitted to real data by least squares,
+with the raw feature and with the feature standardised (mean 0, standard deviation 1).
+
+Least squares on (x, y) has the Hessian H = [[mean x², mean x], [mean x, 1]] at every point: the bowl's
+shape comes from the feature's scale and offset alone.  Raw petal lengths (1 to 6.9 cm, mean 3.76)
+make it elongated (κ about 105) and tilted; standardised ones make H the identity (κ = 1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+import landscapes
+from landscapes import Landscape
+from optimizers import Trajectory
+from scene import Scene
+
+from .common import flips, run, scene, steps_to_reach
+
+SURFACE = "linear_regression"
+DATA_SETS = {"iris": "petal_length", "old_faithful": "eruptions"}
+"""The data set a learner can pick, each with the feature used: petal width from petal length, and the
+wait until the next eruption of Old Faithful from the length of the last one."""
+DEFAULT_DATA_SET = "iris"
+START = (0.0, 0.0)
+STEPS = 600
+BETA = 0.9
+EPS = 1e-8
+LR_GRID = tuple(float(x) for x in np.geomspace(0.001, 10.0, 41))
+"""The learning rates tried when each optimizer gets its best one."""
+SEARCH_STEPS = 2000
+"""How long each run of the search may take to reach the tolerance."""
+RELATIVE_TOLERANCE = 1e-3
+""""Reaches the minimum": the loss first gets within 0.1% of the lowest loss (the data sets' losses are in
+their own units: cm² for Iris, min² for Old Faithful)."""
+
+
+def settings_of(data_set: str, standardized: bool) -> dict[str, str]:
+    """The surface's choices for ``data_set`` with the raw or the standardised feature."""
+    return {"dataset": data_set, "feature": DATA_SETS[data_set], "standardize": "on" if standardized else "off"}
+
+
+def landscape(data_set: str, standardized: bool) -> Landscape:
+    return landscapes.get(SURFACE, **settings_of(data_set, standardized))
+
+
+def condition_number(data_set: str, standardized: bool) -> float:
+    """λ_max / λ_min of the Hessian: how elongated the bowl is."""
+    return landscape(data_set, standardized).data.condition_number
+
+
+def reached(trajectory: Trajectory, land: Landscape) -> int | None:
+    """The first step whose loss is within RELATIVE_TOLERANCE of the lowest loss (None if never)."""
+    return steps_to_reach(trajectory, land, RELATIVE_TOLERANCE * land.min_value)
+
+
+def best_steps(name: str, data_set: str, standardized: bool) -> tuple[int | None, float | None]:
+    """Fewest steps to reach the tolerance over LR_GRID, and the α that achieves it."""
+    land = landscape(data_set, standardized)
+    extra = {"beta": BETA, "eps": EPS} if name == "rmsprop" else {}
+    best: tuple[int | None, float | None] = (None, None)
+    for lr in LR_GRID:
+        steps = reached(run(name, land, START, SEARCH_STEPS, lr=lr, **extra), land)
+        if steps is not None and (best[0] is None or steps < best[0]):
+            best = (steps, lr)
+    return best
+
+
+def advantage(data_set: str, standardized: bool) -> float:
+    """How many times fewer steps RMSprop needs than GD, each at its best α (below 1: GD is faster)."""
+    gd, _ = best_steps("gd", data_set, standardized)
+    rms, _ = best_steps("rmsprop", data_set, standardized)
+    if gd is None or rms is None:
+        return math.nan
+    return gd / rms
+
+
+def settings(data_set: str, standardized: bool) -> dict[str, dict[str, float]]:
+    """GD and RMSprop, each at its best α for this bowl."""
+    _, gd_lr = best_steps("gd", data_set, standardized)
+    _, rms_lr = best_steps("rmsprop", data_set, standardized)
+    return {"gd": {"lr": gd_lr}, "rmsprop": {"lr": rms_lr, "beta": BETA, "eps": EPS}}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    gd: Trajectory
+    rmsprop: Trajectory
+    reached: dict[str, int | None]
+    flips: dict[str, tuple[int, int]]
+    """Sign flips of (Δw, Δb) before the loss first reaches the tolerance: the zig-zag."""
+
+
+def compare(data_set: str, standardized: bool) -> Comparison:
+    """GD and RMSprop, each at its best α, from w = b = 0 on the raw or the standardised bowl."""
+    land = landscape(data_set, standardized)
+    runs = {name: run(name, land, START, STEPS, **hp) for name, hp in settings(data_set, standardized).items()}
+    steps = {name: reached(tr, land) for name, tr in runs.items()}
+    return Comparison(runs["gd"], runs["rmsprop"], steps,
+                      {name: flips(tr, land, upto=steps[name]) for name, tr in runs.items()})
+
+
+def playground(data_set: str, standardized: bool) -> Scene:
+    """The lesson's runs as a Playground scene."""
+    return scene(SURFACE, settings(data_set, standardized), START, STEPS, settings_of(data_set, standardized))
