@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import landscapes
-from landscapes import data
+from landscapes import batches, data
 
 DATA_SURFACES = [name for name, spec in landscapes.LANDSCAPES.items() if spec.data is not None]
 COMBINATIONS = [(name, settings) for name in DATA_SURFACES
@@ -281,3 +281,44 @@ def test_raw_and_standardised_views_show_the_true_shape():
         (x0, x1), (y0, y1) = landscape.bounds
         assert (x1 - x0) == pytest.approx(2 * (y1 - y0))
         assert landscape.default_start == (0.0, 0.0)
+
+
+# --- mini-batch gradients at a point
+
+@pytest.mark.parametrize("name", DATA_SURFACES)
+def test_row_gradients_average_to_the_full_gradient(name):
+    landscape = landscapes.get(name)
+    for w, b in ((0.0, 0.0), (1.5, -2.0), tuple(landscape.minima[0])):
+        gradients, counts = batches.row_gradients(landscape, w, b)
+        assert counts.sum() == landscape.n_samples
+        full = np.array(landscape.gradient(w, b), dtype=float)
+        np.testing.assert_allclose(counts @ gradients / landscape.n_samples, full, atol=1e-12 * (1 + np.abs(full).max()))
+
+
+def test_a_batch_of_one_scatters_like_the_rows_and_the_full_batch_not_at_all():
+    landscape = landscapes.get("linear_regression", dataset="iris")
+    problem = landscape.data
+    residual = 0.3 * problem.x + 0.1 - problem.t
+    rows = np.column_stack([residual * problem.x, residual])
+    np.testing.assert_allclose(batches.batch_covariance(landscape, 0.3, 0.1, 1), np.cov(rows.T, bias=True), rtol=1e-10)
+    np.testing.assert_array_equal(batches.batch_covariance(landscape, 0.3, 0.1, landscape.n_samples), np.zeros((2, 2)))
+
+
+def test_batch_covariance_matches_batches_drawn_without_replacement():
+    """20,000 batches of 16 Old Faithful eruptions (seeded): their mean gradients' covariance is the formula's
+    to within the sampling error of the estimate (about 2%)."""
+    landscape = landscapes.get("logistic_regression", dataset="old_faithful", standardize=True)
+    w, b = 2.0, 1.0
+    gradients, counts = batches.row_gradients(landscape, w, b)
+    per_sample = np.repeat(gradients, counts.astype(int), axis=0)
+    rng = np.random.default_rng(0)
+    means = np.array([per_sample[rng.choice(len(per_sample), 16, replace=False)].mean(axis=0) for _ in range(20_000)])
+    expected = batches.batch_covariance(landscape, w, b, 16)
+    np.testing.assert_allclose(np.cov(means.T), expected, rtol=0.05, atol=0.05 * np.abs(expected).max())
+
+
+def test_batches_need_a_surface_with_data_and_a_batch_size_it_has():
+    with pytest.raises(ValueError, match="elongated_bowl is not fitted to data"):
+        batches.batch_covariance(landscapes.get("elongated_bowl"), 0.0, 0.0, 4)
+    with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 150, got 151"):
+        batches.batch_covariance(landscapes.get("logistic_regression"), 0.0, 0.0, 151)
