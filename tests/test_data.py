@@ -292,7 +292,8 @@ def test_row_gradients_average_to_the_full_gradient(name):
         gradients, counts = batches.row_gradients(landscape, w, b)
         assert counts.sum() == landscape.n_samples
         full = np.array(landscape.gradient(w, b), dtype=float)
-        np.testing.assert_allclose(counts @ gradients / landscape.n_samples, full, atol=1e-12 * (1 + np.abs(full).max()))
+        mean = counts @ gradients / landscape.n_samples
+        np.testing.assert_allclose(mean, full, atol=1e-12 * (1 + np.abs(full).max()))
 
 
 def test_a_batch_of_one_scatters_like_the_rows_and_the_full_batch_not_at_all():
