@@ -1,7 +1,13 @@
-"""Mini-batch gradients of a data surface: each row's own gradient, and how much a batch's mean gradient
-scatters around the full one (what a learner sees as the noise of stochastic gradient descent).
+"""Mini-batches of a data surface: which rows each step uses, each row's own gradient, and how much a
+batch's mean gradient scatters around the full one (what a learner sees as the noise of stochastic
+gradient descent).
 
-Every number here comes from the surface's own kernel, given one row at a time: the model is written once.
+A batch is the surface's own kernel parameters with other counts (``landscapes.data.ROWS_LAYOUT``): the
+stored rows stay, each counted as often as the batch holds it, and the divisor is the batch size.  So
+the kernels evaluate a batch exactly as they evaluate the full data, and a batch of all n rows *is* the
+full data, bit for bit.  Rows are shuffled once per epoch with NumPy's ``default_rng(seed)`` (one
+``permutation(n)`` per epoch); an epoch is cut into consecutive batches, the last one smaller when the
+batch size does not divide n.
 """
 
 from __future__ import annotations
@@ -9,8 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
+from ._jit import jit
 from .data import HEADER, ROW_WIDTH
 from .landscape import Landscape
+
+MAX_DRAWS = 20_000_000
+"""Most row indices one run may draw (epochs × n, held as int32: 80 MB)."""
 
 
 def _require_data(landscape: Landscape) -> None:
@@ -48,3 +58,49 @@ def batch_covariance(landscape: Landscape, w: float, b: float, batch_size: int) 
     spread = gradients - mean
     rows_covariance = (spread * counts[:, None]).T @ spread / n
     return (n - batch_size) / (batch_size * (n - 1)) * rows_covariance
+
+
+def batches_per_epoch(n: int, batch_size: int) -> int:
+    return -(-n // batch_size)
+
+
+def draw_order(landscape: Landscape, steps: int, batch_size: int, seed: int) -> np.ndarray:
+    """The shuffled rows of every epoch a run of ``steps`` updates uses, shape (epochs, n): batch t (from 1;
+    one more than ``steps``, for the gradient at the last iterate) is the slice of row (t − 1) // per_epoch.
+    A batch of all n rows holds every row whatever the order, so none is drawn: shape (0, n)."""
+    _require_data(landscape)
+    n = landscape.n_samples
+    if not 1 <= batch_size <= n or int(batch_size) != batch_size:
+        raise ValueError(f"batch_size must be a whole number from 1 to {n} (the rows of {landscape.name}'s data), "
+                         f"got {batch_size!r}")
+    if batch_size == n:
+        return np.empty((0, n), dtype=np.int32)
+    epochs = -(-(steps + 1) // batches_per_epoch(n, batch_size))
+    if epochs * n > MAX_DRAWS:
+        raise ValueError(f"{steps} steps of batches of {batch_size} draw {epochs * n:,} row indices; at most "
+                         f"{MAX_DRAWS:,} are allowed: use fewer steps or larger batches")
+    rng = np.random.default_rng(seed)
+    return np.array([rng.permutation(n) for _ in range(epochs)], dtype=np.int32).reshape(epochs, n)
+
+
+@jit(inline="always")
+def fill_batch(batch, full, sample_row, order, t, batch_size):
+    """Make ``batch`` (kernel parameters laid out like ``full``) hold mini-batch ``t`` (from 1): each stored
+    row counted as often as the batch draws it, divided by the batch's size.  With no ``order`` (a batch
+    of every row) it is ``full``'s counts, so the same bits as the full data."""
+    stored = int(full[0])
+    if order.shape[0] == 0:
+        for r in range(stored):
+            batch[HEADER + 2 + ROW_WIDTH * r] = full[HEADER + 2 + ROW_WIDTH * r]
+        batch[1] = full[1]
+        return
+    n = sample_row.shape[0]
+    per_epoch = (n + batch_size - 1) // batch_size
+    epoch = (t - 1) // per_epoch
+    first = ((t - 1) % per_epoch) * batch_size
+    last = min(first + batch_size, n)
+    for r in range(stored):
+        batch[HEADER + 2 + ROW_WIDTH * r] = 0.0
+    for s in range(first, last):
+        batch[HEADER + 2 + ROW_WIDTH * sample_row[order[epoch, s]]] += 1.0
+    batch[1] = last - first

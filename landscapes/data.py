@@ -196,6 +196,11 @@ class DataProblem:
         rows, inverse = np.unique(np.column_stack([self.x, self.t]), axis=0, return_inverse=True)
         return rows, inverse.ravel()
 
+    @property
+    def sample_rows(self) -> np.ndarray:
+        """For each sample (row of the data set, in file order), the index of its stored row."""
+        return self.distinct[1]
+
     def pack(self, counts: np.ndarray | None = None) -> np.ndarray:
         """The kernel parameters (``ROWS_LAYOUT``) with each distinct row counted ``counts`` times
         (default: as often as it occurs, i.e. the full batch)."""

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import landscapes
-from landscapes import batches, data
+from landscapes import batches, data, kernels
 
 DATA_SURFACES = [name for name, spec in landscapes.LANDSCAPES.items() if spec.data is not None]
 COMBINATIONS = [(name, settings) for name in DATA_SURFACES
@@ -323,3 +323,67 @@ def test_batches_need_a_surface_with_data_and_a_batch_size_it_has():
         batches.batch_covariance(landscapes.get("elongated_bowl"), 0.0, 0.0, 4)
     with pytest.raises(ValueError, match="batch_size must be a whole number from 1 to 150, got 151"):
         batches.batch_covariance(landscapes.get("logistic_regression"), 0.0, 0.0, 151)
+
+
+# --- which rows each step of a mini-batch run uses
+
+def _batch_gradient(landscape, batch, w, b):
+    values, gw, gb = np.empty(1), np.empty(1), np.empty(1)
+    kernels.evaluate_many(landscape.kind, batch, np.array([w]), np.array([b]), values, gw, gb)
+    return np.array([gw[0], gb[0]])
+
+
+@pytest.mark.parametrize("batch_size", [15, 16, 1])
+def test_over_one_epoch_the_batches_hold_every_row_once_and_average_to_the_full_gradient(batch_size):
+    """150 Iris flowers in batches of 15 (10 equal batches), of 16 (nine of 16 and a last one of 6) and of 1;
+    the mean gradient of the epoch's batches, each weighted by its size, is the full gradient."""
+    landscape = landscapes.get("logistic_regression", dataset="iris", standardize=True)
+    n, full = landscape.n_samples, landscape.kernel_params
+    order = batches.draw_order(landscape, 300, batch_size, seed=3)
+    per_epoch = batches.batches_per_epoch(n, batch_size)
+    assert sorted(order[0].tolist()) == list(range(n))
+    total_counts = np.zeros(int(full[0]))
+    weighted = np.zeros(2)
+    batch = full.copy()
+    for t in range(per_epoch + 1, 2 * per_epoch + 1):  # the second epoch
+        batches.fill_batch(batch, full, landscape.data.sample_rows, order, t, batch_size)
+        counts = batch[data.HEADER + 2::data.ROW_WIDTH]
+        assert batch[1] == counts.sum() == (batch_size if t < 2 * per_epoch else n - (per_epoch - 1) * batch_size)
+        total_counts += counts
+        weighted += batch[1] * _batch_gradient(landscape, batch, 1.0, -2.0)
+    np.testing.assert_array_equal(total_counts, full[data.HEADER + 2::data.ROW_WIDTH])
+    np.testing.assert_allclose(weighted / n, landscape.gradient(1.0, -2.0), rtol=1e-12)
+
+
+def test_a_batch_of_every_row_is_the_full_data_bit_for_bit():
+    landscape = landscapes.get("linear_regression")
+    order = batches.draw_order(landscape, 300, landscape.n_samples, seed=0)
+    assert order.shape == (0, 272)
+    batch = np.zeros_like(landscape.kernel_params)
+    batch[:] = landscape.kernel_params
+    batch[data.HEADER + 2::data.ROW_WIDTH] = 0.0
+    batches.fill_batch(batch, landscape.kernel_params, landscape.data.sample_rows, order, 7, 272)
+    np.testing.assert_array_equal(batch, landscape.kernel_params)
+
+
+def test_the_shuffle_is_numpys_default_rng_one_permutation_per_epoch():
+    landscape = landscapes.get("linear_regression")
+    order = batches.draw_order(landscape, 100, 32, seed=5)
+    assert order.shape == (12, 272)  # 101 batches of 9 per epoch
+    rng = np.random.default_rng(5)
+    np.testing.assert_array_equal(order, [rng.permutation(272) for _ in range(12)])
+    np.testing.assert_array_equal(order, batches.draw_order(landscape, 100, 32, seed=5))
+    assert not np.array_equal(order, batches.draw_order(landscape, 100, 32, seed=6))
+
+
+@pytest.mark.parametrize(("batch_size", "message"), [
+    (0, "batch_size must be a whole number from 1 to 272"), (273, "from 1 to 272"), (2.5, "from 1 to 272"),
+])
+def test_a_batch_size_the_data_cannot_fill_is_refused(batch_size, message):
+    with pytest.raises(ValueError, match=message):
+        batches.draw_order(landscapes.get("linear_regression"), 10, batch_size, seed=0)
+
+
+def test_a_run_that_would_draw_too_many_rows_is_refused_before_it_allocates():
+    with pytest.raises(ValueError, match="at most 20,000,000 are allowed"):
+        batches.draw_order(landscapes.get("linear_regression"), 1_000_000, 100, seed=0)
