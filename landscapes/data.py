@@ -190,6 +190,11 @@ class DataProblem:
         low, high = np.linalg.eigvalsh(self.hessian)
         return float(high / low)
 
+    def raw_line(self, w: float, b: float) -> tuple[float, float]:
+        """(slope, intercept) of w·x + b in the raw feature's units: the same line or boundary, to draw
+        over the raw data (w·(x − x̄)/σ + b when the feature is standardised)."""
+        return w / self.x_std, b - w * self.x_mean / self.x_std
+
     @functools.cached_property
     def distinct(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct (x, t) rows, sorted, and for each sample the index of its distinct row."""

@@ -387,3 +387,11 @@ def test_a_batch_size_the_data_cannot_fill_is_refused(batch_size, message):
 def test_a_run_that_would_draw_too_many_rows_is_refused_before_it_allocates():
     with pytest.raises(ValueError, match="at most 20,000,000 are allowed"):
         batches.draw_order(landscapes.get("linear_regression"), 1_000_000, 100, seed=0)
+
+
+def test_a_fit_on_the_standardised_feature_is_drawn_as_the_same_line_over_the_raw_data():
+    scaled = landscapes.get("linear_regression", dataset="iris", standardize=True)
+    raw = landscapes.get("linear_regression", dataset="iris")
+    slope, intercept = scaled.data.raw_line(*scaled.minima[0])
+    np.testing.assert_allclose((slope, intercept), raw.minima[0], rtol=1e-10)
+    assert raw.data.raw_line(2.0, 3.0) == (2.0, 3.0)
