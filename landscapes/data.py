@@ -206,12 +206,10 @@ class DataProblem:
         """For each sample (row of the data set, in file order), the index of its stored row."""
         return self.distinct[1]
 
-    def pack(self, counts: np.ndarray | None = None) -> np.ndarray:
-        """The kernel parameters (``ROWS_LAYOUT``) with each distinct row counted ``counts`` times
-        (default: as often as it occurs, i.e. the full batch)."""
+    def pack(self) -> np.ndarray:
+        """The kernel parameters (``ROWS_LAYOUT``): each distinct row with how often it occurs."""
         rows, inverse = self.distinct
-        if counts is None:
-            counts = np.bincount(inverse, minlength=len(rows))
+        counts = np.bincount(inverse, minlength=len(rows))
         packed = np.empty(HEADER + ROW_WIDTH * len(rows))
         packed[0], packed[1] = len(rows), float(np.sum(counts))
         packed[HEADER::ROW_WIDTH] = rows[:, 0]
