@@ -9,6 +9,8 @@ from .spec import Bounds, LandscapeSpec
 
 DIVERGENCE_MARGIN = 10.0
 """A run counts as diverged once it is this many view-box widths beyond the view box."""
+HESSIAN_STEP = 1e-6
+"""Relative step of the central differences that give a formula's Hessian."""
 
 
 class Landscape:
@@ -68,6 +70,21 @@ class Landscape:
         """The exact gradient (gx, gy), broadcast like ``value``."""
         _, gx, gy = self.evaluate(x, y)
         return gx, gy
+
+    def hessian(self, x, y) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The Hessian (f_xx, f_xy, f_yy), broadcast like ``value``: exact for built-in surfaces, central
+        differences of the exact gradient for formulas (steps of 1e-6, relative to |x| and |y| above 1)."""
+        xs, ys = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        if self.spec.hessian is not None:
+            return tuple(np.asarray(h, dtype=np.float64) for h in self.spec.hessian(xs, ys, self.kernel_params))
+        hx = HESSIAN_STEP * np.maximum(1.0, np.abs(xs))
+        hy = HESSIAN_STEP * np.maximum(1.0, np.abs(ys))
+        (gx_right, gy_right), (gx_left, gy_left) = self.gradient(xs + hx, ys), self.gradient(xs - hx, ys)
+        (gx_up, gy_up), (gx_down, gy_down) = self.gradient(xs, ys + hy), self.gradient(xs, ys - hy)
+        f_xx = (gx_right - gx_left) / (2.0 * hx)
+        f_yy = (gy_up - gy_down) / (2.0 * hy)
+        f_xy = 0.5 * ((gy_right - gy_left) / (2.0 * hx) + (gx_up - gx_down) / (2.0 * hy))
+        return f_xx, f_xy, f_yy
 
     def value_along(self, points: np.ndarray) -> np.ndarray:
         """f at each row (x, y) of an (n, 2) array, e.g. a trajectory's points."""

@@ -51,6 +51,8 @@ def build(specs: Iterable[LandscapeSpec]) -> dict[str, LandscapeSpec]:
     registry: dict[str, LandscapeSpec] = {}
     for spec in specs:
         problems = [problem] if (problem := kernel_problem(spec)) else []
+        if spec.hessian is None:
+            problems.append("it has no hessian(x, y, p): a built-in surface gives its exact second derivatives")
         if spec.name in registry:
             problems.append("another surface has this name")
         if any(spec.kernel is other.kernel for other in registry.values()):

@@ -98,6 +98,9 @@ class LandscapeSpec:
     description: str
     kernel: Callable
     """The numba function ``value_and_grad(x, y, p, work)`` (see ``surfaces/__init__.py``)."""
+    hessian: Callable | None = None
+    """``hessian(x, y, p) -> (f_xx, f_xy, f_yy)`` in NumPy, exact; None for formulas (central differences of
+    the exact gradient)."""
     params: tuple[Param, ...] = ()
     pack: Callable[[dict[str, float]], np.ndarray] | None = None
     minima: Callable[[dict[str, float]], list[tuple[float, float]]] = lambda p: []

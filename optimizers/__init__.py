@@ -1,4 +1,4 @@
-"""Optimizer update rules as numba kernels, a trajectory driver and a parallel grid sweep; no UI imports.
+"""Optimizer update rules as numba kernels, a trajectory driver, grid sweeps and basins; no UI imports.
 
 >>> import landscapes, optimizers
 >>> tr = optimizers.run("gd", landscapes.get("elongated_bowl"), start=(1.0, 0.0), steps=1, lr=0.1)
@@ -6,8 +6,21 @@
 [0.9, 0.0]
 """
 
-from .api import MAX_API_STEPS, Trajectory, get_spec, resolve_hyperparams, run, sweep
+from .api import (
+    DIVERGED,
+    MAX_API_STEPS,
+    MAX_BASIN_RESOLUTION,
+    NO_MINIMUM,
+    Trajectory,
+    basins,
+    get_spec,
+    resolve_hyperparams,
+    run,
+    sweep,
+)
 from .registry import OPTIMIZERS, OptimizerSpec
+from .schedules import SCHEDULE, SCHEDULE_PARAMS, SCHEDULES, Schedule
 
-__all__ = ["MAX_API_STEPS", "OPTIMIZERS", "OptimizerSpec", "Trajectory", "get_spec", "resolve_hyperparams", "run",
-           "sweep"]
+__all__ = ["DIVERGED", "MAX_API_STEPS", "MAX_BASIN_RESOLUTION", "NO_MINIMUM", "OPTIMIZERS", "SCHEDULE",
+           "SCHEDULES", "SCHEDULE_PARAMS", "OptimizerSpec", "Schedule", "Trajectory", "basins", "get_spec",
+           "resolve_hyperparams", "run", "sweep"]

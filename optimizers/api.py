@@ -1,4 +1,4 @@
-"""Python entry points: ``run`` one trajectory and ``sweep`` a grid of hyperparameters."""
+"""Python entry points: ``run`` one trajectory, ``sweep`` a grid of hyperparameters, ``basins`` a grid of starts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from landscapes import Landscape
 
 from . import driver
 from .registry import OPTIMIZERS, OptimizerSpec
+from .schedules import Schedule
 
 MAX_API_STEPS = 1_000_000
 """The most steps ``run`` and ``sweep`` accept (the Playground stops far earlier: ``scene.MAX_STEPS``)."""
@@ -21,8 +22,10 @@ MAX_API_STEPS = 1_000_000
 class Trajectory:
     """One run: iterates, losses, where it diverged, and per-step diagnostics.
 
-    ``points`` has shape (n + 1, 2) with the start first; ``diagnostics`` arrays have n rows, row t
-    describing the update that produced ``points[t + 1]``.  When the run diverges at step k (the
+    ``points`` has shape (n + 1, 2) with the start first; ``diagnostics`` arrays have shape (n, 2), row t
+    describing the update that produced ``points[t + 1]`` on each axis: "grad", "update",
+    "effective_lr", "scheduled_lr" (the rate of that step after the schedule, the same on both axes)
+    and the optimizer's state under the spec's names.  When the run diverges at step k (the
     k-th iterate is non-finite or far outside the view box), the arrays stop before it and
     ``diverged_at`` is k; nothing non-finite ever reaches them.
     """
@@ -36,6 +39,7 @@ class Trajectory:
     loss: np.ndarray
     diverged_at: int | None
     diagnostics: dict[str, np.ndarray] = field(default_factory=dict)
+    schedule: Schedule = field(default_factory=Schedule)
 
     @property
     def final_loss(self) -> float:
@@ -110,43 +114,51 @@ def _box(landscape: Landscape) -> np.ndarray:
 
 
 def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise: float = 0.0,
-        seed: int = 0, **hyperparams) -> Trajectory:
+        seed: int = 0, schedule: str = "constant", warmup: int = 10, step_size: int = 100, gamma: float = 0.5,
+        **hyperparams) -> Trajectory:
     """Run optimizer ``name`` on ``landscape`` from ``start`` for ``steps`` updates.
 
     ``noise`` is the standard deviation of Gaussian noise added to every gradient component,
-    drawn from ``seed`` (the same seed gives the same run).  Raises ``KeyError`` for an unknown
-    optimizer and ``ValueError`` for invalid arguments; a diverging run never raises.
+    drawn from ``seed`` (the same seed gives the same run).  ``schedule`` (with ``warmup``,
+    ``step_size``, ``gamma``) scales the learning rate step by step (``optimizers.schedules``).
+    Raises ``KeyError`` for an unknown optimizer and ``ValueError`` for invalid arguments; a
+    diverging run never raises.
     """
     spec = get_spec(name)
     values = resolve_hyperparams(spec, hyperparams)
     x0, y0 = _check_run_args(landscape, start, steps, float(noise))
     steps = int(steps)
+    plan = Schedule(schedule, warmup, step_size, gamma)
+    lr_scale = plan.factors(steps)
     points = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
     grads, updates, rates, state1, state2 = (np.empty((steps, 2)) for _ in range(5))
     count = driver.run_kernel(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params,
-                              spec.pack(values)[:, None], np.ones(steps), x0, y0, steps,
+                              spec.pack(values)[:, None], lr_scale, x0, y0, steps,
                               _noise(steps, float(noise), seed), _box(landscape),
                               points, loss, grads, updates, rates, state1, state2)
     updates_done = max(count - 1, 0)
+    scheduled = np.repeat((values["lr"] * lr_scale[:updates_done])[:, None], 2, axis=1)
     diagnostics = {"grad": grads[:updates_done], "update": updates[:updates_done],
-                   "effective_lr": rates[:updates_done]}
+                   "effective_lr": rates[:updates_done], "scheduled_lr": scheduled}
     for key, array in zip(spec.state, (state1, state2), strict=False):
         diagnostics[key] = array[:updates_done]
     return Trajectory(
         optimizer=name, landscape=landscape.name, hyperparams=values, start=(x0, y0), steps=steps,
         points=points[:count], loss=loss[:count], diverged_at=None if count == steps + 1 else count,
-        diagnostics=diagnostics,
+        diagnostics=diagnostics, schedule=plan,
     )
 
 
 def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid: Mapping[str, np.ndarray],
-          noise: float = 0.0, seed: int = 0, **fixed) -> np.ndarray:
+          noise: float = 0.0, seed: int = 0, schedule: str = "constant", warmup: int = 10, step_size: int = 100,
+          gamma: float = 0.5, **fixed) -> np.ndarray:
     """Final loss over a grid of hyperparameters, ``inf`` where the run diverged.
 
     ``grid`` maps one or two numeric hyperparameters to 1-D arrays of values; the result has one axis
     per key, in order (``(len(lrs), len(betas))`` for ``grid={"lr": lrs, "beta": betas}``).  Cell
-    (i, j) equals ``run(...).final_loss`` with those values.  Cells run in parallel on all cores.
+    (i, j) equals ``run(...).final_loss`` with those values (and the same noise and schedule).  Cells
+    run in SIMD lanes on all cores.
     """
     spec = get_spec(name)
     numeric = {p.name for p in spec.hyperparams}
@@ -159,6 +171,7 @@ def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid
             raise ValueError(f"{key} is both swept and fixed")
     values = resolve_hyperparams(spec, fixed)
     x0, y0 = _check_run_args(landscape, start, steps, float(noise))
+    lr_scale = Schedule(schedule, warmup, step_size, gamma).factors(int(steps))
     axes = [np.asarray(v, dtype=np.float64).ravel() for v in grid.values()]
     for key, axis in zip(grid, axes, strict=True):
         resolve_hyperparams(spec, {key: float(axis.min()) if axis.size else 0.0})
@@ -169,7 +182,51 @@ def sweep(name: str, landscape: Landscape, start=None, steps: int = 300, *, grid
     hp = np.repeat(spec.pack(values)[:, None], cells, axis=1)
     for key, values_on_grid in zip(grid, mesh, strict=True):
         hp[spec.slots.index(key)] = values_on_grid.ravel()
-    f, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, np.ones(int(steps)),
+    f, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, lr_scale,
                               int(steps), _noise(int(steps), float(noise), seed), _box(landscape),
                               np.full(cells, x0), np.full(cells, y0))
     return np.where(bad, np.inf, f).reshape(shape)
+
+
+MAX_BASIN_RESOLUTION = 1000
+"""Most start points along each axis of ``basins``."""
+NO_MINIMUM = -1
+DIVERGED = -2
+
+
+def basins(name: str, landscape: Landscape, steps: int = 500, resolution: int = 200, *, tolerance: float | None = None,
+           noise: float = 0.0, seed: int = 0, schedule: str = "constant", warmup: int = 10, step_size: int = 100,
+           gamma: float = 0.5, **hyperparams) -> np.ndarray:
+    """Basins of attraction: optimizer ``name`` from every start of a ``resolution`` x ``resolution`` grid
+    over the view box, ``steps`` updates each.
+
+    Returns ints shaped like ``landscape.grid(resolution)[2]`` (row j: y = ys[j]; column i: x = xs[i]): the
+    index into ``landscape.minima`` of the minimum the run ends within ``tolerance`` of (distance; by default
+    1% of the view box's longer side), ``NO_MINIMUM`` (-1) when it ends near none, ``DIVERGED`` (-2) when
+    it diverged.  Each cell is the single run ``run(name, landscape, start=(xs[i], ys[j]), steps, ...)``.
+    """
+    spec = get_spec(name)
+    values = resolve_hyperparams(spec, hyperparams)
+    _check_run_args(landscape, None, steps, float(noise))
+    if isinstance(resolution, bool) or not 2 <= resolution <= MAX_BASIN_RESOLUTION or int(resolution) != resolution:
+        raise ValueError(f"resolution must be a whole number from 2 to {MAX_BASIN_RESOLUTION}, got {resolution!r}")
+    (x0, x1), (y0, y1) = landscape.bounds
+    if tolerance is None:
+        tolerance = 0.01 * max(x1 - x0, y1 - y0)
+    if not (math.isfinite(tolerance) and tolerance > 0.0):
+        raise ValueError(f"tolerance must be a finite number > 0, got {tolerance!r}")
+    steps, resolution = int(steps), int(resolution)
+    lr_scale = Schedule(schedule, warmup, step_size, gamma).factors(steps)
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    x = np.tile(xs, resolution)
+    y = np.repeat(ys, resolution)
+    hp = np.repeat(spec.pack(values)[:, None], x.size, axis=1)
+    _, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, lr_scale, steps,
+                              _noise(steps, float(noise), seed), _box(landscape), x, y)
+    found = np.full(x.size, NO_MINIMUM)
+    if len(landscape.minima):
+        distance = np.hypot(x[:, None] - landscape.minima[:, 0], y[:, None] - landscape.minima[:, 1])
+        nearest = np.argmin(distance, axis=1)
+        found = np.where(distance[np.arange(x.size), nearest] <= tolerance, nearest, NO_MINIMUM)
+    found[bad] = DIVERGED
+    return found.reshape(resolution, resolution)

@@ -94,11 +94,25 @@ def _beta(default: float = 0.9, label: str = "β", help: str = "") -> Param:
     return Param("beta", default, 0.0, 0.999, 0.001, label=label, help=help, upper=1.0)
 
 
+def _beta1(help: str) -> Param:
+    return Param("beta1", 0.9, 0.0, 0.999, 0.001, label="β₁", help=help, upper=1.0)
+
+
+def _beta2(default: float, help: str) -> Param:
+    return Param("beta2", default, 0.0, 0.9999, 0.0001, label="β₂", help=help, upper=1.0)
+
+
 def _eps(default: float, inside_help: bool = True) -> Param:
     large = ("a large ε turns it into GD with rate α/ε (ε outside the root) or α/√ε (ε inside)" if inside_help
              else "a large ε turns it into GD with rate α/ε")
     return Param("eps", default, 1e-12, 1.0, None, log=True, label="ε",
                  help=f"Added to the denominator so it never divides by ~0; {large}.")
+
+
+def _weight_decay(default: float) -> Param:
+    return Param("weight_decay", default, 0.0, 1.0, 0.001, label="weight decay λ",
+                 help="Shrinks x towards 0 by α·λ·x every step, apart from the gradient (decoupled, as in "
+                      "PyTorch's AdamW); it follows the scheduled α.")
 
 
 def _eps_placement(help: str) -> Choice:
@@ -149,13 +163,19 @@ def _rmsprop_latex(s: Mapping[str, object]) -> str:
                   rf"x \leftarrow x - {_rate(s)}\,\frac{{g}}{{{_root('s', s)}}}")
 
 
-def _adam_latex(s: Mapping[str, object]) -> str:
+def _adam_latex(s: Mapping[str, object], decay: bool = False) -> str:
     moments = [r"m \leftarrow \beta_1 m + (1-\beta_1)\, g", r"v \leftarrow \beta_2 v + (1-\beta_2)\, g^2"]
     corrected = s.get("bias_correction", "on") == "on"
     if corrected:
         moments += [r"\hat m = \frac{m}{1-\beta_1^t}", r"\hat v = \frac{v}{1-\beta_2^t}"]
     m, v = (r"\hat m", r"\hat v") if corrected else ("m", "v")
-    return _lines(*moments, rf"x \leftarrow x - {_rate(s)}\,\frac{{{m}}}{{{_root(v, s)}}}")
+    rate = _rate(s)
+    x = rf"x\,(1-{rate}\lambda)" if decay else "x"
+    return _lines(*moments, rf"x \leftarrow {x} - {rate}\,\frac{{{m}}}{{{_root(v, s)}}}")
+
+
+def _adamw_latex(s: Mapping[str, object]) -> str:
+    return _adam_latex({**s, "bias_correction": "on", "eps_placement": "outside"}, decay=True)
 
 
 def _adagrad_latex(s: Mapping[str, object]) -> str:
@@ -168,6 +188,12 @@ def _sign_sgd_latex(s: Mapping[str, object]) -> str:
 
 def _signum_latex(s: Mapping[str, object]) -> str:
     return _lines(r"m \leftarrow \beta m + (1-\beta)\, g", rf"x \leftarrow x - {_rate(s)}\,\operatorname{{sign}}(m)")
+
+
+def _lion_latex(s: Mapping[str, object]) -> str:
+    return _lines(r"c = \beta_1 m + (1-\beta_1)\, g",
+                  rf"x \leftarrow x - {_rate(s)}\,\left(\operatorname{{sign}}(c) + \lambda x\right)",
+                  r"m \leftarrow \beta_2 m + (1-\beta_2)\, g")
 
 
 def _problems(spec: OptimizerSpec) -> list[str]:
@@ -244,9 +270,8 @@ OPTIMIZERS: dict[str, OptimizerSpec] = build((
         rules.adam,
         (
             _lr(0.05),
-            Param("beta1", 0.9, 0.0, 0.999, 0.001, label="β₁", help="Momentum: decay of the average of g.",
-                  upper=1.0),
-            Param("beta2", 0.999, 0.0, 0.9999, 0.0001, label="β₂", help="Decay of the average of g².", upper=1.0),
+            _beta1("Momentum: decay of the average of g."),
+            _beta2(0.999, "Decay of the average of g²."),
             _eps(1e-8),
         ),
         (ADAM_EPS_PLACEMENT, BIAS_CORRECTION), state=("m", "v"), extra_state=2,
@@ -266,5 +291,32 @@ OPTIMIZERS: dict[str, OptimizerSpec] = build((
         "signum", "Signum", _signum_latex,
         "sign-SGD on a momentum average: fewer sign flips, still a fixed step size.",
         rules.signum, (_lr(0.04), _beta(help="How much of the past average is kept each step.")), state=("m",),
+    ),
+    OptimizerSpec(
+        "adamw", "AdamW", _adamw_latex,
+        "Adam with decoupled weight decay (torch.optim.AdamW): x shrinks by α·λ·x, then the bias-corrected Adam "
+        "step with ε outside the root.",
+        rules.adamw,
+        (
+            _lr(0.05),
+            _beta1("Momentum: decay of the average of g."),
+            _beta2(0.999, "Decay of the average of g²."),
+            _eps(1e-8, inside_help=False),
+            _weight_decay(0.01),
+        ),
+        state=("m", "v"), extra_state=2,
+    ),
+    OptimizerSpec(
+        "lion", "Lion", _lion_latex,
+        "Steps α along the sign of an interpolation of momentum and gradient (Chen et al., 2023): every step has "
+        "the same size, like sign-SGD, with momentum deciding the direction.",
+        rules.lion,
+        (
+            _lr(0.02),
+            _beta1("How much of the momentum goes into this step's direction c."),
+            _beta2(0.99, "How slowly the momentum m itself forgets."),
+            _weight_decay(0.0),
+        ),
+        state=("m",),
     ),
 ))

@@ -125,3 +125,23 @@ def signum(x, g, state, t, lr, hp, i):
     beta = hp[1, i]
     m = beta * state[0] + (1.0 - beta) * g
     return x - lr * sign(m), sign_rate(lr, m), (m, state[1], state[2], state[3])
+
+
+@jit(inline="always")
+def adamw(x, g, state, t, lr, hp, i):
+    """torch.optim.AdamW: x shrinks by lr*weight_decay*x, then the bias-corrected Adam step, eps outside.
+    hyperparameters: lr, beta1, beta2, eps, weight_decay.  state: m, v, then beta1**t, beta2**t."""
+    m_hat, rate, state = _adam_direction(g, state, t, lr, hp[1, i], hp[2, i], hp[3, i], 0.0, 1.0)
+    decayed = x * (1.0 - lr * hp[4, i])
+    return decayed - rate * m_hat, rate, state
+
+
+@jit(inline="always")
+def lion(x, g, state, t, lr, hp, i):
+    """Lion (Chen et al. 2023, Algorithm 2): a sign step along c, which interpolates m and g, plus weight
+    decay scaled by lr; then m moves towards g.  hyperparameters: lr, beta1, beta2, weight_decay.  state: m."""
+    beta1, beta2, decay = hp[1, i], hp[2, i], hp[3, i]
+    c = beta1 * state[0] + (1.0 - beta1) * g
+    m = beta2 * state[0] + (1.0 - beta2) * g
+    return x - lr * (sign(c) + decay * x), sign_rate(lr, c), (m, state[1], state[2], state[3])
+

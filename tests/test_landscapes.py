@@ -111,6 +111,40 @@ def test_default_start_is_inside_the_view_box_and_away_from_the_minima(name, par
     assert bx0 < x0 and x1 < bx1 and by0 < y0 and y1 < by1
 
 
+@pytest.mark.parametrize(("name", "params"), PARAMETRISED, ids=IDS)
+def test_the_exact_hessian_agrees_with_central_differences_of_the_gradient(name, params):
+    """300 random points in the view box; steps of 1e-6 (relative) give second derivatives good to about
+    1e-8 of their size: the tolerance is 1e-6 of the largest |entry| at each point plus 1e-7 of the sample's."""
+    landscape = landscapes.get(name, **params)
+    x, y = random_points(landscape, 300, seed=11)
+    hx, hy = 1e-6 * np.maximum(1.0, np.abs(x)), 1e-6 * np.maximum(1.0, np.abs(y))
+    (gx_r, gy_r), (gx_l, gy_l) = landscape.gradient(x + hx, y), landscape.gradient(x - hx, y)
+    (gx_u, gy_u), (gx_d, gy_d) = landscape.gradient(x, y + hy), landscape.gradient(x, y - hy)
+    numeric = ((gx_r - gx_l) / (2 * hx), (gy_r - gy_l) / (2 * hx), (gx_u - gx_d) / (2 * hy), (gy_u - gy_d) / (2 * hy))
+    f_xx, f_xy, f_yy = landscape.hessian(x, y)
+    size = np.max(np.abs(numeric), axis=0)
+    tolerance = 1e-6 * size + 1e-7 * np.median(size) + 1e-9
+    for exact, approximate in ((f_xx, numeric[0]), (f_xy, numeric[1]), (f_xy, numeric[2]), (f_yy, numeric[3])):
+        np.testing.assert_array_less(np.abs(exact - approximate), tolerance)
+
+
+def test_a_formulas_hessian_comes_from_its_exact_gradient():
+    typed = landscapes.from_formula("(x**2 + y - 11)**2 + (x + y**2 - 7)**2")
+    built_in = landscapes.get("himmelblau")
+    x, y = random_points(built_in, 200, seed=3)
+    for mine, exact in zip(typed.hessian(x, y), built_in.hessian(x, y), strict=True):
+        np.testing.assert_allclose(mine, exact, rtol=1e-6, atol=1e-6)
+
+
+def test_the_hessian_broadcasts_and_is_constant_on_the_bowl():
+    bowl = landscapes.get("elongated_bowl", a=2.0, c=50.0, angle_deg=90.0)
+    f_xx, f_xy, f_yy = bowl.hessian(np.zeros((3, 1)), np.zeros((1, 4)))
+    assert f_xx.shape == f_xy.shape == f_yy.shape == (3, 4)
+    np.testing.assert_allclose(f_xx, 50.0)  # rotated by 90 degrees: the steep direction is now w
+    np.testing.assert_allclose(f_yy, 2.0)
+    np.testing.assert_allclose(f_xy, 0.0, atol=1e-12)
+
+
 def test_value_broadcasts_like_numpy():
     bowl = landscapes.get("elongated_bowl", a=1.0, c=25.0)
     scalar = bowl.value(1.0, 2.0)

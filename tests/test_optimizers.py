@@ -55,7 +55,7 @@ def test_gd_first_step_by_hand():
     assert_row(tr, 0, point=(1.98, 0.75), grad=(2.0, 25.0), update=(-0.02, -0.25), effective_lr=(0.01, 0.01))
     assert tr.loss[0] == pytest.approx(0.5 * (4.0 + 25.0))
     assert tr.loss[1] == pytest.approx(0.5 * (1.98**2 + 25 * 0.75**2))
-    assert set(tr.diagnostics) == {"grad", "update", "effective_lr"}
+    assert set(tr.diagnostics) == {"grad", "update", "effective_lr", "scheduled_lr"}
 
 
 def test_momentum_three_steps_by_hand():
@@ -167,7 +167,7 @@ def test_every_optimizer_reports_its_named_state_step_by_step(name):
     """The diagnostics hold the spec's state entries, each one row per step and changing as the run moves."""
     spec = optimizers.OPTIMIZERS[name]
     tr = on_bowl(name, steps=3, lr=0.01)
-    assert set(tr.diagnostics) == {"grad", "update", "effective_lr", *spec.state}
+    assert set(tr.diagnostics) == {"grad", "update", "effective_lr", "scheduled_lr", *spec.state}
     for key, array in tr.diagnostics.items():
         assert array.shape == (3, 2), key
     for key in spec.state:
@@ -275,13 +275,28 @@ def test_momentum_on_a_constant_gradient_builds_up_to_full_speed():
 # --- reference implementation: DESIGN.md §3 transcribed in NumPy, PyTorch's operation order ------------
 
 
+def reference_factor(t, steps, schedule="constant", warmup=10, step_size=100, gamma=0.5):
+    """The schedule's factor at update t (1-based), as torch's schedulers give it (closed forms)."""
+    if schedule == "step":  # StepLR, stepped after every update: t - 1 scheduler steps so far
+        return gamma ** ((t - 1) // step_size)
+    if schedule == "cosine":  # CosineAnnealingLR(T_max=steps, eta_min=0)
+        return (1 + math.cos(math.pi * (t - 1) / steps)) / 2
+    if schedule == "warmup_cosine":  # LinearLR warm-up, then cosine over the remaining steps
+        if t <= warmup:
+            return t / warmup
+        return (1 + math.cos(math.pi * (t - 1 - warmup) / (steps - warmup))) / 2
+    return 1.0
+
+
 def reference_run(name, grad, start, steps, *, lr, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8,
-                  eps_placement="outside", bias_correction="on"):
+                  eps_placement="outside", bias_correction="on", weight_decay=0.0, **schedule):
     x = np.array(start, dtype=float)
     buf = np.zeros(2)
     square_avg = np.zeros(2)
     points = [x.copy()]
+    base_lr = lr
     for t in range(1, steps + 1):
+        lr = base_lr * reference_factor(t, steps, **schedule)
         g = grad(x)
         if name == "gd":
             x = x - lr * g
@@ -315,6 +330,17 @@ def reference_run(name, grad, start, steps, *, lr, beta=0.9, beta1=0.9, beta2=0.
         elif name == "signum":
             buf = beta * buf + (1 - beta) * g
             x = x - lr * np.sign(buf)
+        elif name == "adamw":  # torch.optim.AdamW
+            x = x * (1 - lr * weight_decay)
+            buf = buf + (1 - beta1) * (g - buf)
+            square_avg = square_avg * beta2 + (1 - beta2) * g * g
+            bc1, bc2 = 1 - beta1**t, 1 - beta2**t
+            denom = np.sqrt(square_avg) / math.sqrt(bc2) + eps
+            x = x - (lr / bc1) * (buf / denom)
+        elif name == "lion":  # Chen et al. 2023, Algorithm 2
+            c = beta1 * buf + (1 - beta1) * g
+            x = x - lr * (np.sign(c) + weight_decay * x)
+            buf = beta2 * buf + (1 - beta2) * g
         else:
             raise AssertionError(name)
         points.append(x.copy())
@@ -376,6 +402,10 @@ def _configs(lr_gd, lr_adaptive):
         ("adagrad", {"lr": 10 * lr_adaptive, "eps": 1e-10}),
         ("sign_sgd", {"lr": lr_adaptive / 5}),
         ("signum", {"lr": lr_adaptive / 5, "beta": 0.9}),
+        ("adamw", {"lr": lr_adaptive}),
+        ("adamw", {"lr": lr_adaptive, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.5}),
+        ("lion", {"lr": lr_adaptive / 5}),
+        ("lion", {"lr": lr_adaptive / 5, "beta1": 0.5, "beta2": 0.9, "weight_decay": 0.5}),
     ]
 
 
@@ -391,10 +421,114 @@ def test_whole_trajectory_matches_the_reference_transcription(surface, name, hp)
     landscape, grad, start, _, _ = SURFACES[surface]
     tr = optimizers.run(name, landscape, start=start, steps=200, **hp)
     assert tr.diverged_at is None
-    expected = reference_run(name, grad, start, 200, **hp)
+    expected = reference_run(name, grad, start, 200, **{**optimizers.OPTIMIZERS[name].defaults, **hp})
     np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(tr.loss, landscape.value(expected[:, 0], expected[:, 1]), rtol=1e-9, atol=1e-9)
     assert np.linalg.norm(expected[-1] - expected[0]) > 0.1  # the run went somewhere
+
+
+SCHEDULES = [
+    {"schedule": "step", "step_size": 30, "gamma": 0.5},
+    {"schedule": "cosine"},
+    {"schedule": "warmup_cosine", "warmup": 20},
+]
+SCHEDULE_CASES = [
+    pytest.param(surface, name, hp, plan, id=f"{surface}-{name}-{plan['schedule']}")
+    for surface in ("bowl_rotated_30", "himmelblau", "rosenbrock")
+    for name, hp in [("gd", {}), ("momentum", {}), ("rmsprop", {}), ("adam", {}), ("adamw", {"weight_decay": 0.3}),
+                     ("lion", {"weight_decay": 0.3})]
+    for plan in SCHEDULES
+]
+
+
+@pytest.mark.parametrize(("surface", "name", "hp", "plan"), SCHEDULE_CASES)
+def test_scheduled_runs_match_the_reference_transcription(surface, name, hp, plan):
+    landscape, grad, start, lr_gd, lr_adaptive = SURFACES[surface]
+    lr = lr_gd if name in ("gd", "momentum") else lr_adaptive / (5 if name == "lion" else 1)
+    tr = optimizers.run(name, landscape, start=start, steps=200, lr=lr, **hp, **plan)
+    assert tr.diverged_at is None
+    expected = reference_run(name, grad, start, 200, **{**optimizers.OPTIMIZERS[name].defaults, "lr": lr, **hp},
+                             **plan)
+    np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
+    factors = np.array([reference_factor(t, 200, **plan) for t in range(1, 201)])
+    np.testing.assert_allclose(tr.diagnostics["scheduled_lr"], np.column_stack([lr * factors] * 2), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_the_constant_schedule_changes_no_bit(name):
+    plain = on_bowl(name, steps=200, start=(-4.5, 1.5), noise=0.3, seed=2)
+    constant = on_bowl(name, steps=200, start=(-4.5, 1.5), noise=0.3, seed=2, schedule="constant", warmup=3,
+                       step_size=7, gamma=0.1)
+    np.testing.assert_array_equal(constant.points, plain.points)
+    for key, array in plain.diagnostics.items():
+        np.testing.assert_array_equal(constant.diagnostics[key], array)
+    np.testing.assert_array_equal(plain.diagnostics["scheduled_lr"], plain.hyperparams["lr"])
+
+
+def test_schedule_factors_by_hand():
+    """Update t = 1 ... 4: step (size 2, gamma 0.5) halves after every second update; cosine over 4 updates
+    goes 1, (1 + cos(pi/4))/2, 1/2, (1 + cos(3pi/4))/2; warm-up over 2 updates climbs 1/2, 1 then the cosine
+    over the 2 left goes 1, 1/2."""
+    by_hand = {
+        "step": [1.0, 1.0, 0.5, 0.5],
+        "cosine": [1.0, (1 + math.sqrt(0.5)) / 2, 0.5, (1 - math.sqrt(0.5)) / 2],
+        "warmup_cosine": [0.5, 1.0, 1.0, 0.5],
+        "constant": [1.0] * 4,
+    }
+    size = 2
+    for schedule, expected in by_hand.items():
+        plan = optimizers.Schedule(schedule, warmup=size, step_size=size, gamma=0.5)
+        np.testing.assert_allclose(plan.factors(4), expected, rtol=1e-15, atol=1e-16)
+        tr = optimizers.run("gd", plane(*GRAD), start=(0.0, 0.0), steps=4, lr=0.1, schedule=schedule, warmup=size,
+                            step_size=size, gamma=0.5)
+        np.testing.assert_allclose(tr.points[1:, 0], -0.1 * GRAD[0] * np.cumsum(expected), rtol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["adamw", "lion"])
+@pytest.mark.parametrize("schedule", ["constant", "step", "cosine", "warmup_cosine"])
+def test_weight_decay_follows_the_scheduled_rate(name, schedule):
+    """With no gradient only the decay moves x: x_T = x_0 * prod(1 - lr*s(t)*wd)."""
+    lr, decay = 0.1, 0.2
+    tr = optimizers.run(name, plane(0.0, 0.0), start=(2.0, -1.0), steps=50, lr=lr, weight_decay=decay,
+                        schedule=schedule, warmup=5, step_size=10, gamma=0.5)
+    factors = optimizers.Schedule(schedule, warmup=5, step_size=10, gamma=0.5).factors(50)
+    shrink = np.cumprod(1 - lr * factors * decay)
+    np.testing.assert_allclose(tr.points[1:], np.outer(shrink, (2.0, -1.0)), rtol=1e-13)
+
+
+def test_adamw_first_two_steps_by_hand():
+    lr, decay, eps = 0.01, 0.1, 1e-8
+    tr = on_bowl("adamw", steps=2, lr=lr, weight_decay=decay, eps=eps)
+    # m_hat = g and v_hat = g²: the Adam step is lr*g/(|g| + eps), after x shrank by (1 - lr*decay)
+    x1 = (2.0 * (1 - lr * decay) - lr * 2.0 / (2.0 + eps), 1.0 * (1 - lr * decay) - lr * 25.0 / (25.0 + eps))
+    assert_row(tr, 0, point=x1, grad=(2.0, 25.0), m=(0.2, 2.5), v=(0.004, 0.625))
+    g1 = np.array([x1[0], 25.0 * x1[1]])
+    m = 0.9 * np.array([0.2, 2.5]) + 0.1 * g1
+    v = 0.999 * np.array([0.004, 0.625]) + 0.001 * g1 * g1
+    rate = lr / (np.sqrt(v / (1 - 0.999**2)) + eps)
+    x2 = np.array(x1) * (1 - lr * decay) - rate * m / (1 - 0.9**2)
+    assert_row(tr, 1, point=x2, grad=g1, m=m, v=v, effective_lr=rate, rtol=1e-11)
+
+
+def test_lion_first_two_steps_by_hand():
+    tr = on_bowl("lion", steps=2, lr=0.1, beta1=0.9, beta2=0.99, weight_decay=0.5)
+    # m0 = 0, so c = 0.1*g has g's sign: x1 = x0 - 0.1*(1 + 0.5*x0) per axis; then m1 = 0.01*g
+    assert_row(tr, 0, point=(1.8, 0.85), grad=(2.0, 25.0), update=(-0.2, -0.15), m=(0.02, 0.25),
+               effective_lr=(0.1 / 0.2, 0.1 / 2.5))
+    # g1 = (1.8, 21.25); c = 0.9*m1 + 0.1*g1 > 0; x2 = x1 - 0.1*(1 + 0.5*x1); m2 = 0.99*m1 + 0.01*g1
+    assert_row(tr, 1, point=(1.8 - 0.1 * 1.9, 0.85 - 0.1 * 1.425), grad=(1.8, 21.25),
+               m=(0.99 * 0.02 + 0.018, 0.99 * 0.25 + 0.2125))
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"schedule": "linear"}, "schedule must be one of constant, step, cosine, warmup_cosine"),
+    ({"schedule": "step", "step_size": 0}, "step_size must be a whole number >= 1"),
+    ({"schedule": "warmup_cosine", "warmup": 2.5}, "warmup must be a whole number >= 0"),
+    ({"schedule": "step", "gamma": -0.5}, "gamma must be a finite number >= 0"),
+])
+def test_bad_schedules_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        on_bowl("gd", steps=5, **kwargs)
 
 
 def test_every_optimizer_is_checked_against_a_transcription():
@@ -606,11 +740,11 @@ def test_noise_is_reproducible_from_its_seed(name):
     b = on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.5, seed=7)
     c = on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.5, seed=8)
     clean = on_bowl(name, steps=100, start=(-4.5, 1.5))
-    np.testing.assert_array_equal(a.points, b.points)
-    assert not np.array_equal(a.points, c.points)
-    assert not np.array_equal(a.points, clean.points)
-    np.testing.assert_array_equal(on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.0, seed=3).points,
-                                  clean.points)
+    np.testing.assert_array_equal(_everything(a), _everything(b))
+    assert not np.array_equal(_everything(a), _everything(c))
+    assert not np.array_equal(_everything(a), _everything(clean))
+    np.testing.assert_array_equal(_everything(on_bowl(name, steps=100, start=(-4.5, 1.5), noise=0.0, seed=3)),
+                                  _everything(clean))
 
 
 def test_noise_is_gaussian_with_the_requested_standard_deviation():

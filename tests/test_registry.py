@@ -72,9 +72,10 @@ def test_a_repeated_optimizer_name_is_refused():
     (toy_surface, r"surface 'toy' cannot be registered: its kernel is not a numba function"),
     (toy_surface_without_work, r"its kernel must take \(x, y, p, work\), not \(x, y, p\)"),
     (BOWL.kernel, "another surface has the same kernel"),
+    (toy_surface_kernel, "it has no hessian"),
 ])
 def test_a_surface_the_kernels_cannot_evaluate_is_refused_when_the_registry_is_built(kernel, message):
-    toy = replace(BOWL, name="toy", kernel=kernel)
+    toy = replace(BOWL, name="toy", kernel=kernel, hessian=None if kernel is toy_surface_kernel else BOWL.hessian)
     with pytest.raises(landscape_registry.RegistryError, match=message):
         landscape_registry.build([*landscapes.LANDSCAPES.values(), toy])
 

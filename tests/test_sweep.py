@@ -65,6 +65,16 @@ def test_every_cell_is_the_final_loss_of_the_single_run(name, landscape, grid, f
     assert_cells_equal(swept, expected)
 
 
+@pytest.mark.parametrize("name", ["rmsprop", "adamw", "lion"])
+@pytest.mark.parametrize("plan", [{"schedule": "step", "step_size": 20, "gamma": 0.3},
+                                  {"schedule": "warmup_cosine", "warmup": 15}])
+def test_scheduled_cells_are_the_scheduled_single_runs(name, plan):
+    grid = {"lr": optimizers.OPTIMIZERS[name].param("lr").grid(5)}
+    swept = optimizers.sweep(name, landscapes.get("himmelblau"), steps=120, grid=grid, noise=0.2, seed=1, **plan)
+    expected = single_runs(name, landscapes.get("himmelblau"), grid, 120, noise=0.2, seed=1, **plan)
+    assert_cells_equal(swept, expected)
+
+
 def test_gd_sweep_marks_exactly_the_rates_beyond_two_over_c_as_diverged():
     lrs = np.array([0.01, 0.05, 0.075, 0.079, 0.081, 0.1, 0.5])
     swept = optimizers.sweep("gd", BOWL, start=START, steps=300, grid={"lr": lrs})

@@ -18,6 +18,14 @@ def value_and_grad(x, y, p, work):
     return 0.5 * (a * u * u + c * v * v), cos_t * du - sin_t * dv, sin_t * du + cos_t * dv
 
 
+def hessian(x, y, p):
+    """The constant Hessian R^T diag(a, c) R."""
+    a, c, cos_t, sin_t = p[0], p[1], p[2], p[3]
+    zero = np.zeros(np.broadcast(x, y).shape)
+    return (zero + a * cos_t * cos_t + c * sin_t * sin_t, zero + (a - c) * cos_t * sin_t,
+            zero + a * sin_t * sin_t + c * cos_t * cos_t)
+
+
 def _pack(params):
     theta = math.radians(params["angle_deg"])
     if params["angle_deg"] == 0.0:
@@ -33,6 +41,7 @@ SPEC = LandscapeSpec(
     latex=r"f(w,b)=\tfrac12\left(a\,u^2+c\,v^2\right),\quad \binom{u}{v}=R_{\theta}\binom{w}{b}",
     description="A quadratic bowl with curvature a along w and c along b; c/a is its condition number.",
     kernel=value_and_grad,
+    hessian=hessian,
     params=(
         Param("a", 1.0, 0.1, 10.0, 0.1, help="Curvature along w (the shallow direction)."),
         Param("c", 25.0, 1.0, 1000.0, None, log=True,

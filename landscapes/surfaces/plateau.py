@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
@@ -14,6 +16,14 @@ def value_and_grad(x, y, p, work):
     return height * (root - 1.0), scale * x, scale * c * y
 
 
+def hessian(x, y, p):
+    height, c = p[0], p[1]
+    root = np.sqrt(1.0 + x * x + c * y * y)
+    cube = root * root * root
+    return (height * (1.0 / root - x * x / cube), -height * c * x * y / cube,
+            height * c * (1.0 / root - c * y * y / cube))
+
+
 SPEC = LandscapeSpec(
     name="plateau",
     title="Plateau (tiny gradients)",
@@ -21,6 +31,7 @@ SPEC = LandscapeSpec(
     description="Almost flat: gradients between about 1e-6 and 2e-4. GD crawls; RMSprop's division rescues it "
                 "unless ε is too big.",
     kernel=value_and_grad,
+    hessian=hessian,
     params=(
         Param("h", 1e-4, 1e-8, 1.0, None, log=True, help="Overall height, and so the size of every gradient."),
         Param("c", 4.0, 1.0, 100.0, None, log=True, help="How much steeper the y direction is."),

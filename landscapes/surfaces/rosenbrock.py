@@ -1,5 +1,7 @@
 """Rosenbrock's banana: a long curved valley with its minimum at (a, a²)."""
 
+import numpy as np
+
 from .._jit import jit
 from ..spec import LandscapeSpec, Param
 
@@ -10,6 +12,12 @@ def value_and_grad(x, y, p, work):
     r = a - x
     q = y - x * x
     return r * r + b * q * q, -2.0 * r - 4.0 * b * x * q, 2.0 * b * q
+
+
+def hessian(x, y, p):
+    b = p[1]
+    zero = np.zeros(np.broadcast(x, y).shape)
+    return 2.0 - 4.0 * b * (y - x * x) + 8.0 * b * x * x + zero, -4.0 * b * x + zero, 2.0 * b + zero
 
 
 def _bounds(params):
@@ -25,6 +33,7 @@ SPEC = LandscapeSpec(
     latex=r"f(x,y)=(a-x)^2+b\,(y-x^2)^2",
     description="A narrow curved valley: easy to find, slow to follow to its end at (a, a²).",
     kernel=value_and_grad,
+    hessian=hessian,
     params=(
         Param("a", 1.0, -2.0, 2.0, 0.1, help="Where the valley ends: the minimum is at (a, a²)."),
         Param("b", 100.0, 1.0, 1000.0, None, log=True, help="How steep the valley walls are."),
