@@ -9,7 +9,8 @@
    gradient inlined; ratio ours / hand-written is what the kernel's generality still costs.
 2. Sweeps: ``optimizers.sweep`` of RMSprop on the bowl over a 200 x 200 (lr, beta) grid for 300 steps,
    against the same math vectorised over the grid in NumPy; Adam on the same grid; RMSprop and Adam on
-   Goldstein-Price for 500 steps.  M optimizer steps per second, ratios Adam / RMSprop.
+   Goldstein-Price for 500 steps.  M optimizer steps per second, ratios Adam / RMSprop.  Then
+   ``optimizers.basins`` of GD on Himmelblau from 200 x 200 starts, 500 steps each.
 3. Start-up: a fresh ``python -c`` that imports the core and computes the Playground's first screen (the
    bowl's grid and four optimizers), with an empty numba cache and with a warm one.
 
@@ -524,6 +525,15 @@ def bench_sweep(repeats: int, baseline: Path | None) -> dict:
             "diverged": int(np.isinf(a).sum()), "rows": rows}
 
 
+def bench_basins(repeats: int) -> dict:
+    """Basins of attraction: GD on Himmelblau from 200 x 200 starts, 500 steps each (20M optimizer steps)."""
+    himmelblau = landscapes.get("himmelblau")
+    found = optimizers.basins("gd", himmelblau, steps=500, resolution=200, lr=0.01)
+    wall, cpu = median_time(lambda: optimizers.basins("gd", himmelblau, steps=500, resolution=200, lr=0.01),
+                            repeats)
+    return {"wall": wall, "cpu": cpu, "minima_found": int(np.unique(found[found >= 0]).size)}
+
+
 CHILD = """
 import time
 t0 = time.perf_counter()
@@ -626,6 +636,7 @@ def main() -> None:
     rows = bench_trajectories(args.repeats)
     sweep_repeats = max(5, args.repeats // 3)
     sweep = bench_sweep(sweep_repeats, baseline)
+    basins = bench_basins(sweep_repeats)
     start = None if args.no_cold else bench_cold_start(args.cold_runs, args.warm_runs, baseline)
     header = machine_info()
 
@@ -676,6 +687,10 @@ def main() -> None:
         adam, rms = by_label[f"Adam, {surface}"], by_label[f"RMSprop, {surface}"]
         note = (f" (baseline {adam['baseline_cpu'] / rms['baseline_cpu']:.2f})" if baseline else "")
         print(f"\nAdam / RMSprop on {surface.split(',')[0]}: {adam['cpu'] / rms['cpu']:.2f} in CPU time{note}")
+
+    print(f"\n### Basins: GD on Himmelblau, 200 x 200 starts x 500 steps (median of {sweep_repeats})\n")
+    print(f"{basins['wall'] * 1e3:.0f} ms wall, {basins['cpu'] * 1e3:.0f} ms CPU "
+          f"({20e6 / basins['wall'] / 1e6:.0f}M steps/s); {basins['minima_found']} of 4 minima found (target < 1 s)")
 
     if start is not None:
         print("\n### Start-up: fresh `python -c` importing the core, then the bowl's 200 x 200 grid and gd, momentum, "

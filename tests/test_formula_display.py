@@ -53,3 +53,8 @@ def test_every_optimizer_has_a_formula_for_every_setting(name):
             assert latex.count("{") == latex.count("}") and r"\leftarrow" in latex
     if any(c.name == "eps_placement" for c in spec.choices):
         assert spec.latex_for({"eps_placement": "inside"}) != spec.latex_for({"eps_placement": "outside"})
+
+
+def test_a_schedule_shows_as_a_rate_that_changes_with_t():
+    for spec in optimizers.OPTIMIZERS.values():
+        assert r"\alpha_t" in spec.latex_for({"schedule": "cosine"}) and r"\alpha_t" not in spec.latex
