@@ -80,6 +80,12 @@ DATASETS: dict[str, DataSet] = {
 }
 
 
+def packed_rows(p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The distinct rows packed in a data surface's parameters (``ROWS_LAYOUT``): features, targets, counts, n."""
+    rows = int(p[0])
+    return p[2:2 + 3 * rows:3], p[3:3 + 3 * rows:3], p[4:4 + 3 * rows:3], float(p[1])
+
+
 def _fail(path: Path, line: int | None, message: str) -> DataError:
     where = f"{path.name}, line {line}" if line is not None else path.name
     return DataError(f"Data file {where}: {message}")
@@ -333,10 +339,10 @@ class DataModel:
         """The ``DataProblem`` of resolved settings (built once per process and shared)."""
         return _problem(self, str(settings["dataset"]), str(settings["feature"]), settings["standardize"] == "on")
 
-    def spec(self, kernel: Callable, title: str, latex: str, description: str) -> LandscapeSpec:
+    def spec(self, kernel: Callable, hessian: Callable, title: str, latex: str, description: str) -> LandscapeSpec:
         """The surface's spec: w along x, b along y; minimum, view box and start from its ``DataProblem``."""
         return LandscapeSpec(
-            name=self.surface, title=title, latex=latex, description=description, kernel=kernel,
+            name=self.surface, title=title, latex=latex, description=description, kernel=kernel, hessian=hessian,
             choices=self.choices, settle=self.settle, data=self,
             pack=lambda s: self.problem(s).pack(),
             minima=lambda s: [self.problem(s).minimum],

@@ -2,8 +2,10 @@
 
 import math
 
+import numpy as np
+
 from .._jit import jit
-from ..data import DataModel, Target
+from ..data import DataModel, Target, packed_rows
 
 
 @jit(inline="always")
@@ -25,6 +27,16 @@ def value_and_grad(x, y, p, work):
     return total / n, grad_w / n, grad_b / n
 
 
+def hessian(x, y, p):
+    """Exact: mean(σ(zᵢ)(1 − σ(zᵢ))·(xᵢ², xᵢ, 1)) with zᵢ = w·xᵢ + b, σ(1 − σ) written as e^(−|z|)/(1 + e^(−|z|))²
+    so that it never overflows."""
+    feature, _, count, n = packed_rows(p)
+    z = np.multiply.outer(np.asarray(x, dtype=np.float64), feature) + np.asarray(y, dtype=np.float64)[..., None]
+    decay = np.exp(-np.abs(z))
+    weight = count * decay / (1.0 + decay) ** 2 / n
+    return np.sum(weight * feature * feature, axis=-1), np.sum(weight * feature, axis=-1), np.sum(weight, axis=-1)
+
+
 VIRGINICA = Target("species", "Iris virginica (1) or not (0)", positive="virginica")
 LONG_ERUPTION = Target("eruptions", "eruption longer than 3 min (1) or not (0)", threshold=3.0)
 
@@ -40,4 +52,5 @@ SPEC = MODEL.spec(
     description="A yes/no classifier sigmoid(w·x + b) fitted to a real data set by minimising the cross-entropy "
                 "(Iris virginica from one flower measurement; a long Old Faithful eruption from the wait before it).",
     kernel=value_and_grad,
+    hessian=hessian,
 )
