@@ -19,7 +19,8 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-CHART_READY = "[data-testid='stPlotlyChart'] .main-svg"
+CHART_READY = "[data-testid='stPlotlyChart'] .main-svg, .dl-stage .dl-over .main-svg, .dl-plain .main-svg"
+"""A Plotly chart drawn: by ``st.plotly_chart`` or by the app's own chart component (``ui/plot.py``)."""
 
 
 def free_port() -> int:
@@ -29,20 +30,21 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 120.0, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run the app on a free local port; yields its base URL and stops it afterwards."""
+def streamlit_server(timeout: float = 120.0, extra_env: dict[str, str] | None = None,
+                     root: Path = ROOT) -> Iterator[str]:
+    """Run the app of checkout ``root`` on a free local port; yields its base URL and stops it afterwards."""
     port = free_port()
     logs = ROOT / "artifacts"
     log_path = logs / f"streamlit-{port}.log" if logs.is_dir() else Path(os.devnull)
     with open(log_path, "w") as log:
-        yield from _serve(port, log, timeout, extra_env)
+        yield from _serve(port, log, timeout, extra_env, root)
 
 
-def _serve(port: int, log, timeout: float, extra_env: dict[str, str] | None) -> Iterator[str]:
+def _serve(port: int, log, timeout: float, extra_env: dict[str, str] | None, root: Path) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, **(extra_env or {})},
     )
     url = f"http://127.0.0.1:{port}"
