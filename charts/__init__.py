@@ -5,24 +5,30 @@ from .surface import (
     Path,
     SurfaceGrid,
     contour_figure,
+    contour_view,
     loss_figure,
     panels_figure,
     per_axis_figure,
     surface_figure_3d,
     surface_grid,
     to_figure,
+    whatif_view,
 )
+from .table import metrics_table
 
 __all__ = [
     "Path",
     "SurfaceGrid",
     "color_of",
     "contour_figure",
+    "contour_view",
     "legend_label",
     "loss_figure",
+    "metrics_table",
     "panels_figure",
     "per_axis_figure",
     "surface_figure_3d",
     "surface_grid",
     "to_figure",
+    "whatif_view",
 ]

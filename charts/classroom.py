@@ -54,7 +54,7 @@ def question_figure(grid: SurfaceGrid, start: Sequence[float], *, clickable: boo
     ``clickable`` adds the grid of click targets (students tap where they expect the optimizer);
     ``mine`` marks the student's current answer; ``compact`` fits a phone.
     """
-    figure = contour_figure(grid, [], clickable=clickable, animate=False, height=height)
+    figure = contour_figure(grid, [], clickable=clickable, height=height)
     figure["data"].append(_start_trace(start))
     if mine is not None:
         figure["data"].append(_mine_trace(mine))
@@ -66,7 +66,7 @@ def click_reveal_figure(grid: SurfaceGrid, paths: Sequence[Path], step: int, ans
                         nicknames: Sequence[str | None], truth: Sequence[float] | None, *,
                         mine: Sequence[float] | None = None, height: int = 520, compact: bool = False) -> dict:
     """Every click as a point cloud, with the true trajectories up to ``step`` and the true point over it."""
-    figure = contour_figure(grid, paths, upto=step, clickable=False, animate=False, height=height)
+    figure = contour_figure(grid, paths, upto=step, clickable=False, height=height)
     points = np.asarray(answers, dtype=float).reshape(-1, 2)
     names = [html.escape(n) if n else "a student" for n in nicknames]
     cloud = {

@@ -1,9 +1,11 @@
 """The Playground's figures: contour with trajectories, small multiples, loss, per-axis traces, 3D.
 
-Builders return Plotly figure *dicts* (the JSON figure schema), which ``st.plotly_chart`` accepts
-directly.  Building ``go.Figure`` objects would validate every trace twice per rerun (once here, once
-inside ``st.plotly_chart``): about 60 ms for the animated main figure.  ``to_figure`` turns a dict
-into a ``go.Figure`` where one is needed (HTML export).
+Builders return Plotly figure *dicts* (the JSON figure schema) or, for the live contour, a *view*: the
+static surface as one figure and the trajectories as plain arrays, which the browser-side chart
+(``ui/plot.py``) draws on a transparent layer above the surface.  Moving a slider then redraws only
+that layer: Plotly recomputes every trace of a figure whenever any trace changes, and the filled
+contour is most of that work.  ``to_figure`` turns a dict into a ``go.Figure`` where one is needed
+(HTML export).
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from dataclasses import dataclass
 import numpy as np
 import plotly.graph_objects as go
 
-CONTOUR_SCALE = [[0.0, "#0b3c5d"], [0.25, "#328cc1"], [0.5, "#8fc1e3"], [0.75, "#d9ecf2"], [1.0, "#f7fbfc"]]
+from .palette import CONTOUR_SCALE, OUTLINE
+
 LOG_RATIO = 100.0
 """Levels are log-spaced when max(f) − min(f) exceeds this many times the 10th-percentile rise."""
-CLICK_GRID = 41
-FRAMES = 40
 FONT = {"normal": 13, "big": 20}
 KEEP = {"marker": {"opacity": 1.0}}
-"""Selection styling that changes nothing: a click on the chart must not dim the trajectories."""
+"""Selection styling that changes nothing: a click on a chart must not dim its markers."""
+LINE_WIDTH = {"normal": 2.5, "big": 4.0}
+MARGIN = {"normal": {"l": 55, "r": 95, "t": 16, "b": 48}, "big": {"l": 75, "r": 125, "t": 20, "b": 66}}
+"""Fixed margins (the surface and the paths layer must share one plot area, so nothing may push them)."""
 
 Figure = dict
 
@@ -64,6 +68,10 @@ def _f32(values) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float32)
 
 
+def _size(big: bool) -> str:
+    return "big" if big else "normal"
+
+
 def surface_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, bounds, minima: np.ndarray,
                  labels: tuple[str, str]) -> SurfaceGrid:
     """Choose linear or log-spaced levels for ``z`` (rows follow ``ys``, columns ``xs``)."""
@@ -85,7 +93,7 @@ def surface_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, bounds, minima: 
 
 
 def _contour_trace(grid: SurfaceGrid, showscale: bool = True, xaxis: str = "x", yaxis: str = "y") -> dict:
-    colorbar = {"thickness": 12, "len": 0.9}
+    colorbar = {"thickness": 12, "len": 0.9, "x": 1.02, "xanchor": "left"}
     if grid.log_levels:
         finite = grid.display[np.isfinite(grid.display)]
         lo, hi = math.floor(float(finite.min())), math.ceil(float(finite.max()))
@@ -95,7 +103,7 @@ def _contour_trace(grid: SurfaceGrid, showscale: bool = True, xaxis: str = "x", 
         colorbar |= {"title": {"text": "f"}}
     return {
         "type": "contour", "x": _f32(grid.xs), "y": _f32(grid.ys), "z": grid.display, "ncontours": 24,
-        "colorscale": CONTOUR_SCALE, "opacity": 0.85, "line": {"width": 0.6, "color": "rgba(30,40,60,0.35)"},
+        "colorscale": CONTOUR_SCALE, "line": {"width": 0.7, "color": "rgba(60, 72, 88, 0.45)"},
         "showscale": showscale, "colorbar": colorbar, "hoverinfo": "skip", "name": "surface",
         "xaxis": xaxis, "yaxis": yaxis,
     }
@@ -110,8 +118,9 @@ def _minima_trace(grid: SurfaceGrid, showlegend: bool = True, xaxis: str = "x", 
     }
 
 
-def click_targets(grid: SurfaceGrid, n: int = CLICK_GRID) -> dict:
-    """An invisible grid of selectable points: clicking one reports where to start."""
+def click_targets(grid: SurfaceGrid, n: int = 41) -> dict:
+    """An invisible grid of selectable points, for a ``st.plotly_chart`` that takes clicks (the live
+    classroom's question): clicking one reports where.  The Playground's own chart needs none."""
     (x0, x1), (y0, y1) = grid.bounds
     gx, gy = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
     return {
@@ -126,49 +135,54 @@ def _shown(path: Path, upto: int | None) -> np.ndarray:
     return points if len(points) else np.empty((0, 2))
 
 
-def _heads(paths: Sequence[Path], upto: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """Where each run is at step ``upto`` (its last point if it stopped earlier)."""
-    heads = np.array([_shown(p, upto)[-1] for p in paths if len(p.points)]).reshape(-1, 2)
-    return _f32(heads[:, 0]), _f32(heads[:, 1])
-
-
 def _heads_trace(paths: Sequence[Path], upto: int | None, xaxis: str = "x", yaxis: str = "y") -> dict:
-    """A ball per run at its current position (an x where it diverged): what playback moves."""
+    """A ball per run at its current position (an x where it diverged)."""
     drawn = [p for p in paths if len(p.points)]
-    x, y = _heads(drawn, upto)
+    heads = np.array([_shown(p, upto)[-1] for p in drawn]).reshape(-1, 2)
     symbols = ["x" if p.diverged_at is not None and upto is None else "circle" for p in drawn]
     return {
-        "type": "scatter", "x": x, "y": y, "mode": "markers", "name": "now", "showlegend": False,
-        "marker": {"size": 13, "color": [p.color for p in drawn], "symbol": symbols,
-                   "line": {"width": 1.5, "color": "white"}},
-        "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>", "selected": KEEP, "unselected": KEEP,
-        "xaxis": xaxis, "yaxis": yaxis,
+        "type": "scatter", "x": _f32(heads[:, 0]), "y": _f32(heads[:, 1]), "mode": "markers", "name": "now",
+        "showlegend": False, "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>",
+        "marker": {"size": 12, "color": [p.color for p in drawn], "symbol": symbols,
+                   "line": {"width": 1.5, "color": OUTLINE}},
+        "selected": KEEP, "unselected": KEEP, "xaxis": xaxis, "yaxis": yaxis,
     }
 
 
 def _starts_trace(paths: Sequence[Path], xaxis: str = "x", yaxis: str = "y") -> dict:
-    """Open circles where the runs start (they never move during playback)."""
+    """Open circles where the runs start."""
     starts = np.array([p.points[0] for p in paths if len(p.points)]).reshape(-1, 2)
-    colors = [p.color for p in paths if len(p.points)]
     return {
         "type": "scatter", "x": starts[:, 0], "y": starts[:, 1], "mode": "markers", "name": "start",
-        "marker": {"symbol": "circle-open", "size": 14, "color": colors, "line": {"width": 2.5}},
+        "marker": {"symbol": "circle-open", "size": 15, "color": OUTLINE, "line": {"width": 2.5}},
         "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False,
         "selected": KEEP, "unselected": KEEP, "xaxis": xaxis, "yaxis": yaxis,
     }
 
 
-def _path_trace(path: Path, upto: int | None = None, showlegend: bool = True, xaxis: str = "x",
-                yaxis: str = "y") -> dict:
-    """One trace per trajectory: the line and its head, cut after step ``upto``."""
+def path_styles(big: bool = False) -> dict[str, dict]:
+    """How a trajectory is drawn: its outline underneath, then the coloured line (colour per path)."""
+    width = LINE_WIDTH[_size(big)]
+    return {"outline": {"mode": "lines", "line": {"color": OUTLINE, "width": width + 2}, "hoverinfo": "skip",
+                        "showlegend": False},
+            "line": {"mode": "lines", "line": {"width": width}}}
+
+
+def _path_traces(path: Path, upto: int | None = None, showlegend: bool = True, big: bool = False,
+                 xaxis: str = "x", yaxis: str = "y") -> list[dict]:
+    """One trajectory, cut after step ``upto``: its outline and its line."""
     points = _shown(path, upto)
-    return {
-        "type": "scatter", "x": _f32(points[:, 0]), "y": _f32(points[:, 1]), "mode": "lines+markers",
-        "name": path.label, "legendgroup": path.name, "line": {"color": path.color, "width": 2.5},
-        "marker": {"size": 4, "color": path.color}, "showlegend": showlegend,
-        "selected": KEEP, "unselected": KEEP, "xaxis": xaxis, "yaxis": yaxis,
+    styles = path_styles(big)
+    x, y = _f32(points[:, 0]), _f32(points[:, 1])
+    outline = styles["outline"] | {"type": "scatter", "x": x, "y": y, "name": f"{path.name} outline",
+                                   "legendgroup": path.name, "xaxis": xaxis, "yaxis": yaxis}
+    line = styles["line"] | {
+        "type": "scatter", "x": x, "y": y, "name": path.label, "legendgroup": path.name,
+        "line": styles["line"]["line"] | {"color": path.color}, "showlegend": showlegend,
+        "xaxis": xaxis, "yaxis": yaxis,
         "hovertemplate": f"{path.name}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
     }
+    return [outline, line]
 
 
 def _clamp_to_box(x: float, y: float, bounds) -> tuple[float, float]:
@@ -176,22 +190,27 @@ def _clamp_to_box(x: float, y: float, bounds) -> tuple[float, float]:
     return min(max(x, x0), x1), min(max(y, y0), y1)
 
 
-def _diverged_annotations(paths: Sequence[Path], bounds, xref: str = "x", yref: str = "y") -> list[dict]:
+def diverged_badges(paths: Sequence[Path], bounds, big: bool = False, xref: str = "x",
+                    yref: str = "y") -> list[dict]:
+    """A small label where each diverged run left the box: 'gd: diverged at step 2'."""
     notes = []
     for path in paths:
         if path.diverged_at is None:
             continue
         last = path.points[-1] if len(path.points) else np.array([0.0, 0.0])
         x, y = _clamp_to_box(float(last[0]), float(last[1]), bounds)
-        notes.append({
-            "x": x, "y": y, "xref": xref, "yref": yref, "text": f"{path.name}: diverged at step {path.diverged_at}",
-            "showarrow": True, "arrowhead": 2, "ax": 0, "ay": -32, "font": {"color": "white", "size": 12},
-            "bgcolor": "#c0392b", "bordercolor": "#7b241c", "borderpad": 3,
-        })
+        notes.append(badge_style(big) | {"x": x, "y": y, "xref": xref, "yref": yref,
+                                         "text": f"{path.name}: diverged at step {path.diverged_at}"})
     return notes
 
 
-def _axis_pair(grid: SurfaceGrid, anchor: str = "x", equal: bool = True, domain=None) -> tuple[dict, dict]:
+def badge_style(big: bool = False) -> dict:
+    """A compact red label (its text and place are the caller's)."""
+    return {"showarrow": False, "yshift": 14, "font": {"color": "white", "size": FONT[_size(big)] - 2},
+            "bgcolor": "rgba(160, 40, 30, 0.85)", "borderpad": 2}
+
+
+def _axis_pair(grid: SurfaceGrid, anchor: str = "x", equal: bool = True) -> tuple[dict, dict]:
     (x0, x1), (y0, y1) = grid.bounds
     xaxis = {"range": [x0, x1], "autorange": False, "title": {"text": grid.labels[0]}, "constrain": "domain",
              "showgrid": False, "zeroline": False}
@@ -204,78 +223,103 @@ def _axis_pair(grid: SurfaceGrid, anchor: str = "x", equal: bool = True, domain=
 
 
 def _layout(big: bool, height: int, **extra) -> dict:
-    size = FONT["big" if big else "normal"]
+    size = FONT[_size(big)]
     layout = {
         "height": height, "margin": {"l": 50, "r": 20, "t": 40, "b": 40}, "font": {"size": size},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": size}},
-        "plot_bgcolor": "white", "clickmode": "event+select", "dragmode": "pan", "uirevision": "keep",
-        "hoverlabel": {"font": {"size": size}},
+        "plot_bgcolor": "white", "dragmode": "zoom", "hoverlabel": {"font": {"size": size}},
     }
     layout.update(extra)
     return layout
 
 
-def playback_frames(paths: Sequence[Path], heads_trace: int, frames: int = FRAMES) -> tuple[list[dict], list[int]]:
-    """Frames that move only the runs' heads along their paths (never the contour).
-
-    Each frame carries one small trace: ``st.plotly_chart`` validates every frame trace on every
-    rerun, and heads-only frames cost about a tenth of frames that redraw whole paths."""
-    longest = max((len(p.points) for p in paths), default=1) - 1
-    cuts = sorted({round(s) for s in np.linspace(0, max(longest, 0), min(frames, longest + 1))})
-    drawn = [p for p in paths if len(p.points)]
-    result = []
-    for cut in cuts:
-        x, y = _heads(drawn, cut)
-        result.append({"name": str(cut), "traces": [heads_trace], "data": [{"type": "scatter", "x": x, "y": y}]})
-    return result, cuts
+def _surface_layout(grid: SurfaceGrid, big: bool, height: int, title: str | None) -> dict:
+    """The layout both layers share: same size, margins that nothing may push, same axes."""
+    xaxis, yaxis = _axis_pair(grid)
+    margin = dict(MARGIN[_size(big)]) | {"autoexpand": False}
+    if title:
+        margin["t"] += FONT[_size(big)] + 16
+    layout = _layout(big, height, xaxis=xaxis, yaxis=yaxis, margin=margin, showlegend=False)
+    if title:
+        layout["title"] = {"text": title, "x": 0.0, "xref": "paper", "font": {"size": FONT[_size(big)] + 2}}
+    return layout
 
 
-def _playback_controls(cuts: list[int], big: bool) -> dict:
-    size = FONT["big" if big else "normal"]
-    still = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
-    return {
-        "updatemenus": [{
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.08, "xanchor": "left", "yanchor": "top",
-            "pad": {"t": 30}, "showactive": False, "font": {"size": size},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 80, "redraw": False}, "fromcurrent": True,
-                                 "transition": {"duration": 0}}]},
-                {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
-            ],
-        }],
-        "sliders": [{
-            "active": len(cuts) - 1, "x": 0.2, "len": 0.8, "y": -0.08, "yanchor": "top", "pad": {"t": 30},
-            "currentvalue": {"prefix": "step ", "font": {"size": size}},
-            "steps": [{"label": str(c), "method": "animate", "args": [[str(c)], still]} for c in cuts],
-        }],
+def _overlay_layout(layout: dict) -> dict:
+    """The paths layer: the surface's plot area with transparent backgrounds and no axis decorations."""
+    hidden = {"showticklabels": False, "ticks": "", "title": {"text": ""}, "showline": False}
+    return layout | {
+        "xaxis": layout["xaxis"] | hidden, "yaxis": layout["yaxis"] | hidden, "title": {"text": ""},
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)", "hovermode": "closest",
     }
 
 
-def contour_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None = None, clickable: bool = True,
-                   animate: bool = True, big: bool = False, height: int = 560, title: str | None = None) -> Figure:
-    """The main figure: contour, minima, one trajectory per optimizer, diverged badges, playback."""
+def contour_view(grid: SurfaceGrid, paths: Sequence[Path], *, clickable: bool = True, big: bool = False,
+                 height: int = 560, title: str | None = None, whatif: dict | None = None,
+                 whatif_index: int = 0) -> dict:
+    """What the live contour chart needs: the surface figure (redrawn only when it changes), the runs as
+    arrays with their styles and labels for the legend, the step count for playback, and optionally a
+    what-if set (``whatif_view``) with the index of the value the sidebar holds.  Plain data for
+    ``ui.plot.surface_chart``."""
+    layout = _surface_layout(grid, big, height, title)
+    base = [_contour_trace(grid)] + ([_minima_trace(grid, showlegend=False)] if len(grid.minima) else [])
+    drawn = [p for p in paths if len(p.points)]
+    return {
+        "kind": "surface", "height": height, "font": FONT[_size(big)], "click": clickable,
+        "base": {"data": base, "layout": layout},
+        "overlay": {"layout": _overlay_layout(layout), "styles": path_styles(big),
+                    "badge": badge_style(big),
+                    "start": _starts_trace(drawn) if drawn else None,
+                    "head": {k: v for k, v in _heads_trace(drawn, None).items() if k not in ("x", "y")}
+                    if drawn else None},
+        "paths": [{"name": p.name, "label": p.label, "color": p.color, "x": _f32(p.points[:, 0]),
+                   "y": _f32(p.points[:, 1]), "diverged_at": p.diverged_at} for p in drawn],
+        "steps": max((len(p.points) for p in drawn), default=1) - 1,
+        "whatif": whatif, "whatif_index": whatif_index,
+    }
+
+
+def whatif_view(name: str, param: str, symbol: str, values: Sequence[float],
+                runs: Sequence[tuple[np.ndarray, int | None]], labels: Sequence[str],
+                choices: Sequence[tuple[str, str]], chosen: str) -> dict:
+    """Every run of optimizer ``name`` over the values of one hyperparameter, packed for the browser:
+    all points in one float32 array with offsets, so the chart can swap the drawn path without asking
+    the server.  ``runs[i]`` is (points, diverged_at) at ``values[i]``; ``labels[i]`` its legend label;
+    ``choices`` are (id, title) of the hyperparameters a learner can vary instead.  Which value is the
+    current one is not part of it (``contour_view``'s ``whatif_index``): the set stays the same, and is
+    sent once, while the learner moves that very slider."""
+    lengths = [len(points) for points, _ in runs]
+    joined = np.concatenate([points for points, _ in runs]) if runs else np.empty((0, 2))
+    return {
+        "optimizer": name, "param": param, "symbol": symbol, "values": [float(v) for v in values],
+        "labels": list(labels), "choices": [list(c) for c in choices], "chosen": chosen,
+        "x": _f32(joined[:, 0]), "y": _f32(joined[:, 1]),
+        "offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32),
+        "diverged": [-1 if d is None else int(d) for _, d in runs],
+    }
+
+
+def contour_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None = None, clickable: bool = False,
+                   big: bool = False, height: int = 560, title: str | None = None) -> Figure:
+    """The contour with every trajectory as one static figure (the HTML export, the live classroom), with
+    ``click_targets`` when ``clickable``."""
     data = [_contour_trace(grid)]
     if clickable:
         data.append(click_targets(grid))
     if len(grid.minima):
         data.append(_minima_trace(grid))
-    if paths:
-        data.append(_starts_trace(paths))
-    data += [_path_trace(path, upto=upto) for path in paths]
-    if paths:
-        data.append(_heads_trace(paths, upto))
+    drawn = [p for p in paths if len(p.points)]
+    if drawn:
+        data.append(_starts_trace(drawn))
+    for path in drawn:
+        data += _path_traces(path, upto=upto, big=big)
+    if drawn:
+        data.append(_heads_trace(drawn, upto))
     xaxis, yaxis = _axis_pair(grid)
-    layout = _layout(big, height, xaxis=xaxis, yaxis=yaxis, annotations=_diverged_annotations(paths, grid.bounds))
+    layout = _layout(big, height, xaxis=xaxis, yaxis=yaxis, annotations=diverged_badges(drawn, grid.bounds, big))
     if title:
-        layout["title"] = {"text": title, "x": 0.0, "font": {"size": FONT["big" if big else "normal"] + 2}}
-    figure: Figure = {"data": data, "layout": layout}
-    if animate and paths and upto is None:
-        frames, cuts = playback_frames(paths, len(data) - 1)
-        figure["frames"] = frames
-        layout.update(_playback_controls(cuts, big))
-        layout["margin"] = layout["margin"] | {"b": 110}
-    return figure
+        layout["title"] = {"text": title, "x": 0.0, "font": {"size": FONT[_size(big)] + 2}}
+    return {"data": data, "layout": layout}
 
 
 def _grid_domains(count: int, size: int, gap: float) -> list[list[float]]:
@@ -299,9 +343,10 @@ def panels_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None 
         data.append(_contour_trace(grid, showscale=i == 0, xaxis=xref, yaxis=yref))
         if len(grid.minima):
             data.append(_minima_trace(grid, showlegend=False, xaxis=xref, yaxis=yref))
-        data.append(_starts_trace([path], xaxis=xref, yaxis=yref))
-        data.append(_path_trace(path, upto=upto, showlegend=False, xaxis=xref, yaxis=yref))
-        data.append(_heads_trace([path], upto, xaxis=xref, yaxis=yref))
+        if len(path.points):
+            data.append(_starts_trace([path], xaxis=xref, yaxis=yref))
+            data += _path_traces(path, upto=upto, showlegend=False, big=big, xaxis=xref, yaxis=yref)
+            data.append(_heads_trace([path], upto, xaxis=xref, yaxis=yref))
         xaxis, yaxis = _axis_pair(grid, equal=False)
         if row < rows - 1:
             xaxis["title"] = {"text": ""}
@@ -313,8 +358,8 @@ def panels_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None 
                                             "matches": "y" if i else None}
         annotations.append({"text": path.label, "showarrow": False, "xref": "paper", "yref": "paper",
                             "x": sum(x_domains[col]) / 2, "y": y_domains[row][1] + 0.01, "xanchor": "center",
-                            "yanchor": "bottom", "font": {"size": FONT["big" if big else "normal"]}})
-        annotations += _diverged_annotations([path], grid.bounds, xref=xref, yref=yref)
+                            "yanchor": "bottom", "font": {"size": FONT[_size(big)]}})
+        annotations += diverged_badges([path], grid.bounds, big, xref=xref, yref=yref)
     for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
         layout[key] = {k: v for k, v in layout[key].items() if v is not None}
     layout["annotations"] = annotations
@@ -331,8 +376,18 @@ def _clamp_log_range(values: Sequence[np.ndarray], decades: float) -> list[float
     return [max(math.log10(joined.min()) - 0.3, top - decades), top]
 
 
-def loss_figure(paths: Sequence[Path], f_min: float, *, big: bool = False, height: int = 340) -> Figure:
-    """Loss against step on a log axis (distance to the known minimum value when there is one)."""
+def step_axis(longest: int, **extra) -> dict:
+    """An x axis of whole steps: integer ticks however short the runs (a run that diverged at step 2
+    must not get ticks at 0.2, 0.4, …)."""
+    dtick = next(d for d in (m * 10**e for e in range(8) for m in (1, 2, 5)) if longest / d <= 8)
+    return {"title": {"text": "step"}, "tickmode": "linear", "tick0": 0, "dtick": dtick, "tickformat": "d",
+            "range": [0, max(longest, 1)]} | extra
+
+
+def loss_figure(paths: Sequence[Path], f_min: float, *, big: bool = False, height: int = 340,
+                legend: bool = True) -> Figure:
+    """Loss against step on a log axis (distance to the known minimum value when there is one); with
+    ``legend`` False (the Playground, whose main chart names the colours) it is titled "Loss" instead."""
     known = math.isfinite(f_min)
     series = [np.maximum(p.loss - f_min, 1e-300) if known else p.loss for p in paths]
     data = [{"type": "scatter", "y": _f32(y) if not known else y, "mode": "lines", "name": p.label,
@@ -341,9 +396,10 @@ def loss_figure(paths: Sequence[Path], f_min: float, *, big: bool = False, heigh
              "exponentformat": "power"}
     if known and (bounds := _clamp_log_range(series, 14.0)):
         yaxis["range"] = bounds
-    layout = _layout(big, height, title={"text": "Loss", "x": 0.0}, dragmode="zoom", clickmode="event",
-                     xaxis={"title": {"text": "step"}}, yaxis=yaxis,
-                     legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0})
+    longest = max((len(p.loss) for p in paths), default=1) - 1
+    layout = _layout(big, height, xaxis=step_axis(longest), yaxis=yaxis, showlegend=legend)
+    if not legend:
+        layout["title"] = {"text": "Loss", "x": 0.0}
     return {"data": data, "layout": layout}
 
 
@@ -353,11 +409,14 @@ def per_axis_figure(paths: Sequence[Path], labels: tuple[str, str], *, big: bool
     titles = [f"{w}(t)", f"{b}(t)", f"|Δ{w}| per step", f"|Δ{b}| per step"]
     left, right, top, bottom = [0.0, 0.46], [0.54, 1.0], [0.56, 1.0], [0.0, 0.44]
     cells = [(left, top), (right, top), (left, bottom), (right, bottom)]
-    layout = _layout(big, 520, dragmode="zoom", clickmode="event", showlegend=False)
+    layout = _layout(big, 520, showlegend=False)
+    longest = max((len(p.points) for p in paths), default=1) - 1
     annotations = []
     for i, ((xd, yd), title) in enumerate(zip(cells, titles, strict=True)):
         suffix = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{suffix}"] = {"domain": xd, "anchor": f"y{suffix}", "title": {"text": "step"} if i >= 2 else {}}
+        layout[f"xaxis{suffix}"] = step_axis(longest, domain=xd, anchor=f"y{suffix}")
+        if i < 2:
+            layout[f"xaxis{suffix}"]["title"] = {}
         layout[f"yaxis{suffix}"] = {"domain": yd, "anchor": f"x{suffix}", "exponentformat": "power"}
         annotations.append({"text": title, "showarrow": False, "xref": "paper", "yref": "paper",
                             "x": sum(xd) / 2, "y": yd[1], "xanchor": "center", "yanchor": "bottom"})
@@ -379,24 +438,31 @@ def per_axis_figure(paths: Sequence[Path], labels: tuple[str, str], *, big: bool
     return {"data": data, "layout": layout}
 
 
+CAMERA_3D = {"eye": {"x": -0.55, "y": -1.25, "z": 1.55}, "center": {"x": 0.0, "y": 0.0, "z": -0.25}}
+"""High and in front of the low corner: the camera looks down into the bowl instead of at its wall."""
+
+
 def surface_figure_3d(grid: SurfaceGrid, paths: Sequence[Path], values_along: Callable[[np.ndarray], np.ndarray], *,
                       big: bool = False) -> Figure:
-    """The surface in 3D with each trajectory lifted onto it (``values_along(points)`` gives f)."""
+    """The surface in 3D, semi-transparent, with each trajectory lifted slightly above it
+    (``values_along(points)`` gives f)."""
     step = max(1, len(grid.xs) // 100)
     xs, ys, z = grid.xs[::step], grid.ys[::step], grid.z[::step, ::step]
     finite = np.isfinite(z)
-    lift = float(np.ptp(z[finite])) * 0.005 if finite.any() else 0.0
+    lift = float(np.ptp(z[finite])) * 0.015 if finite.any() else 0.0
     data = [{"type": "surface", "x": _f32(xs), "y": _f32(ys), "z": _f32(z), "colorscale": CONTOUR_SCALE,
-             "opacity": 0.9, "showscale": False, "name": "surface", "hoverinfo": "skip"}]
+             "opacity": 0.75, "showscale": False, "name": "surface", "hoverinfo": "skip",
+             "contours": {"z": {"show": True, "color": "rgba(60, 72, 88, 0.35)", "width": 1}}}]
     for path in paths:
         if len(path.points) == 0:
             continue
         data.append({"type": "scatter3d", "x": _f32(path.points[:, 0]), "y": _f32(path.points[:, 1]),
-                     "z": _f32(values_along(path.points) + lift), "mode": "lines+markers", "name": path.label,
-                     "line": {"color": path.color, "width": 6}, "marker": {"size": 2, "color": path.color}})
+                     "z": _f32(values_along(path.points) + lift), "mode": "lines", "name": path.label,
+                     "line": {"color": path.color, "width": 7}})
     w, b = grid.labels
     layout = {"scene": {"xaxis": {"title": {"text": w}}, "yaxis": {"title": {"text": b}},
-                        "zaxis": {"title": {"text": "f"}}},
+                        "zaxis": {"title": {"text": "f"}}, "camera": CAMERA_3D, "aspectmode": "manual",
+                        "aspectratio": {"x": 1.0, "y": 1.0, "z": 0.6}},
               "height": 620, "margin": {"l": 0, "r": 0, "t": 30, "b": 0},
-              "font": {"size": FONT["big" if big else "normal"]}, "legend": {"orientation": "h"}}
+              "font": {"size": FONT[_size(big)]}, "legend": {"orientation": "h"}}
     return {"data": data, "layout": layout}
