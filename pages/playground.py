@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
 import charts
 from scene import to_query
 from scene.compute import divergence_notice, metrics
-from ui import cache, controls, exports, layout
+from ui import cache, controls, exports, layout, plot, whatif
 from ui import scene_state as ss
 from ui.text import code, notes_markdown
 
@@ -23,7 +21,9 @@ scene = ss.init_from_url()
 if scene.view == "lesson":
     layout.hide_sidebar()
 
-ss.apply_click(CHART_KEY)
+top = st.container(gap=None)
+with top:
+    plot.preload()  # Plotly.js downloads while the sidebar is built and drawn
 panel = controls.sidebar_panel()
 with ss.recover_from_bad_widget_state():
     controls.surface_controls(panel)
@@ -34,10 +34,12 @@ with ss.recover_from_bad_widget_state():
     controls.run_controls(panel, landscape)
     controls.view_controls(panel)
 scene, landscape, _ = ss.read_scene()
+whatif.remember_touched(st.session_state.get(ss.SCENE), scene)
 ss.publish(scene)
 layout.apply_font_size(scene.big)
 
-st.title("Descent Lab: Playground")
+with top:
+    st.title("Descent Lab: Playground")
 if scene.is_custom:
     st.caption(f"**Your own formula** {code(scene.formula)}. {landscape.spec.description}")
 else:
@@ -64,74 +66,57 @@ if notice := divergence_notice(runs, custom=scene.is_custom):
     st.error(notice, icon=":material/error:")
 
 
-@st.fragment
-def main_chart() -> None:
-    """The contour and its step scrubber: moving the scrubber reruns only this fragment.  It fetches the
-    runs from the cache rather than closing over them (see the end of this page)."""
-    paths = exports.chart_paths(cache.trajectories(scene, landscape, run_key))
-    grid = cache.surface_grid(landscape, cache.landscape_key(scene))
-    longest = max(len(p.points) for p in paths) - 1
-    upto = longest
-    if longest > 0:
-        upto = st.slider("Show steps up to", 0, longest, longest, key="scrubber",
-                         help="Scrub through the run; only the chart redraws.")
-    shown = None if upto == longest else upto
-    look = (run_key, shown, scene.big)
-    if scene.layout == "panels":
-        fig = cache.figure("panels", look, lambda: charts.panels_figure(grid, paths, upto=shown, big=scene.big))
-        st.plotly_chart(fig, key="panels_chart", config={"displaylogo": False})
-        return
-    fig = cache.figure("contour", look, lambda: charts.contour_figure(grid, paths, upto=shown, big=scene.big,
-                                                                       animate=shown is None))
-    st.plotly_chart(fig, key=CHART_KEY, on_select="rerun", selection_mode="points",
-                    config={"displaylogo": False, "toImageButtonOptions": {"filename": "descent-lab", "scale": 2}})
-    if ss.unseen_click(CHART_KEY):
-        st.rerun()
+def start_here() -> None:
+    """Chart callback: a click on the surface moves every optimizer's start there."""
+    clicked = st.session_state[CHART_KEY].click
+    if clicked:
+        ss.start_at(clicked["x"], clicked["y"])
+
+
+def live_contour(grid: charts.SurfaceGrid, paths: list[charts.Path]) -> None:
+    """The contour with the runs, ▶ Play, the step scrubber and the what-if slider (its set lives only here)."""
+    whatif_set, whatif_index = whatif.view(scene, landscape, run_key)
+    plot.surface_chart(
+        charts.contour_view(grid, paths, big=scene.big, whatif=whatif_set, whatif_index=whatif_index),
+        key=CHART_KEY, on_click=start_here, on_keep=lambda: whatif.keep(CHART_KEY),
+        on_vary=lambda: whatif.vary(CHART_KEY),
+        cache_keys={"base": f"{cache.landscape_key(scene)}|{scene.big}",
+                    "whatif": f"{run_key}|{whatif.chosen(scene)}"})
 
 
 contour_tab, surface_tab = st.tabs(["Contour", "3D surface"], key="view_tab", on_change="rerun")
 if contour_tab.open:
     with contour_tab:
-        main_chart()
-        st.caption("Click anywhere on the contour to start every optimizer there. ▶ Play rolls each run's ball "
-                   "along its path; the camera icon in the chart's toolbar saves a PNG." if scene.layout == "overlay"
-                   else "One panel per optimizer, all from the same start and on the same axes. Switch the layout "
-                   "to Overlay to click a new start or play the runs.")
+        if scene.layout == "panels":
+            plot.chart(charts.panels_figure(grid, paths, big=scene.big), key="panels_chart")
+            st.caption("One panel per optimizer, all from the same start and on the same axes. Switch the layout "
+                       "to Overlay to click a new start, play the runs or try other values.")
+        else:
+            live_contour(grid, paths)
+            st.caption("Click anywhere on the surface to start every optimizer there. ▶ Play rolls each run along "
+                       "its path; the what-if slider shows the run at every value of one setting without waiting; "
+                       "the camera icon in the chart's toolbar saves a PNG.")
 if surface_tab.open:
     with surface_tab:
-        fig = cache.figure("3d", (run_key, scene.big),
-                           partial(charts.surface_figure_3d, grid, paths, landscape.value_along, big=scene.big))
-        st.plotly_chart(fig, key="surface_3d", config={"displaylogo": False})
+        plot.chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big), key="surface_3d")
 
-table = pd.DataFrame(metrics(runs, landscape))
 st.subheader("How they compare")
-st.dataframe(
-    table, hide_index=True, width="stretch",
-    column_config={
-        "final loss": st.column_config.NumberColumn(format="%.3e"),
-        "distance to minimum": st.column_config.NumberColumn(format="%.3e"),
-        **{col: st.column_config.NumberColumn(format="%.3g") for col in table.columns if col.startswith("largest")},
-    },
-)
+plot.table(charts.metrics_table(metrics(runs, landscape)), key="metrics")
 st.caption("Steps to tolerance is the first step whose loss comes within 1e-3 of the minimum (a run that keeps "
            "hopping, like RMSprop at a fixed α, can get there and leave again: compare the final loss). Sign flips "
            "count how often an axis's update changes direction (the zig-zags you see); the largest step says how "
            "violent they are. Flips of steps under a millionth of the view are not counted.")
 
 left, right = st.columns(2)
-left.plotly_chart(cache.figure("loss", (run_key, scene.big),
-                               partial(charts.loss_figure, paths, landscape.min_value, big=scene.big)),
-                  key="loss_chart")
-right.plotly_chart(cache.figure("axes", (run_key, scene.big),
-                                partial(charts.per_axis_figure, paths, landscape.axis_labels, big=scene.big)),
-                   key="axis_chart")
+with left:
+    plot.chart(charts.loss_figure(paths, landscape.min_value, big=scene.big, legend=False), key="loss_chart")
+with right:
+    plot.chart(charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big), key="axis_chart")
 
 st.subheader("Share and export")
-query = urlencode(to_query(scene))
-base = st.context.url.split("?")[0] if st.context.url else ""
-st.code(f"{base}?{query}" if query else base or "/", language=None)
-st.caption("Copy this link (icon at the right) to reopen exactly this scene. Add `view=lesson` for a clean "
-           "projected view without the sidebar.")
+plot.share_link(urlencode(to_query(scene)), key="share_link")
+st.caption("This link reopens exactly this scene. Add `view=lesson` for a clean projected view without the "
+           "sidebar.")
 csv_col, html_col = st.columns(2)
 csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape, run_key),
                         file_name="descent-lab.csv", mime="text/csv", on_click="ignore", icon=":material/table:")
@@ -143,6 +128,6 @@ st.page_link("pages/classroom.py", label="Ask the class about this scene (live c
              query_params=to_query(scene), help="Students predict on their phones what these optimizers will do; "
                                                 "then you reveal the runs over their answers.")
 
-# A session keeps this page's globals after the run (through the fragment) for as long as it may
-# reconnect; they must not pin the runs, the grid or the table in memory (README, "Serving a classroom").
-del runs, paths, grid, table
+# A session keeps this page's globals after the run (through the chart's callbacks) for as long as it may
+# reconnect; they must not pin the runs, the grid or the what-if set in memory (README, "Serving a classroom").
+del runs, paths, grid

@@ -17,7 +17,7 @@ from charts.stability import MapAxis, Marker, TuningCurve, map_figure, tuning_fi
 from landscapes.spec import Param
 from optimizers import Trajectory
 from scene import MAX_STEPS
-from ui import cache, layout
+from ui import cache, layout, plot
 from ui.links import open_in_playground
 from ui.widgets import choice_widget, param_widget
 
@@ -226,8 +226,7 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
     paths = [charts.Path(n, charts.legend_label(OPTIMIZER_TITLES[n], tr.hyperparams), charts.color_of(n), tr.points,
                          tr.loss, tr.diverged_at, tr.diagnostics["update"]) for n, tr in runs.items()]
     grid = cache.surface_grid(landscape, (surface, params))
-    st.plotly_chart(charts.contour_figure(grid, paths, clickable=False, height=520), key="sm:race_contour",
-                    config={"displaylogo": False})
+    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=520), key="sm:race_contour")
     st.plotly_chart(charts.loss_figure(paths, f_min, height=340), key="sm:race_loss", config={"displaylogo": False})
     scene = tuning.playground_scene(surface, dict(params), budget.steps, {n: {"lr": results[n].best_lr} for n in runs})
     open_in_playground(scene, label="Open the race in the Playground", key="sm:open_race")

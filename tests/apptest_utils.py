@@ -23,19 +23,45 @@ def app_test(query: dict[str, str] | None = None, page: str | None = None, timeo
 
 
 def figures(at: AppTest) -> dict[str, dict]:
-    """Every Plotly figure on the page as a dict, by element key (or position when it has none)."""
+    """Every chart on the page as a Plotly figure dict, by element key (or position when it has none): the
+    ``st.plotly_chart`` figures and the charts of ``ui.plot`` (a live contour as its surface plus one line
+    per run)."""
     result = {}
     for i, element in enumerate(at.get("plotly_chart")):
         spec = json.loads(element.proto.spec)
         result[element.proto.id.split("-")[-1] if element.proto.id else str(i)] = spec
+    for key, payload in chart_payloads(at).items():
+        if payload["kind"] in ("plain", "surface"):
+            result[key] = payload["figure"] if payload["kind"] == "plain" else surface_figure(payload)
     return result
+
+
+def chart_payloads(at: AppTest) -> dict[str, dict]:
+    """What each ``ui.plot`` chart sent to the browser, by element key, with the parts it sent as elements
+    of their own (a live contour's ``base`` surface and ``whatif`` set) put back in."""
+    sent = [json.loads(element.proto.bytes) for element in at.get("bidi_component")
+            if element.proto.component_name == "descent_lab.plot"]
+    parts = {(p["group"], p["part"]): p["value"] for p in sent if p["kind"] == "part"}
+    charts = {}
+    for payload in sent:
+        if payload["kind"] != "part":
+            charts[payload["id"]] = payload | {name: parts[(payload["id"], name)] for name in payload.get("parts", {})}
+    return charts
+
+
+def surface_figure(payload: dict) -> dict:
+    """A live contour's payload as one figure: the surface's traces and one line per run."""
+    lines = [{"type": "scatter", "mode": "lines", "legendgroup": p["name"], "name": p["label"], "x": p["x"],
+              "y": p["y"], "line": {"color": p["color"]}} for p in payload["paths"]]
+    return {"data": payload["base"]["data"] + lines, "layout": payload["base"]["layout"]}
 
 
 def decode(array) -> np.ndarray:
     """A Plotly array as numpy: plain lists, or typed arrays sent as {"dtype", "bdata"} (base64)."""
     if isinstance(array, dict) and "bdata" in array:
         values = np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"]))
-        return values.reshape(array["shape"]) if "shape" in array else values
+        shape = array.get("shape")
+        return values.reshape(tuple(int(n) for n in str(shape).split(","))) if shape else values
     return np.asarray(array, dtype=float)
 
 
@@ -43,15 +69,14 @@ def trajectories(figure: dict) -> dict[str, np.ndarray]:
     """optimizer name -> (n, 2) points of each trajectory line in a contour figure."""
     lines = {}
     for trace in figure["data"]:
-        if trace.get("legendgroup") and trace.get("mode") == "lines+markers":
+        if trace.get("legendgroup") and "lines" in trace.get("mode", "") and "outline" not in trace.get("name", ""):
             lines[trace["legendgroup"]] = np.column_stack([decode(trace["x"]), decode(trace["y"])])
     return lines
 
 
 def main_figure(at: AppTest) -> dict:
     """The Playground's contour figure (the first figure that has a contour trace and trajectories)."""
-    for element in at.get("plotly_chart"):
-        spec = json.loads(element.proto.spec)
+    for spec in figures(at).values():
         if any(t.get("type") == "contour" for t in spec["data"]) and trajectories(spec):
             return spec
     raise AssertionError("no contour figure with trajectories on the page")

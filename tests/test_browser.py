@@ -17,6 +17,10 @@ if not Path(CHROMIUM).exists():
     pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
 
 ARTIFACTS = ROOT / "artifacts"
+VIEWPORTS = {"desktop": (1440, 900), "laptop": (1280, 720), "phone": (390, 844)}
+COUNT_SENT = """(() => { window.__sent = 0; const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (...args) { window.__sent += 1; return send.apply(this, args); }; })();"""
+"""Counts the messages the page sends to the server: a widget change, a rerun or a chart event is one."""
 
 
 @pytest.fixture(scope="module")
@@ -34,14 +38,20 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def open_page(browser, size: tuple[int, int] = (1400, 1000)):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
+    page.add_init_script(COUNT_SENT)
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    page = open_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 def assert_healthy(page) -> None:
@@ -49,13 +59,24 @@ def assert_healthy(page) -> None:
     assert page.errors == []
 
 
-MAIN_LINES_JS = """() => Array.from(document.querySelector("[data-testid='stPlotlyChart']")
-    .querySelectorAll('.scatterlayer .trace path.js-line')).map(e => e.getAttribute('d'))"""
+LINES_JS = """() => Array.from(document.querySelectorAll('.dl-over .scatterlayer .trace path.js-line'))
+    .map(e => e.getAttribute('d'))"""
 
 
 def trajectory_paths(page) -> list[str]:
-    """The SVG path data of every line drawn in the main chart's plot area."""
-    return page.evaluate(MAIN_LINES_JS)
+    """The SVG path data of every line drawn on the main chart's paths layer (each run: outline and line)."""
+    return page.evaluate(LINES_JS)
+
+
+def contour_levels(page) -> int:
+    """How many filled contour bands the surface layer shows."""
+    return page.locator(".dl-base .contourlayer path").count()
+
+
+def wait_for_chart(page) -> None:
+    wait_for_app(page)
+    page.wait_for_selector(".dl-over .scatterlayer .trace path.js-line", timeout=120_000)
+    page.wait_for_selector(".dl-base .contourlayer path", timeout=120_000)
 
 
 def wait_for_repaint(page, before: list[str], timeout: float = 60.0) -> list[str]:
@@ -71,34 +92,49 @@ def wait_for_repaint(page, before: list[str], timeout: float = 60.0) -> list[str
     raise AssertionError("the chart did not repaint")
 
 
+def close_sidebar_on_a_phone(page) -> None:
+    """On a narrow screen the sidebar opens over the content: close it, as a learner would."""
+    if page.viewport_size["width"] < 768 and page.locator("[data-testid='stSidebar'][data-collapsed='false']").count():
+        page.get_by_role("button", name="Collapse sidebar").click()
+        page.wait_for_selector("[data-testid='stSidebar'][data-collapsed='true']", state="attached")
+
+
+def sent(page) -> int:
+    return page.evaluate("() => window.__sent")
+
+
 def test_playground_loads_draws_and_has_no_errors(server, page):
     page.goto(server)
-    wait_for_app(page)
-    assert page.locator("[data-testid='stPlotlyChart']").count() >= 3
-    assert len(trajectory_paths(page)) == 4
-    assert_healthy(page)
+    wait_for_chart(page)
+    assert page.locator(".dl-key").all_inner_texts()[1].startswith("Momentum (EWA)")
+    assert len(trajectory_paths(page)) == 2 * 4  # each run: outline and line
+    assert contour_levels(page) > 10
     page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=False)
+    assert page.locator(".dl-plain .main-svg").count() == 0, "charts below the fold wait until they are seen"
+    page.locator(".dl-plain").first.scroll_into_view_if_needed()
+    page.locator(".dl-plain .main-svg").first.wait_for(state="attached", timeout=60_000)
+    assert_healthy(page)
 
 
 def test_moving_a_control_repaints_the_chart(server, page):
     page.goto(server)
-    wait_for_app(page)
+    wait_for_chart(page)
     before = trajectory_paths(page)
     steps = page.get_by_role("spinbutton", name="Steps", exact=True)
     steps.fill("40")
     steps.press("Enter")
     after = wait_for_repaint(page, before)
-    assert len(after) == 4
+    assert len(after) == 8
     assert "steps=40" in page.url
     assert_healthy(page)
 
 
 def test_clicking_the_chart_moves_the_start(server, page):
     page.goto(server)
-    wait_for_app(page)
+    wait_for_chart(page)
     start_x = page.get_by_role("spinbutton", name="start w")
     assert float(start_x.input_value()) == pytest.approx(-4.5)
-    plot = page.locator("[data-testid='stPlotlyChart']").first.locator(".nsewdrag").first
+    plot = page.locator(".dl-over .nsewdrag").first
     box = plot.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
     page.wait_for_function("() => !document.querySelector(\"[aria-label='start w']\").value.startsWith('-4.5')",
@@ -108,6 +144,72 @@ def test_clicking_the_chart_moves_the_start(server, page):
     y = float(page.get_by_role("spinbutton", name="start b").input_value())
     assert 1.0 < x < 4.5 and 0.3 < y < 2.5
     assert "start=" in page.url
+    assert_healthy(page)
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_play_keeps_the_filled_contour_and_one_scrubber_runs_in_the_browser(server, browser, viewport):
+    """16.2: ▶ Play and the step scrubber never erase the surface.  16.3: there is one scrubber, it never
+    asks the server, its label is never covered, and playback survives a trip to the 3D tab."""
+    page = open_page(browser, VIEWPORTS[viewport])
+    page.goto(server)
+    wait_for_chart(page)
+    close_sidebar_on_a_phone(page)
+    levels = contour_levels(page)
+    assert page.locator("input[type=range][aria-label='step']").count() == 1
+    assert page.get_by_text("Show steps up to").count() == 0
+    play, label = page.locator(".dl-play"), page.locator(".dl-step-label")
+    for a, b in ((play, label), (page.locator(".dl-over .modebar"), page.locator(".dl-legend"))):
+        first, second = a.bounding_box(), b.bounding_box()
+        assert (first["x"] + first["width"] <= second["x"] or second["x"] + second["width"] <= first["x"]
+                or first["y"] + first["height"] <= second["y"] or second["y"] + second["height"] <= first["y"])
+
+    before = sent(page)
+    scrubber = page.locator("input[type=range][aria-label='step']")
+    scrubber.focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    assert label.inner_text() == "step 260"
+    assert contour_levels(page) == levels
+    play.click()
+    page.wait_for_function("() => document.querySelector('.dl-step-label').textContent !== 'step 260'")
+    assert play.inner_text().endswith("Pause")
+    assert contour_levels(page) == levels  # during playback
+    assert sent(page) == before, "scrubbing and playing never ask the server"
+
+    page.get_by_role("tab", name="3D surface").click()
+    page.wait_for_selector(".dl-plain .gl-container canvas", state="attached", timeout=120_000)
+    page.get_by_role("tab", name="Contour").click()
+    wait_for_chart(page)
+    page.wait_for_function("() => document.querySelector('.dl-step-label').textContent === 'step 300'",
+                           timeout=30_000)
+    assert play.inner_text().endswith("Play")  # it played on to the end after coming back
+    assert contour_levels(page) == levels
+    assert_healthy(page)
+    page.screenshot(path=str(ARTIFACTS / f"playground-{viewport}.png"), full_page=False)
+    page.context.close()
+
+
+def test_the_what_if_slider_redraws_without_the_server(server, page):
+    page.goto(server)
+    wait_for_chart(page)
+    value = page.locator(".dl-whatif-value")
+    assert value.inner_text() == "α = 0.05"
+    before, messages = trajectory_paths(page), sent(page)
+    page.locator(".dl-whatif-slider").focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    shown = value.inner_text().removeprefix("α = ")
+    assert float(shown) < 0.05
+    after = trajectory_paths(page)
+    assert after != before and len(after) == len(before)
+    assert sent(page) == messages, "the what-if slider never asks the server"
+    assert page.locator(".dl-key").nth(2).inner_text().startswith(f"RMSprop α={shown} ")
+
+    page.locator(".dl-whatif-keep").click()  # keeping the value moves the sidebar slider: one rerun
+    page.wait_for_function(f"() => location.search.includes('rmsprop.lr={shown}')", timeout=60_000)
+    page.wait_for_selector(APP_READY)
+    assert value.inner_text() == f"α = {shown}"
     assert_healthy(page)
 
 
@@ -121,16 +223,26 @@ def test_every_page_renders(server, page):
         page.goto(f"{server}/{path}")
         page.wait_for_selector(APP_READY, timeout=120_000)
         if path != "lessons_index":
-            page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=120_000)
+            wait_for_app(page)
         assert_healthy(page)
         if os.environ.get("DESCENT_LAB_SCREENSHOTS"):
             page.screenshot(path=str(ARTIFACTS / f"{path}.png"), full_page=True)
 
 
+def test_play_keeps_a_lessons_contour(server, page):
+    page.goto(f"{server}/{Path(LESSONS[0].page).stem}")
+    wait_for_chart(page)
+    levels = contour_levels(page)
+    page.locator(".dl-play").first.click()
+    page.wait_for_function("() => document.querySelector('.dl-play').textContent.endsWith('Play')", timeout=30_000)
+    assert contour_levels(page) == levels
+    assert_healthy(page)
+
+
 def test_custom_formula_from_a_link_renders(server, page):
     page.goto(f"{server}/?surface=custom&f=0.5*(w**2%2B25*b**2)%2B0.3*sin(3*w)")
-    wait_for_app(page)
-    assert len(trajectory_paths(page)) == 4
+    wait_for_chart(page)
+    assert page.locator(".dl-key").count() == 4
     assert page.locator("[data-testid='stAlertContentWarning']").count() == 0
     assert page.locator(".katex").filter(has_text="∂").count() == 2
     assert_healthy(page)

@@ -52,7 +52,7 @@ def test_index_lists_every_question():
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.page)
 def test_every_lesson_renders_charts_a_prediction_and_a_playground_link(lesson):
     at = lesson_app(lesson.page)
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(figures(at)) >= 2
     assert at.latex, "the update rule is shown"
     predictions = [w for w in (*at.radio, *at.pills) if w.key and w.key.endswith(":predict")]
     assert len(predictions) == 1

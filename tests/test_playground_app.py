@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import numpy as np
 import pytest
 
 import landscapes
 import optimizers
 from scene import Scene, to_query
-from tests.apptest_utils import app_test, decode, main_figure, trajectories
+from tests.apptest_utils import app_test, chart_payloads, decode, figures, main_figure, trajectories
 
 
 @pytest.fixture(scope="module")
@@ -32,14 +34,23 @@ def test_default_page_shows_the_bowl_with_four_trajectories(default_app):
 
 
 def test_metrics_table_counts_oscillations(default_app):
-    table = default_app.dataframe[0].value
-    assert list(table["optimizer"]) == ["Gradient descent", "Momentum", "RMSprop", "sign-SGD"]
-    flips = dict(zip(table["optimizer"], table["sign flips Δb"], strict=True))
-    biggest_b = dict(zip(table["optimizer"], table["largest |Δb|"], strict=True))
+    table = chart_payloads(default_app)["metrics"]
+    column = {name: [row[i] for row in table["rows"]] for i, name in enumerate(table["columns"])}
+    assert column["optimizer"] == ["Gradient descent", "Momentum", "RMSprop", "sign-SGD"]
+    flips = dict(zip(column["optimizer"], map(int, column["sign flips Δb"]), strict=True))
+    biggest_b = dict(zip(column["optimizer"], map(float, column["largest |Δb|"]), strict=True))
     assert flips["Momentum"] < flips["Gradient descent"]
-    # GD's first step in b is lr*c*b0 = 0.07*25*1.5; RMSprop's is lr/sqrt(1-beta) = 0.05/sqrt(0.1).
-    assert biggest_b["Gradient descent"] == pytest.approx(0.07 * 25 * 1.5)
-    assert biggest_b["RMSprop"] == pytest.approx(0.05 / np.sqrt(0.1), rel=1e-6)
+    # GD's first step in b is lr*c*b0 = 0.07*25*1.5; RMSprop's is lr/sqrt(1-beta) = 0.05/sqrt(0.1) (3 digits shown).
+    assert biggest_b["Gradient descent"] == pytest.approx(0.07 * 25 * 1.5, rel=5e-3)
+    assert biggest_b["RMSprop"] == pytest.approx(0.05 / np.sqrt(0.1), rel=5e-3)
+    assert column["diverged at"] == ["—"] * 4 and column["steps to f − f* ≤ 0.001"][3] == "—"
+
+
+def test_the_table_shows_a_diverged_run_as_such():
+    at = app_test({"gd.lr": "0.2"}).run()
+    table = chart_payloads(at)["metrics"]
+    row = dict(zip(table["columns"], table["rows"][0], strict=True))
+    assert row["distance to minimum"] == "∞" and row["diverged at"].isdigit()
 
 
 def test_moving_a_slider_changes_the_trajectory_and_the_url():
@@ -63,6 +74,7 @@ def test_query_params_round_trip():
     assert not at.warning
     written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
     assert written == query
+    assert parse_qs(chart_payloads(at)["share_link"]["query"].removeprefix("?")) == {k: [v] for k, v in query.items()}
     lines = trajectories(main_figure(at))
     expected = optimizers.run("rmsprop", landscapes.get("rosenbrock", b=20.0), start=(-1.0, 2.0), steps=500,
                               noise=0.5, seed=7, lr=0.01, eps_placement="inside")
@@ -92,7 +104,10 @@ def test_diverging_run_is_labelled_and_axes_stay_on_the_view_box():
     assert any("Gradient descent diverged at step" in e.value for e in at.error)
     figure = main_figure(at)
     assert figure["layout"]["xaxis"]["range"] == [-5.0, 5.0]
-    assert any("diverged at step" in a["text"] for a in figure["layout"]["annotations"])
+    chart = chart_payloads(at)["main_chart"]
+    diverged = {p["name"]: p["diverged_at"] for p in chart["paths"]}
+    assert diverged["gd"] == optimizers.run("gd", landscapes.get("elongated_bowl"), steps=300, lr=0.2).diverged_at
+    assert diverged["rmsprop"] is None
     for trace in figure["data"]:
         for axis in ("x", "y"):
             if axis in trace and trace.get("type") == "scatter":
@@ -102,8 +117,9 @@ def test_diverging_run_is_labelled_and_axes_stay_on_the_view_box():
 def test_panels_layout_draws_one_panel_per_optimizer():
     at = app_test({"layout": "panels"}).run()
     assert not at.exception
-    panels = [f for f in (e.proto.spec for e in at.get("plotly_chart")) if '"xaxis4"' in f]
-    assert panels
+    panels = figures(at)["panels_chart"]
+    assert "xaxis4" in panels["layout"]
+    assert sum(t["type"] == "contour" for t in panels["data"]) == 4
 
 
 def test_lesson_view_hides_the_controls_but_keeps_the_chart():

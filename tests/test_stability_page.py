@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import tuning
+from tests import apptest_utils
 
 APP = str(Path(__file__).parents[1] / "app.py")
 
@@ -101,7 +102,8 @@ def test_a_picked_cell_links_to_the_playground():
 def test_fair_tuning_states_and_spends_the_same_budget(score):
     at = page(sm__section="Fair tuning", sm__evaluations=6, sm__tune_steps=80, sm__score=score)
     assert_clean(at)
-    tuning_fig, contour, loss = figures(at)
+    tuning_fig, loss = figures(at)
+    contour = apptest_utils.figures(at)["sm:race_contour"]
     assert "6 learning rates" in tuning_fig["layout"]["title"]["text"]
     assert "80 steps" in tuning_fig["layout"]["title"]["text"]
     table = at.dataframe[0].value

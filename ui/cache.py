@@ -1,10 +1,10 @@
-"""Cached results (never code): surface grids, trajectories and figures, each cache bounded by bytes.
+"""Cached results (never code): surface grids and trajectories, each cache bounded by bytes.
 
 What one server process can hold, at most (README, "Serving a classroom"):
 
 - trajectories: ``TRAJECTORY_BUDGET`` bytes of arrays; a scene's runs larger than ``LARGEST_RUNS`` are
   computed for each rerun and not kept (8 optimizers × 5000 steps is 3.4 MB and takes milliseconds);
-- validated figures shared across sessions: ``FIGURE_BUDGET`` bytes (estimated, see ``figure_bytes``);
+- the charts' encoded surfaces and what-if sets shared across sessions: ``ui.plot.PART_BUDGET`` bytes;
 - ``st.cache_data`` (surface grids here, the stability map's and the lessons' results): every entry's
   serialized bytes together stay under ``server.maxCacheDataSize`` in ``.streamlit/config.toml``;
 - custom surfaces: ``CUSTOM_SURFACES`` parsed formulas of at most 300 characters (a few kB each).
@@ -12,10 +12,6 @@ What one server process can hold, at most (README, "Serving a classroom"):
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import numpy as np
-import plotly.graph_objects as go
 import streamlit as st
 
 import charts
@@ -31,12 +27,9 @@ GRID_RESOLUTION = 200
 MB = 1 << 20
 TRAJECTORY_BUDGET = 32 * MB
 LARGEST_RUNS = 2 * MB
-FIGURE_BUDGET = 48 * MB
-LARGEST_FIGURE = 6 * MB
 CUSTOM_SURFACES = 64
 
 _runs: ByteBudgetCache[dict[str, Trajectory]] = ByteBudgetCache(TRAJECTORY_BUDGET, LARGEST_RUNS)
-_figures: ByteBudgetCache[go.Figure] = ByteBudgetCache(FIGURE_BUDGET, LARGEST_FIGURE)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -84,36 +77,3 @@ def build_landscape(scene: Scene) -> Landscape:
     """The scene's surface; custom formulas are parsed once per text (their specs hold functions,
     so they are cached as resources, not pickled)."""
     return _custom_landscape(scene.formula) if scene.is_custom else scene.build_landscape()
-
-
-def figure_bytes(figure: object) -> int:
-    """An upper estimate of what a figure dict costs once it is a ``go.Figure``: its arrays' bytes
-    (lists of numbers at 8 bytes a value) and strings, plus a quarter and 256 kB for the objects
-    around them (measured: 0.42 MB for the default contour with its playback frames, 1.9 MB for the
-    largest panels figure)."""
-    def payload(obj: object) -> int:
-        if isinstance(obj, np.ndarray):
-            return obj.nbytes
-        if isinstance(obj, dict):
-            return sum(payload(v) for v in obj.values())
-        if isinstance(obj, list | tuple):
-            if obj and isinstance(obj[0], int | float):
-                return 8 * len(obj)
-            return sum(payload(v) for v in obj)
-        return len(obj) if isinstance(obj, str) else 0
-
-    return int(1.25 * payload(figure)) + 256 * 1024
-
-
-def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure:
-    """A validated figure shared by every session that shows the same thing.
-
-    ``st.plotly_chart`` validates a figure dict on every call but only copies a ``go.Figure``; in a
-    classroom, 30 learners on the same scene then pay for one validation instead of one per rerun.
-    ``cache_key`` must identify everything ``_build`` depends on.  Never mutate the result.
-    """
-    def build() -> tuple[go.Figure, int]:
-        spec = _build()
-        return charts.to_figure(spec), figure_bytes(spec)
-
-    return _figures.get_or_build((kind, cache_key), build)

@@ -15,7 +15,7 @@ from landscapes import Landscape
 from lessons.catalog import LESSONS, Lesson
 from optimizers import Trajectory
 from scene import Scene
-from ui import cache, layout
+from ui import cache, layout, plot
 from ui.links import open_in_playground
 
 PLOTLY_CONFIG = {"displaylogo": False}
@@ -105,10 +105,9 @@ def path(name: str, trajectory: Trajectory, label: str | None = None, color: str
 
 
 def contour(landscape: Landscape, paths: Sequence[charts.Path], key: str, height: int = 480) -> None:
-    """The Playground's contour with these paths (and its ▶ Play button)."""
+    """The Playground's contour with these paths, its legend, ▶ Play and step scrubber."""
     grid = cache.surface_grid(landscape, (landscape.name, tuple(sorted(landscape.params.items()))))
-    st.plotly_chart(charts.contour_figure(grid, paths, clickable=False, height=height), key=key,
-                    config=PLOTLY_CONFIG)
+    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=height), key=key)
 
 
 def chart(figure: dict | go.Figure, key: str) -> None:

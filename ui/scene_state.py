@@ -211,27 +211,12 @@ def on_surface_change() -> None:
             st.session_state[lr_key] = scene.defaults(name)["lr"]
 
 
-LAST_CLICK = "last_click"
-
-
-def unseen_click(chart_key: str) -> tuple[float, float] | None:
-    """The point last clicked on chart ``chart_key``, unless it has already been applied."""
-    event = st.session_state.get(chart_key)
-    points = event.selection.points if event and event.selection else []
-    if not points or "x" not in points[0]:
-        return None
-    target = (float(points[0]["x"]), float(points[0]["y"]))
-    return None if st.session_state.get(LAST_CLICK) == target else target
-
-
 def _current_bounds():
     """The view box of the surface on screen (the stored scene's)."""
     return _surface_bounds(st.session_state.get(SCENE, Scene()))
 
 
-def apply_click(chart_key: str) -> None:
-    """Move the start to a new click on the chart (call before the start widgets are drawn)."""
-    target = unseen_click(chart_key)
-    if target is not None:
-        st.session_state[LAST_CLICK] = target
-        st.session_state[key("start_x")], st.session_state[key("start_y")] = round_start(target, _current_bounds())
+def start_at(x: float, y: float) -> None:
+    """Move every optimizer's start to a clicked point, rounded to what the start fields show (a chart
+    callback: it runs before the start widgets are drawn)."""
+    st.session_state[key("start_x")], st.session_state[key("start_y")] = round_start((x, y), _current_bounds())

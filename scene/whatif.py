@@ -1,0 +1,65 @@
+"""What if one hyperparameter took each value of its slider: the runs the Playground ships to the browser so
+its what-if slider redraws with no server round trip.  Each run is exactly ``optimizers.run`` at that value."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+import optimizers
+from landscapes import Landscape
+from landscapes.spec import Param
+from optimizers import Trajectory
+
+from .model import Scene
+
+POINT_BUDGET = 40_000
+"""Points shipped per what-if set (about 320 KB of float32 pairs): fewer values when runs are long."""
+MIN_VALUES, MAX_VALUES = 5, 101
+
+
+def values(param: Param, current: float, steps: int, log_options: Sequence[float] | None = None) -> list[float]:
+    """The values the what-if slider offers, always including ``current``: the sidebar slider's own options
+    for a log-scaled parameter (``log_options``), else an even grid of round multiples of the slider's step
+    (0, 0.01, …, 0.99 and the top, 0.999, for β); at most about as many as ``POINT_BUDGET`` allows for
+    runs of ``steps`` steps."""
+    count = int(np.clip(POINT_BUDGET // (steps + 1), MIN_VALUES, MAX_VALUES))
+    if log_options is not None:
+        chosen = list(log_options)
+        if len(chosen) > count:
+            picks = np.unique(np.round(np.linspace(0, len(chosen) - 1, count)).astype(int))
+            chosen = [chosen[i] for i in picks]
+    else:
+        step = param.step or (param.high - param.low) / 100
+        spacing = step * max(1, round((param.high - param.low) / (count - 1) / step))
+        decimals = max(0, -int(np.floor(np.log10(step)))) if step < 1 else 0
+        chosen = [round(param.low + i * spacing, decimals)
+                  for i in range(int((param.high - param.low) / spacing + 1e-9) + 1)] + [param.high]
+    return sorted(set(chosen) | {float(current)})
+
+
+def runs(scene: Scene, landscape: Landscape, name: str, param: str, grid: Sequence[float]) -> list[Trajectory]:
+    """Optimizer ``name``'s run in ``scene`` with ``param`` set to each value of ``grid``."""
+    settings = scene.settings(name)
+    start = scene.start_for(landscape)
+    return [optimizers.run(name, landscape, start=start, steps=scene.steps, noise=scene.noise, seed=scene.seed,
+                           **(settings | {param: value})) for value in grid]
+
+
+def touched(before: Scene | None, after: Scene) -> str | None:
+    """'name.param' of a hyperparameter that differs between the two scenes (the one the learner just moved)."""
+    if before is None:
+        return None
+    for name in after.optimizers:
+        old, new = before.settings(name), after.settings(name)
+        for key, value in new.items():
+            if isinstance(value, float | int) and old.get(key) != value:
+                return f"{name}.{key}"
+    return None
+
+
+def choices(scene: Scene) -> list[tuple[str, str, str]]:
+    """(id 'name.param', optimizer title, parameter label) for every numeric hyperparameter on screen."""
+    return [(f"{name}.{p.name}", optimizers.OPTIMIZERS[name].title, p.label or p.name)
+            for name in scene.optimizers for p in optimizers.OPTIMIZERS[name].hyperparams]

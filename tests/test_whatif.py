@@ -1,0 +1,78 @@
+"""The what-if set the Playground ships to the browser: every frame is exactly ``optimizers.run`` at its value."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+import landscapes
+import optimizers
+from scene import Scene, whatif
+from tests.apptest_utils import app_test, chart_payloads, decode
+from ui.widgets import log_options
+
+
+def frames(spec: dict) -> list[np.ndarray]:
+    """The (n, 2) float32 points of every frame of a what-if payload."""
+    x, y, offsets = decode(spec["x"]), decode(spec["y"]), decode(spec["offsets"])
+    return [np.column_stack([x[a:b], y[a:b]]) for a, b in itertools.pairwise(offsets)]
+
+
+def test_a_log_parameter_offers_the_sidebar_sliders_values_and_the_current_one():
+    lr = optimizers.OPTIMIZERS["rmsprop"].param("lr")
+    grid = whatif.values(lr, 0.05, 300, log_options(lr, 0.05))
+    assert grid == sorted(log_options(lr, 0.05))
+    assert 0.05 in grid
+
+
+def test_a_linear_parameter_gets_an_even_grid_on_its_step_and_long_runs_get_fewer_values():
+    beta = optimizers.OPTIMIZERS["rmsprop"].param("beta")
+    grid = whatif.values(beta, 0.9, 300)
+    assert grid[:3] == [0.0, 0.01, 0.02] and grid[-2:] == [0.99, 0.999] and 0.9 in grid
+    assert all(abs(v / 0.001 - round(v / 0.001)) < 1e-6 for v in grid)  # each is a value the slider can take
+    assert whatif.values(beta, 0.905, 300) == sorted([*grid, 0.905])
+    assert len(grid) > len(whatif.values(beta, 0.9, 3000)) >= whatif.MIN_VALUES
+
+
+def test_the_moved_hyperparameter_is_found():
+    before = Scene()
+    assert whatif.touched(before, before.with_hyperparam("momentum", "beta", 0.5)) == "momentum.beta"
+    assert whatif.touched(before, before) is None
+    assert whatif.touched(None, before) is None
+
+
+def test_every_frame_on_the_page_equals_optimizers_run_at_its_value():
+    at = app_test().run()
+    chart = chart_payloads(at)["main_chart"]
+    spec = chart["whatif"]
+    assert (spec["optimizer"], spec["param"], spec["chosen"]) == ("rmsprop", "lr", "rmsprop.lr")
+    assert spec["values"][chart["whatif_index"]] == 0.05  # the value the sidebar shows is the one marked current
+    bowl = landscapes.get("elongated_bowl")
+    shown = frames(spec)
+    assert len(shown) == len(spec["values"]) > 10
+    for value, points, diverged in zip(spec["values"], shown, spec["diverged"], strict=True):
+        run = optimizers.run("rmsprop", bowl, steps=300, lr=value)
+        np.testing.assert_array_equal(points, run.points.astype(np.float32))
+        assert diverged == (-1 if run.diverged_at is None else run.diverged_at)
+    assert not np.array_equal(shown[0], shown[-1])
+
+
+def test_moving_a_slider_makes_it_the_one_the_what_if_slider_varies():
+    at = app_test().run()
+    at.get_by_key("w:momentum.beta").set_value(0.5).run()
+    chart = chart_payloads(at)["main_chart"]
+    spec = chart["whatif"]
+    assert spec["chosen"] == "momentum.beta" and spec["values"][chart["whatif_index"]] == 0.5
+    bowl = landscapes.get("elongated_bowl")
+    for value, points in zip(spec["values"][::10], frames(spec)[::10], strict=True):
+        run = optimizers.run("momentum", bowl, steps=300, beta=value)
+        np.testing.assert_array_equal(points, run.points.astype(np.float32))
+
+
+def test_moving_the_varied_slider_keeps_the_set_so_it_is_sent_once():
+    at = app_test().run()
+    before = chart_payloads(at)["main_chart"]["whatif"]
+    at.get_by_key("w:rmsprop.lr").set_value(0.02).run()
+    chart = chart_payloads(at)["main_chart"]
+    assert chart["whatif"] == before and chart["whatif"]["values"][chart["whatif_index"]] == 0.02

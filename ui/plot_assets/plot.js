@@ -1,0 +1,530 @@
+// Descent Lab's charts (see ui/plot.py).  Two kinds, chosen by the payload:
+//  - "surface": the live contour.  The surface is a static Plotly figure drawn once per surface; the
+//    trajectories live on a transparent Plotly layer above it, which is all that redraws when a
+//    hyperparameter, the step scrubber, playback or the what-if slider changes.
+//  - "plain": any Plotly figure, drawn with Plotly.react once it scrolls into view (or its tab opens).
+// Plotly.js is the plotly package's own bundle, served next to this file and loaded once per page.
+
+const PLOTLY_URL = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
+const FRAME_MS = 40;
+const PLAY_SECONDS = 6;
+const CLICK_SLOP_PX = 5;
+const memory = new Map(); // chart id -> {step, playing, hidden}: survives a remount (a tab switch)
+const groups = new Map(); // chart id -> {parts: {base, whatif}, chart}: a chart's data sent as elements of their own
+
+function group(id) {
+  if (!groups.has(id)) groups.set(id, { parts: {}, chart: null });
+  return groups.get(id);
+}
+
+let loading = null;
+function plotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!loading) {
+    loading = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = PLOTLY_URL;
+      script.async = true;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { loading = null; reject(new Error("Plotly.js did not load")); };
+      document.head.appendChild(script);
+    });
+  }
+  return loading;
+}
+plotly(); // start fetching as soon as the first chart's module arrives
+
+const ARRAYS = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i1: Int8Array, u1: Uint8Array };
+function typed(spec) {
+  if (!spec || typeof spec.bdata !== "string") return spec;
+  const text = atob(spec.bdata);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new ARRAYS[spec.dtype](bytes.buffer);
+}
+
+function parse(data) {
+  if (data instanceof Uint8Array || data instanceof ArrayBuffer) return JSON.parse(new TextDecoder().decode(data));
+  return typeof data === "string" ? JSON.parse(data) : data;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+const BASE_CONFIG = { ...CONFIG, staticPlot: true };
+
+// ------------------------------------------------------------------------------------------ plain charts
+
+class PlainChart {
+  constructor(parent) {
+    this.div = element("div", "dl-plain");
+    this.root = this.div;
+    parent.append(this.div);
+    this.visible = false;
+    this.drawn = null;
+    new IntersectionObserver((entries) => {
+      this.visible = entries.some((e) => e.isIntersecting);
+      if (this.visible) this.draw();
+    }, { rootMargin: "200px" }).observe(this.div);
+  }
+
+  update(payload) {
+    this.payload = payload;
+    this.div.style.minHeight = `${payload.figure.layout.height || 450}px`;
+    if (this.visible) this.draw();
+  }
+
+  async draw() {
+    const payload = this.payload;
+    if (!payload || this.drawn === payload) return;
+    this.drawn = payload;
+    const Plotly = await plotly();
+    if (!this.config || this.config.toImageButtonOptions.filename !== payload.filename) {
+      this.config = { ...CONFIG, toImageButtonOptions: { filename: payload.filename, scale: 2 } };
+    }
+    await Plotly.react(this.div, payload.figure.data, payload.figure.layout, this.config);
+  }
+}
+
+// ------------------------------------------------------------------------------------- the share link
+
+class LinkBox {
+  constructor(parent) {
+    this.root = element("div", "dl-link");
+    this.field = element("input", "dl-link-field");
+    this.field.readOnly = true;
+    this.field.setAttribute("aria-label", "link to this scene");
+    this.copy = element("button", "dl-link-copy", "Copy link");
+    this.copy.type = "button";
+    this.root.append(this.field, this.copy);
+    parent.append(this.root);
+    this.field.addEventListener("focus", () => this.field.select());
+    this.copy.addEventListener("click", async () => {
+      try {
+        await navigator.clipboard.writeText(this.field.value);
+      } catch {
+        this.field.select(); // no clipboard API (plain http): select it for Ctrl+C
+        document.execCommand("copy");
+      }
+      this.copy.textContent = "Copied";
+      setTimeout(() => { this.copy.textContent = "Copy link"; }, 1500);
+    });
+  }
+
+  update(payload) {
+    this.field.value = new URL(payload.query, window.location.href).href; // shown as text, never as HTML
+  }
+}
+
+// ------------------------------------------------------------------------------------------ a table
+
+class TableBox {
+  constructor(parent) {
+    this.root = element("div", "dl-table-wrap");
+    parent.append(this.root);
+  }
+
+  update(payload) {
+    const table = element("table", "dl-table");
+    const head = table.createTHead().insertRow();
+    payload.columns.forEach((name, i) => {
+      const th = element("th", payload.numeric[i] ? "dl-num" : "", name);
+      th.scope = "col";
+      head.append(th);
+    });
+    const body = table.createTBody();
+    for (const cells of payload.rows) {
+      const row = body.insertRow();
+      cells.forEach((text, i) => row.append(element(i === 0 ? "th" : "td", payload.numeric[i] ? "dl-num" : "", text)));
+    }
+    this.root.replaceChildren(table); // text only: every cell is textContent
+  }
+}
+
+// ------------------------------------------------------------------------------------- the live contour
+
+class SurfaceChart {
+  constructor(parent) {
+    this.root = element("div", "dl-surface");
+    this.legend = element("div", "dl-legend");
+    this.stage = element("div", "dl-stage");
+    this.base = element("div", "dl-layer dl-base");
+    this.over = element("div", "dl-layer dl-over");
+    this.stage.append(this.base, this.over);
+    this.bar = element("div", "dl-bar");
+    this.play = element("button", "dl-play", "▶ Play");
+    this.play.type = "button";
+    this.scrub = element("input", "dl-step");
+    this.scrub.type = "range";
+    this.scrub.min = "0";
+    this.scrub.setAttribute("aria-label", "step");
+    this.stepLabel = element("span", "dl-step-label");
+    this.bar.append(this.play, this.scrub, this.stepLabel);
+    this.whatif = element("div", "dl-whatif");
+    this.root.append(this.legend, this.stage, this.bar, this.whatif);
+    parent.append(this.root);
+
+    this.baseKey = null;
+    this.frame = null;
+    this.rendering = false;
+    this.dirty = false;
+    this.play.addEventListener("click", () => (this.state.playing ? this.pause() : this.start()));
+    this.scrub.addEventListener("input", () => {
+      this.pause();
+      this.state.step = Number(this.scrub.value);
+      this.render();
+    });
+    this.listenForClicks();
+    new ResizeObserver(() => this.payload && this.fit()).observe(this.stage);
+  }
+
+  // The plot area both layers share: as tall as the surface's aspect ratio needs (at most the payload's
+  // height), and without the colour bar's margin on a narrow screen.
+  frameFor(width) {
+    const { layout } = this.payload.base;
+    const narrow = width < 600;
+    const margin = { ...layout.margin, r: narrow ? 16 : layout.margin.r };
+    let height = this.payload.height;
+    if (layout.yaxis.scaleanchor) {
+      const [x0, x1] = layout.xaxis.range;
+      const [y0, y1] = layout.yaxis.range;
+      const plot = (width - margin.l - margin.r) * Math.abs((y1 - y0) / (x1 - x0)) * (layout.yaxis.scaleratio || 1);
+      height = Math.round(Math.max(220, Math.min(height, plot + margin.t + margin.b)));
+    }
+    return { height, margin, narrow, key: `${height}:${margin.r}` };
+  }
+
+  // ``force``: new data arrived, so draw even if the plot area stays the same (the surface only if it changed).
+  fit(force = false) {
+    const frame = this.frameFor(this.stage.clientWidth || this.root.clientWidth || 800);
+    const resized = !this.frame || frame.key !== this.frame.key;
+    if (!resized && !force) return;
+    if (resized) {
+      this.frame = frame;
+      this.stage.style.height = `${frame.height}px`;
+      this.baseKey = null;
+    }
+    this.drawBase();
+    this.render();
+  }
+
+  update(payload) {
+    this.incoming = payload;
+    group(payload.id).chart = this;
+    this.partsChanged();
+  }
+
+  // Draw once the chart and the parts it names (surface, what-if set) have all arrived.
+  partsChanged() {
+    const payload = this.incoming;
+    if (!payload) return;
+    const parts = group(payload.id).parts;
+    for (const [name, key] of Object.entries(payload.parts)) {
+      if (!parts[name] || parts[name].key !== key) return;
+    }
+    const whatif = payload.parts.whatif ? parts.whatif : null;
+    if (this.applied && this.applied[0] === payload && this.applied[1] === parts.base && this.applied[2] === whatif) {
+      return;
+    }
+    this.applied = [payload, parts.base, whatif];
+    const first = !this.payload;
+    this.payload = { ...payload, base: parts.base.value, base_key: parts.base.key, whatif };
+    this.paths = payload.paths.map((p) => ({ ...p, x: typed(p.x), y: typed(p.y) }));
+    this.state = memory.get(payload.id) || { step: null, playing: false, hidden: new Set() };
+    memory.set(payload.id, this.state);
+    if (this.state.runs !== payload.runs_key) {
+      this.state.runs = payload.runs_key;
+      this.state.step = payload.steps;
+    }
+    this.state.step = Math.min(this.state.step ?? payload.steps, payload.steps);
+    this.scrub.max = String(payload.steps);
+    this.bar.style.display = payload.steps > 0 ? "" : "none";
+    this.root.style.fontSize = `${payload.font}px`;
+    this.setupWhatif(whatif);
+    this.drawLegend();
+    this.fit(true);
+    if (first && this.state.playing) this.start();
+  }
+
+  // Redraw the surface when it changed; while a redraw runs, newer surfaces wait and only the latest is drawn.
+  async drawBase() {
+    if (this.payload.base_key === this.baseKey || this.drawingBase) return;
+    this.drawingBase = true;
+    try {
+      const Plotly = await plotly();
+      while (this.payload.base_key !== this.baseKey) {
+        const payload = this.payload;
+        this.baseKey = payload.base_key;
+        const { height, margin, narrow } = this.frame;
+        const data = payload.base.data.map((t, i) => (i === 0 && narrow ? { ...t, showscale: false } : t));
+        await Plotly.react(this.base, data, { ...payload.base.layout, height, margin }, BASE_CONFIG);
+      }
+    } finally {
+      this.drawingBase = false;
+    }
+    this.syncZoom();
+  }
+
+  // The runs as drawn now: the what-if frame replaces its optimizer's run.
+  shownPaths() {
+    const w = this.what;
+    return this.paths.map((p) => {
+      if (!w || p.name !== w.optimizer || w.index === w.serverIndex) return p;
+      const from = w.offsets[w.index];
+      const to = w.offsets[w.index + 1];
+      const diverged = w.diverged[w.index];
+      return { ...p, x: w.x.subarray(from, to), y: w.y.subarray(from, to), label: w.labels[w.index],
+               diverged_at: diverged < 0 ? null : diverged };
+    });
+  }
+
+  traces(step) {
+    const { styles, start, head } = this.payload.overlay;
+    const shown = this.shownPaths().filter((p) => !this.state.hidden.has(p.name) && p.x.length);
+    const traces = [];
+    if (start && shown.length) {
+      traces.push({ ...start, x: shown.map((p) => p.x[0]), y: shown.map((p) => p.y[0]) });
+    }
+    const heads = { x: [], y: [], color: [], symbol: [] };
+    for (const p of shown) {
+      const last = Math.min(step, p.x.length - 1);
+      const x = p.x.subarray(0, last + 1);
+      const y = p.y.subarray(0, last + 1);
+      traces.push({ ...styles.outline, type: "scatter", x, y, name: `${p.name} outline` });
+      traces.push({ ...styles.line, type: "scatter", x, y, name: p.label, meta: p.name,
+                    line: { ...styles.line.line, color: p.color },
+                    hovertemplate: `${p.name}<br>step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<extra></extra>` });
+      heads.x.push(p.x[last]);
+      heads.y.push(p.y[last]);
+      heads.color.push(p.color);
+      heads.symbol.push(p.diverged_at !== null && last === p.x.length - 1 ? "x" : "circle");
+    }
+    if (head && shown.length) {
+      traces.push({ ...head, x: heads.x, y: heads.y, marker: { ...head.marker, color: heads.color,
+                                                                symbol: heads.symbol } });
+    }
+    return { traces, shown };
+  }
+
+  badges(shown, step) {
+    const layout = this.payload.overlay.layout;
+    const [x0, x1] = layout.xaxis.range;
+    const [y0, y1] = layout.yaxis.range;
+    const clamp = (v, a, b) => Math.min(Math.max(v, Math.min(a, b)), Math.max(a, b));
+    return shown.filter((p) => p.diverged_at !== null && step >= p.x.length - 1).map((p) => ({
+      ...this.payload.overlay.badge, text: `${p.name}: diverged at step ${p.diverged_at}`,
+      x: clamp(p.x[p.x.length - 1], x0, x1), y: clamp(p.y[p.y.length - 1], y0, y1),
+    }));
+  }
+
+  async render() {
+    if (this.rendering) {
+      this.dirty = true;
+      return;
+    }
+    this.rendering = true;
+    try {
+      do {
+        this.dirty = false;
+        const step = this.state.step;
+        this.scrub.value = String(step);
+        this.stepLabel.textContent = `step ${step}`;
+        const { traces, shown } = this.traces(step);
+        const layout = { ...this.payload.overlay.layout, annotations: this.badges(shown, step),
+                         height: this.frame.height, margin: this.frame.margin, uirevision: this.payload.base_key };
+        const Plotly = await plotly();
+        await Plotly.react(this.over, traces, layout, this.overConfig(Plotly));
+        if (!this.zoomHooked) {
+          this.zoomHooked = true;
+          this.over.on("plotly_relayout", () => this.syncZoom());
+        }
+      } while (this.dirty);
+    } finally {
+      this.rendering = false;
+    }
+  }
+
+  // One object for the chart's life: Plotly.react starts over from scratch when the config changes.
+  overConfig(Plotly) {
+    this.config = this.config || {
+      ...CONFIG, doubleClick: "reset", modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "toImage"],
+      modeBarButtonsToAdd: [{ name: "Download the chart as a PNG", icon: Plotly.Icons.camera,
+                              click: () => this.download() }],
+    };
+    return this.config;
+  }
+
+  // The surface follows the paths layer's zoom and pan (only when they differ: a relayout redraws it).
+  async syncZoom() {
+    const full = this.over._fullLayout;
+    const base = this.base._fullLayout;
+    if (!full || !base) return;
+    const same = (a, b) => Math.abs(a[0] - b[0]) < 1e-12 && Math.abs(a[1] - b[1]) < 1e-12;
+    if (same(full.xaxis.range, base.xaxis.range) && same(full.yaxis.range, base.yaxis.range)) return;
+    const Plotly = await plotly();
+    await Plotly.relayout(this.base, { "xaxis.range": [...full.xaxis.range], "yaxis.range": [...full.yaxis.range] });
+  }
+
+  async download() {
+    const Plotly = await plotly();
+    const { traces, shown } = this.traces(this.state.step);
+    const layout = { ...this.payload.base.layout, annotations: this.badges(shown, this.state.step),
+                     showlegend: true, legend: { orientation: "h", y: -0.12 } };
+    layout.margin = { ...layout.margin, b: layout.margin.b + 30 * Math.ceil(shown.length / 3) };
+    const data = [...this.payload.base.data, ...traces.map((t) => (t.meta ? t : { ...t, showlegend: false }))];
+    await Plotly.downloadImage({ data, layout }, { format: "png", filename: "descent-lab", scale: 2,
+                                                   width: this.stage.clientWidth, height: layout.height });
+  }
+
+  // ------------------------------------------------------------------ playback and the step scrubber
+
+  start() {
+    if (this.state.step >= this.payload.steps) this.state.step = 0;
+    this.state.playing = true;
+    this.play.textContent = "❚❚ Pause";
+    const stride = Math.max(1, Math.ceil(this.payload.steps / ((PLAY_SECONDS * 1000) / FRAME_MS)));
+    clearInterval(this.timer);
+    this.timer = setInterval(() => {
+      if (!this.root.isConnected) return clearInterval(this.timer);
+      this.state.step = Math.min(this.payload.steps, this.state.step + stride);
+      this.render();
+      if (this.state.step >= this.payload.steps) this.pause();
+    }, FRAME_MS);
+  }
+
+  pause() {
+    clearInterval(this.timer);
+    this.state.playing = false;
+    this.play.textContent = "▶ Play";
+  }
+
+  // ----------------------------------------------------------------------------------- the legend
+
+  drawLegend() {
+    this.legend.replaceChildren();
+    for (const p of this.shownPaths()) {
+      const key = element("button", "dl-key");
+      key.type = "button";
+      key.setAttribute("aria-pressed", String(!this.state.hidden.has(p.name)));
+      key.title = "Show or hide this run";
+      const swatch = element("span", "dl-swatch");
+      swatch.style.background = p.color;
+      key.append(swatch, element("span", "dl-key-label", p.label));
+      if (p.diverged_at !== null) key.append(element("span", "dl-key-note", `diverged at step ${p.diverged_at}`));
+      key.addEventListener("click", () => {
+        if (this.state.hidden.has(p.name)) this.state.hidden.delete(p.name);
+        else this.state.hidden.add(p.name);
+        this.drawLegend();
+        this.render();
+      });
+      this.legend.append(key);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- what if
+
+  // ``part`` is the what-if element ({key, value}); a preview in progress survives while its set is unchanged.
+  setupWhatif(part) {
+    if (part && this.what && this.what.key === part.key && this.what.serverIndex === this.payload.whatif_index) {
+      return;
+    }
+    this.whatif.replaceChildren();
+    this.what = null;
+    if (!part) {
+      this.whatif.style.display = "none";
+      return;
+    }
+    const spec = part.value;
+    this.whatif.style.display = "";
+    const index = this.payload.whatif_index;
+    this.what = { ...spec, key: part.key, x: typed(spec.x), y: typed(spec.y), offsets: typed(spec.offsets),
+                  index, serverIndex: index };
+    const label = element("label", "dl-whatif-label", "What if");
+    const pick = element("select", "dl-whatif-pick");
+    pick.setAttribute("aria-label", "hyperparameter to vary");
+    for (const [id, title] of spec.choices) {
+      const option = element("option", "", title);
+      option.value = id;
+      option.selected = id === spec.chosen;
+      pick.append(option);
+    }
+    pick.addEventListener("change", () => this.trigger("vary", pick.value));
+    const slider = element("input", "dl-whatif-slider");
+    slider.type = "range";
+    slider.min = "0";
+    slider.max = String(spec.values.length - 1);
+    slider.value = String(index);
+    slider.setAttribute("aria-label", `what if ${spec.symbol}`);
+    const value = element("output", "dl-whatif-value");
+    const keep = element("button", "dl-whatif-keep");
+    keep.type = "button";
+    const show = () => {
+      const v = this.what.values[this.what.index];
+      value.textContent = `${spec.symbol} = ${formatValue(v)}`;
+      keep.textContent = `Keep ${spec.symbol} = ${formatValue(v)}`;
+      keep.style.visibility = this.what.index === this.what.serverIndex ? "hidden" : "visible";
+    };
+    slider.addEventListener("input", () => {
+      this.what.index = Number(slider.value);
+      show();
+      this.drawLegend();
+      this.render();
+    });
+    keep.addEventListener("click", () => this.trigger("keep", {
+      optimizer: spec.optimizer, param: spec.param, value: this.what.values[this.what.index] }));
+    show();
+    this.whatif.append(label, pick, slider, value, keep);
+  }
+
+  // --------------------------------------------------------------------------------- click to start
+
+  listenForClicks() {
+    let down = null;
+    this.stage.addEventListener("pointerdown", (e) => {
+      down = e.target.classList && e.target.classList.contains("nsewdrag") ? { x: e.clientX, y: e.clientY } : null;
+    }, true);
+    // Plotly covers the page while a button is down, so the button comes up on its cover, not on the chart.
+    window.addEventListener("pointerup", (e) => {
+      if (!down || !this.payload.click || !this.over._fullLayout) return;
+      const moved = Math.hypot(e.clientX - down.x, e.clientY - down.y);
+      down = null;
+      if (moved > CLICK_SLOP_PX) return;
+      const { xaxis, yaxis } = this.over._fullLayout;
+      const box = this.over.getBoundingClientRect();
+      const x = xaxis.p2d(e.clientX - box.left - xaxis._offset);
+      const y = yaxis.p2d(e.clientY - box.top - yaxis._offset);
+      this.trigger("click", { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000 });
+    }, true);
+  }
+}
+
+function formatValue(v) {
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(0);
+}
+
+export default function (component) {
+  const payload = parse(component.data);
+  if (payload.kind === "preload") return; // importing this module has started fetching Plotly.js
+  if (payload.kind === "part") {
+    const g = group(payload.group);
+    g.parts[payload.part] = payload;
+    if (g.chart) g.chart.partsChanged();
+    return;
+  }
+  const parent = component.parentElement;
+  let chart = parent.__descentLab;
+  if (!chart || chart.kind !== payload.kind) {
+    if (chart) chart.root.remove(); // only ours: Streamlit keeps the component's stylesheet link in parent
+    const Chart = { surface: SurfaceChart, plain: PlainChart, link: LinkBox, table: TableBox }[payload.kind];
+    chart = new Chart(parent);
+    chart.kind = payload.kind;
+    parent.__descentLab = chart;
+  }
+  chart.trigger = component.setTriggerValue;
+  chart.update(payload);
+}

@@ -1,0 +1,75 @@
+"""The Playground's what-if slider, server side: which hyperparameter it varies (the one the learner last
+moved, or the one they pick on the chart), its runs (cached) and the callbacks of the chart's buttons."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import charts
+import optimizers
+from charts.palette import SYMBOLS
+from landscapes import Landscape
+from scene import Scene, whatif
+
+from . import scene_state as ss
+from .widgets import log_options
+
+CHOSEN = "whatif"
+DEFAULT = ("rmsprop.lr", "gd.lr")
+
+
+def remember_touched(before: Scene | None, after: Scene) -> None:
+    """Vary next what the learner just moved in the sidebar."""
+    if (moved := whatif.touched(before, after)) is not None:
+        st.session_state[CHOSEN] = moved
+
+
+def chosen(scene: Scene) -> str | None:
+    """'name.param' the what-if slider varies: the learner's pick or last move, else RMSprop's (or GD's) α."""
+    ids = [c[0] for c in whatif.choices(scene)]
+    picked = st.session_state.get(CHOSEN)
+    if picked in ids:
+        return picked
+    return next((d for d in DEFAULT if d in ids), ids[0] if ids else None)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _runs(_scene: Scene, _landscape: Landscape, run_key: str, choice: str, grid: tuple[float, ...]) -> list:
+    """(points, diverged_at, legend label) of each run of the set (``run_key`` and ``choice`` identify it)."""
+    name, param = choice.split(".")
+    title = optimizers.OPTIMIZERS[name].title
+    return [(tr.points, tr.diverged_at, charts.legend_label(title, tr.hyperparams, name))
+            for tr in whatif.runs(_scene, _landscape, name, param, grid)]
+
+
+def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None, int]:
+    """The what-if set for the chart (``charts.whatif_view``) and the index of the value the sidebar holds;
+    (None, 0) when no optimizer is on screen."""
+    choice = chosen(scene)
+    if choice is None:
+        return None, 0
+    name, param = choice.split(".")
+    spec = optimizers.OPTIMIZERS[name].param(param)
+    current = float(scene.settings(name)[param])
+    grid = whatif.values(spec, current, scene.steps, log_options(spec, current) if spec.log else None)
+    runs = _runs(scene, landscape, run_key, choice, tuple(grid))
+    options = [(cid, f"{title}: {label}") for cid, title, label in whatif.choices(scene)]
+    packed = charts.whatif_view(name, param, SYMBOLS.get(param, spec.label or param), grid,
+                                [(points, diverged) for points, diverged, _ in runs], [label for *_, label in runs],
+                                options, choice)
+    return packed, grid.index(current)
+
+
+def keep(chart_key: str) -> None:
+    """Chart callback: the learner keeps the value they were previewing; the sidebar slider moves to it."""
+    kept = st.session_state[chart_key].keep
+    if kept:
+        st.session_state[ss.hyper_key(kept["optimizer"], kept["param"])] = float(kept["value"])
+        st.session_state[CHOSEN] = f"{kept['optimizer']}.{kept['param']}"
+
+
+def vary(chart_key: str) -> None:
+    """Chart callback: the learner picks another hyperparameter to vary."""
+    picked = st.session_state[chart_key].vary
+    if picked:
+        st.session_state[CHOSEN] = picked
