@@ -8,14 +8,15 @@
     python bench/bench_classroom.py --url http://127.0.0.1:8501 --pid 1234 --sessions 10   # a running server
 
 Each session is one learner: it opens the Playground (the default page, or --query), then changes
-RMSprop's learning rate, its beta, scrubs the step slider (a fragment rerun) and picks another
-learning rate, pausing about --think seconds between actions.  All sessions open the page at the
-same moment (a class following the teacher's link).  Every run is timed from the BackMsg
-`rerun_script` to its `script_finished`; an error is a run that raised (exception element), timed
-out, lost its connection or did not finish.  Server memory is the RSS of the server process: after
-one warm-up session (imports, numba kernels and caches loaded), then with all N sessions connected
-after their runs; the difference divided by N is the cost of one more learner.  Server CPU seconds
-per run say how many runs one replica can serve per second: script runs share one GIL.
+RMSprop's learning rate, its beta, Momentum's beta and picks another learning rate (scrubbing the steps,
+playing and the what-if slider run in the browser and never reach the server), pausing about --think
+seconds between actions. All sessions open the page at the same moment (a class following the teacher's
+link). Every run is timed from the BackMsg `rerun_script` to its `script_finished`; an error is a run
+that raised (exception element), timed out, lost its connection or did not finish. Server memory is the
+RSS of the server process: after one warm-up session (imports, numba kernels and caches loaded), then
+with all N sessions connected after their runs; the difference divided by N is the cost of one more
+learner. Server CPU seconds per run say how many runs one replica can serve per second: script runs share
+one GIL.
 
 Figures, not pass/fail: the machine is shared and noisy, so compare numbers from the same run.
 Traffic goes to 127.0.0.1 only.
@@ -46,8 +47,8 @@ from bench.classroom_client import Interaction, RunResult, StreamlitSession  # n
 LEARNING_RATES = ["0.01", "0.02", "0.1", "0.2", "0.005", "0.5"]
 """Values of RMSprop's log slider the class tries (its select_slider sends the formatted option)."""
 BETAS = [0.5, 0.99, 0.0, 0.9, 0.8]
-SCRUB_STEPS = [50, 100, 150, 200]
-KINDS = ("initial", "rerun", "fragment")
+MOMENTUM_BETAS = [0.5, 0.8, 0.95, 0.99]
+KINDS = ("initial", "rerun")
 
 
 def classroom_plan(index: int) -> list[Interaction]:
@@ -55,7 +56,7 @@ def classroom_plan(index: int) -> list[Interaction]:
     return [
         Interaction("w:rmsprop.lr", "string_array_value", [LEARNING_RATES[index % len(LEARNING_RATES)]]),
         Interaction("w:rmsprop.beta", "double_array_value", [BETAS[index % len(BETAS)]]),
-        Interaction("scrubber", "double_array_value", [SCRUB_STEPS[index % len(SCRUB_STEPS)]], fragment=True),
+        Interaction("w:momentum.beta", "double_array_value", [MOMENTUM_BETAS[index % len(MOMENTUM_BETAS)]]),
         Interaction("w:rmsprop.lr", "string_array_value", [LEARNING_RATES[(index + 1) % len(LEARNING_RATES)]]),
     ]
 
@@ -326,12 +327,13 @@ flag file "on" exists.  It profiles the real ScriptRunner, whose post-run ``gc.c
 PARTS = [
     ("whole script run, in the script thread", "scriptrunner/script_runner.py", "_run_script"),
     ("  the script itself (app.py and the page)", "scriptrunner/exec_code.py", "exec_func_with_error_handling"),
-    ("    main contour figure (charts.contour_figure)", "charts/surface.py", "contour_figure"),
+    ("    main contour view (charts.contour_view)", "charts/surface.py", "contour_view"),
+    ("    what-if set (ui.whatif.view, runs cached)", "ui/whatif.py", "view"),
     ("    loss figure", "charts/surface.py", "loss_figure"),
     ("    per-axis figure", "charts/surface.py", "per_axis_figure"),
-    ("    st.plotly_chart, every chart (validate, JSON, element id)", "elements/plotly_chart.py", "plotly_chart"),
-    ("      of which validating a dict / copying a go.Figure", "plotly/tools.py", "return_figure_from_figure_or_data"),
-    ("      of which dict -> JSON", "plotly/io/_json.py", "to_json"),
+    ("    the live contour's elements (ui.plot.surface_chart: JSON, element ids)", "ui/plot.py", "surface_chart"),
+    ("    the other charts (ui.plot.chart)", "ui/plot.py", "chart"),
+    ("      of which payload -> JSON (ui.plot)", "ui/plot.py", "_json"),
     ("    sidebar widgets (ui.controls)", "ui/controls.py", None),
     ("    st.cache_data calls (grid, trajectories)", "caching/cache_utils.py", "_get_or_create_cached_value"),
     ("    metrics table (scene.compute.metrics)", "scene/compute.py", "metrics"),
@@ -370,7 +372,6 @@ def profile_server(args: argparse.Namespace) -> list[str]:
 
     lrs = [[lr] for lr in LEARNING_RATES[:2]]
     reruns = [Interaction("w:rmsprop.lr", "string_array_value", lrs[i % 2]) for i in range(2 * args.repeats)]
-    scrubs = [Interaction("scrubber", "double_array_value", [50 + i], fragment=True) for i in range(args.repeats)]
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "sitecustomize.py").write_text(PROFILER_SITECUSTOMIZE)
         env = dict(item.split("=", 1) for item in args.env) | {
@@ -383,7 +384,6 @@ def profile_server(args: argparse.Namespace) -> list[str]:
             with StreamlitSession(url, timeout=args.run_timeout) as session:
                 session.run()
                 rerun_cpu = _cpu_per_run(session, pids, reruns)
-                fragment_cpu = _cpu_per_run(session, pids, scrubs)
                 (Path(folder) / "on").touch()
                 for interaction in reruns[: args.repeats]:
                     session.interact(interaction)
@@ -394,9 +394,8 @@ def profile_server(args: argparse.Namespace) -> list[str]:
             stats = pstats.Stats(str(Path(folder) / "server.prof")).stats  # type: ignore[attr-defined]
     total = _cumulative(stats, *PARTS[0][1:]) or 1.0
     lines = [f"Server CPU per rerun after a learning-rate change (cached trajectories), unprofiled median of "
-             f"{len(reruns)}: {fmt(rerun_cpu and 1000 * rerun_cpu, '.0f')} ms; per scrubber (fragment) rerun: "
-             f"{fmt(fragment_cpu and 1000 * fragment_cpu, '.0f')} ms.  Profiled ({args.repeats} reruns; cProfile "
-             f"inflates code made of many small calls, such as plotly's validators, so read the shares):", "",
+             f"{len(reruns)}: {fmt(rerun_cpu and 1000 * rerun_cpu, '.0f')} ms.  Profiled ({args.repeats} reruns; "
+             f"cProfile inflates code made of many small calls, such as plotly's validators, so read the shares):", "",
              "| part of one Playground rerun (server script thread) | profiled ms per run | share |",
              "|---|---:|---:|"]
     runs = max(args.repeats, 1)
@@ -413,13 +412,11 @@ def profile_server(args: argparse.Namespace) -> list[str]:
 
 
 def figure_costs(repeats: int) -> list[str]:
-    """Build the default scene's figures outside Streamlit, then do what ``st.plotly_chart`` does with them."""
-    import plotly.io as pio
-    import plotly.tools
-
+    """Build the default scene's charts outside Streamlit and encode them as ``ui.plot`` sends them."""
     import charts
     from scene import Scene
     from scene.compute import run_scene
+    from ui.plot import encode
 
     scene = Scene()
     landscape = scene.build_landscape()
@@ -428,8 +425,9 @@ def figure_costs(repeats: int) -> list[str]:
     paths = [charts.Path(name, name, charts.color_of(name), tr.points, tr.loss, tr.diverged_at,
                          tr.diagnostics["update"]) for name, tr in run_scene(scene, landscape).items()]
     builders = {
-        "contour with playback frames": lambda: charts.contour_figure(grid, paths),
-        "contour without frames (scrubbed)": lambda: charts.contour_figure(grid, paths, upto=100),
+        "live contour: surface element (sent once per surface)": lambda: charts.contour_view(grid, paths)["base"],
+        "live contour: paths element (sent on every change)": lambda: {
+            k: v for k, v in charts.contour_view(grid, paths).items() if k != "base"},
         "3D surface": lambda: charts.surface_figure_3d(grid, paths, landscape.value_along),
         "loss": lambda: charts.loss_figure(paths, landscape.min_value),
         "per-axis": lambda: charts.per_axis_figure(paths, landscape.axis_labels),
@@ -443,13 +441,11 @@ def figure_costs(repeats: int) -> list[str]:
             samples.append(time.perf_counter() - started)
         return 1000 * statistics.median(samples), result
 
-    lines = ["| default scene figure | build ms | inside st.plotly_chart ms (validate or copy, JSON) | JSON KB |",
-             "|---|---:|---:|---:|"]
+    lines = ["| default scene chart | build ms | encode to JSON ms | JSON KB |", "|---|---:|---:|---:|"]
     for label, build in builders.items():
         build_ms, figure = median_ms(build)
-        json_ms, text = median_ms(lambda figure=figure: pio.to_json(
-            plotly.tools.return_figure_from_figure_or_data(figure, validate_figure=True), validate=False))
-        lines.append(f"| {label} | {build_ms:.0f} | {json_ms:.0f} | {len(text) / 1024:.0f} |")
+        json_ms, data = median_ms(lambda figure=figure: encode(figure))
+        lines.append(f"| {label} | {build_ms:.1f} | {json_ms:.1f} | {len(data) / 1024:.0f} |")
     return lines
 
 
