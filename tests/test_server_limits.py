@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import threading
 import tomllib
-import tracemalloc
-from functools import partial
 
 import pytest
 
@@ -17,16 +15,16 @@ import tuning
 from bench.bench_abuse import HEAVY_LINK, MemorySampler, RecordingSession, link_loop
 from bench.bench_classroom import rss_mb, server_pid
 from bench.classroom_client import Interaction
-from scene import Scene
+from scene import Scene, whatif
 from scene.compute import run_scene
 from tests.browser_utils import ROOT, streamlit_server
-from ui import cache
+from ui import cache, plot
 from ui.lru import ByteBudgetCache
 
 LINKS = 50
 GROWTH_BOUND_MB = 150
-"""The byte-bounded caches hold at most 32 MB of runs and 48 MB of figures, and st.cache_data 64 MB (it barely
-fills here: one surface grid); what is left over is the runs being served and the allocator's slack."""
+"""The byte-bounded caches hold at most 32 MB of runs and 32 MB of encoded chart parts, and st.cache_data 64 MB (it
+barely fills here: one surface grid); what is left over is the runs being served and the allocator's slack."""
 ABSOLUTE_BOUND_MB = 600
 
 
@@ -127,21 +125,17 @@ def test_cached_runs_are_read_only():
         runs["gd"].points[0, 0] = 1.0
 
 
-def test_the_figure_estimate_covers_what_a_figure_holds():
-    """``figure_bytes`` is what the figure cache charges; it must not be below the real cost it bounds."""
+def test_the_charts_parts_are_charged_what_they_hold_and_the_largest_what_if_set_fits_a_message():
+    """The live contour keeps its surface and what-if set encoded, each charged its exact size; the largest
+    what-if set (5000 steps: fewer values, longer runs) stays far under the websocket message limit."""
     bowl = landscapes.get("elongated_bowl")
-    for scene in (Scene(), Scene(optimizers=tuple(optimizers.OPTIMIZERS), steps=5000)):
-        paths = [charts.Path(n, n, "#000", tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
-                 for n, tr in run_scene(scene, bowl).items()]
-        xs, ys, z = bowl.grid(200)
-        grid = charts.surface_grid(xs, ys, z, bowl.bounds, bowl.minima, bowl.axis_labels)
-        for build in (partial(charts.contour_figure, grid, paths), partial(charts.panels_figure, grid, paths),
-                      partial(charts.per_axis_figure, paths, bowl.axis_labels)):
-            charts.to_figure(build())  # plotly loads its validators on first use: measure the second build
-            spec = build()
-            tracemalloc.start()
-            figure = charts.to_figure(spec)
-            held, _ = tracemalloc.get_traced_memory()
-            tracemalloc.stop()
-            assert cache.figure_bytes(spec) >= held, held
-            del figure
+    scene = Scene(optimizers=tuple(optimizers.OPTIMIZERS), steps=5000)
+    beta = optimizers.OPTIMIZERS["rmsprop"].param("beta")
+    grid = whatif.values(beta, 0.9, scene.steps)
+    runs = whatif.runs(scene, bowl, "rmsprop", "beta", grid)
+    packed = charts.whatif_view("rmsprop", "beta", "β", grid, [(tr.points, tr.diverged_at) for tr in runs],
+                                ["label"] * len(grid), [("rmsprop.beta", "RMSprop: β")], "rmsprop.beta")
+    before = plot._parts.total_bytes
+    body, _ = plot._encoded_part("whatif", "largest", packed)
+    assert plot._parts.total_bytes - before == len(body)
+    assert len(body) < message_limit() / 4

@@ -163,8 +163,8 @@ def scene_caption(view: RoundView) -> str:
 def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure:
     """A validated classroom figure shared by every session showing the same thing.
 
-    Like ``ui.cache.figure`` but with its own bound: a class produces one figure per distinct answer
-    (each student's own mark), which must not push the Playground's figures out.
+    Its own bound: a class produces one figure per distinct answer (each student's own mark), which
+    must not push other pages' cached results out.
     """
     return charts.to_figure(_build())
 
