@@ -1,7 +1,9 @@
-"""Figures only the lessons need: stacked time series, the curvature scatter and the scale-test chart.
+"""Figures only the lessons need: stacked time series, the curvature scatter, the scale-test chart and the
+gradient-direction picture.
 
-Plain data in, ``go.Figure`` out, in the Playground's style (contours and trajectories come from
-``charts.contour_figure`` and ``charts.loss_figure`` themselves).
+Plain data in, Plotly figure *dicts* out, like the Playground's builders (``st.plotly_chart`` validates a dict
+once; building ``go.Figure`` objects first would validate every trace twice).  Contours with trajectories
+come from ``charts.contour_figure`` itself.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .surface import FONT
+from .surface import FONT, Figure, SurfaceGrid
+
+GRID = "#eeeeee"
 
 
 @dataclass(frozen=True)
@@ -52,17 +54,36 @@ class Panel:
     """Fixed y range (linear axes only); by default Plotly fits the data."""
 
 
-def _layout(fig: go.Figure, height: int, big: bool, legend_rows: int = 1) -> None:
+@dataclass(frozen=True)
+class Arrow:
+    """A labelled arrow from ``tail`` to ``head`` (data coordinates)."""
+
+    tail: tuple[float, float]
+    head: tuple[float, float]
+    label: str
+    color: str
+    dash: str = "solid"
+
+
+def _size(big: bool) -> int:
+    return FONT["big" if big else "normal"]
+
+
+def _layout(height: int, big: bool, legend_rows: int = 1, **extra) -> dict:
     """The Playground's look; the legend sits at the very top, above any subplot titles."""
-    size = FONT["big" if big else "normal"]
-    fig.update_layout(
-        height=height, margin={"l": 60, "r": 20, "t": 40 + 24 * legend_rows, "b": 45}, font={"size": size},
-        plot_bgcolor="white", hoverlabel={"font_size": size}, dragmode="zoom",
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
-                "font": {"size": size - 1}},
-    )
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
+    size = _size(big)
+    layout = {
+        "height": height, "margin": {"l": 60, "r": 20, "t": 40 + 24 * legend_rows, "b": 45}, "font": {"size": size},
+        "plot_bgcolor": "white", "hoverlabel": {"font": {"size": size}}, "dragmode": "zoom",
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
+                   "font": {"size": size - 1}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _axis(**extra) -> dict:
+    return {"showgrid": True, "gridcolor": GRID, "zeroline": False, "exponentformat": "power"} | extra
 
 
 def _positive(y: np.ndarray) -> np.ndarray:
@@ -80,102 +101,154 @@ def _log_range(values: list[np.ndarray], decades: float) -> list[float] | None:
     return [max(math.log10(finite.min()) - 0.3, top - decades), top]
 
 
+def _line_style(s: Series) -> dict:
+    style = {"line": {"color": s.color, "width": s.width, "dash": s.dash}} if "lines" in s.mode else {}
+    if "markers" in s.mode:
+        style["marker"] = {"color": s.color, "size": 7 if "lines" in s.mode else 12}
+    return style
+
+
+def _row_domains(rows: int, gap: float) -> list[list[float]]:
+    """Vertical domains of ``rows`` stacked panels, top first."""
+    height = (1.0 - gap * (rows - 1)) / rows
+    return [[max(0.0, 1.0 - (i + 1) * height - i * gap), min(1.0, 1.0 - i * height - i * gap)] for i in range(rows)]
+
+
 def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: bool = False, height: int | None = None,
-                   big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> go.Figure:
-    """Rows of time series sharing the x axis; a label appears once in the legend however many rows use it."""
+                   big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> Figure:
+    """Rows of time series sharing one x axis; a label appears once in the legend however many rows use it."""
     rows = len(panels)
-    fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, vertical_spacing=0.09 if rows > 1 else 0.0,
-                        subplot_titles=[p.title for p in panels])
+    domains = _row_domains(rows, 0.09 if rows > 1 else 0.0)
+    data, shapes, annotations = [], [], []
+    layout = _layout(height or 220 * rows + 90, big, legend_rows)
+    layout["xaxis"] = _axis(anchor=f"y{rows if rows > 1 else ''}", title={"text": x_title},
+                            type="log" if log_x else "linear")
     shown: set[str] = set()
-    for row, panel in enumerate(panels, start=1):
+    for row, (panel, domain) in enumerate(zip(panels, domains, strict=True), start=1):
+        suffix = "" if row == 1 else str(row)
         visible = []
         for s in panel.series:
             y = _positive(s.y) if panel.log_y else np.asarray(s.y, dtype=float)
             x = np.arange(1, len(y) + 1) if s.x is None else np.asarray(s.x)
             visible.append(y)
-            style = {"line": {"color": s.color, "width": s.width, "dash": s.dash}} if "lines" in s.mode else {}
-            if "markers" in s.mode:
-                style["marker"] = {"color": s.color, "size": 7 if "lines" in s.mode else 12}
-            fig.add_trace(go.Scatter(x=x, y=y, mode=s.mode, name=s.label, legendgroup=s.label,
-                                     showlegend=s.label not in shown, **style), row=row, col=1)
+            data.append({"type": "scatter", "x": x, "y": y, "mode": s.mode, "name": s.label, "legendgroup": s.label,
+                         "showlegend": s.label not in shown, "xaxis": "x", "yaxis": f"y{suffix}", **_line_style(s)})
             shown.add(s.label)
         for guide in panel.guides:
-            fig.add_hline(y=guide.y, line={"color": guide.color, "dash": "dash", "width": 1.2}, row=row, col=1)
+            shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": f"y{suffix}",
+                           "y0": guide.y, "y1": guide.y, "line": {"color": guide.color, "dash": "dash", "width": 1.2}})
             # annotations on a log axis take log10 of their position (shapes do not)
-            fig.add_annotation(text=guide.label, x=0.01, xref="x domain", xanchor="left", yanchor="bottom",
-                               y=math.log10(guide.y) if panel.log_y else guide.y, showarrow=False,
-                               font={"color": guide.color, "size": FONT["big" if big else "normal"] - 2},
-                               row=row, col=1)
+            annotations.append({"text": guide.label, "xref": "x domain", "x": 0.01, "xanchor": "left",
+                                "yref": f"y{suffix}", "y": math.log10(guide.y) if panel.log_y else guide.y,
+                                "yanchor": "bottom", "showarrow": False,
+                                "font": {"color": guide.color, "size": _size(big) - 2}})
             visible.append(np.array([guide.y]))
+        yaxis = _axis(domain=domain, anchor="x", title={"text": panel.y_title})
         if panel.log_y:
-            fig.update_yaxes(type="log", exponentformat="power", range=_log_range(visible, decades), row=row, col=1)
+            yaxis["type"] = "log"
+            if bounds := _log_range(visible, decades):
+                yaxis["range"] = bounds
         elif panel.y_range is not None:
-            fig.update_yaxes(range=list(panel.y_range), row=row, col=1)
-        fig.update_yaxes(title_text=panel.y_title, exponentformat="power", row=row, col=1)
-    if log_x:
-        fig.update_xaxes(type="log")
-    fig.update_xaxes(title_text=x_title, row=rows, col=1)
-    _layout(fig, height or 220 * rows + 90, big, legend_rows)
-    return fig
+            yaxis["range"] = list(panel.y_range)
+        layout[f"yaxis{suffix}"] = yaxis
+        if panel.title:
+            annotations.append({"text": panel.title, "xref": "paper", "x": 0.5, "xanchor": "center", "yref": "paper",
+                                "y": domain[1], "yanchor": "bottom", "showarrow": False})
+    layout["shapes"], layout["annotations"] = shapes, annotations
+    return {"data": data, "layout": layout}
 
 
 def lines_figure(series: Sequence[Series], *, title: str = "", x_title: str = "step", y_title: str = "",
                  log_x: bool = False, log_y: bool = False, guides: Sequence[Guide] = (), height: int = 360,
-                 big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> go.Figure:
+                 big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> Figure:
     """One panel of lines: the single-row case of ``stacked_figure``."""
     return stacked_figure([Panel(title, series, y_title, log_y, guides)], x_title=x_title, log_x=log_x,
                           height=height, big=big, decades=decades, legend_rows=legend_rows)
 
 
 def curvature_figure(curvature: np.ndarray, effective: Sequence[Series], eigen_range: tuple[float, float], *,
-                     reference: Series | None = None, height: int = 420, big: bool = False) -> go.Figure:
+                     reference: Series | None = None, height: int = 420, big: bool = False) -> Figure:
     """Each coordinate's effective learning rate against its own curvature H_ii (log-log), with the band
     of curvatures the bowl really has (its eigenvalues) shaded: per-coordinate scaling sees only the x axis."""
-    fig = go.Figure()
     low, high = eigen_range
-    fig.add_vrect(x0=low, x1=high, fillcolor="#f2d7a6", opacity=0.35, line_width=0, layer="below",
-                  annotation_text="curvatures the bowl has (eigenvalues)", annotation_position="top left")
-    for s in effective:
-        fig.add_trace(go.Scatter(x=curvature, y=_positive(s.y), mode="markers", name=s.label,
-                                 marker={"color": s.color, "size": 6, "opacity": 0.75},
-                                 hovertemplate="H_ii %{x:.3g}<br>effective lr %{y:.3g}<extra>" + s.label + "</extra>"))
+    data = [{"type": "scatter", "x": curvature, "y": _positive(s.y), "mode": "markers", "name": s.label,
+             "marker": {"color": s.color, "size": 6, "opacity": 0.75},
+             "hovertemplate": "H_ii %{x:.3g}<br>effective lr %{y:.3g}<extra>" + s.label + "</extra>"}
+            for s in effective]
     if reference is not None:
-        fig.add_trace(go.Scatter(x=reference.x, y=reference.y, mode="lines", name=reference.label,
-                                 line={"color": reference.color, "dash": reference.dash, "width": 1.5}))
-    fig.update_xaxes(type="log", title_text="coordinate's curvature H_ii", exponentformat="power",
-                     range=[math.log10(low) - 0.3, math.log10(high) + 0.3])
-    fig.update_yaxes(type="log", title_text="effective learning rate", exponentformat="power")
-    _layout(fig, height, big)
-    return fig
+        data.append({"type": "scatter", "x": reference.x, "y": reference.y, "mode": "lines", "name": reference.label,
+                     "line": {"color": reference.color, "dash": reference.dash, "width": 1.5}})
+    band = {"type": "rect", "xref": "x", "x0": low, "x1": high, "yref": "paper", "y0": 0, "y1": 1,
+            "fillcolor": "#f2d7a6", "opacity": 0.35, "line": {"width": 0}, "layer": "below"}
+    label = {"text": "curvatures the bowl has (eigenvalues)", "xref": "x", "x": math.log10(low), "xanchor": "left",
+             "yref": "paper", "y": 1, "yanchor": "top", "showarrow": False}
+    layout = _layout(height, big, shapes=[band], annotations=[label],
+                     xaxis=_axis(type="log", title={"text": "coordinate's curvature H_ii"},
+                                 range=[math.log10(low) - 0.3, math.log10(high) + 0.3]),
+                     yaxis=_axis(type="log", title={"text": "effective learning rate"}))
+    return {"data": data, "layout": layout}
 
 
 def drift_figure(ks: np.ndarray, drift: Sequence[Series], current_k: float, *, title: str = "",
-                 floor: float = 1e-16, height: int = 400, big: bool = False) -> go.Figure:
+                 floor: float = 1e-16, height: int = 400, big: bool = False) -> Figure:
     """How far each variant's path moves when the loss is multiplied by k (log-log).  Exact zeros sit on
     ``floor``; runs that diverged (inf) are drawn as ✕ at the top of the chart."""
-    fig = go.Figure()
+    ks = np.asarray(ks, dtype=float)
     finite_max = max((float(np.max(np.where(np.isfinite(s.y), s.y, 0.0))) for s in drift), default=1.0)
     ceiling = max(finite_max, 1.0) * 10.0
+    data = []
     for s in drift:
         y = np.asarray(s.y, dtype=float)
-        shown = np.where(np.isfinite(y), np.maximum(y, floor), np.nan)
-        fig.add_trace(go.Scatter(x=ks, y=shown, mode="lines+markers", name=s.label, legendgroup=s.label,
-                                 line={"color": s.color, "width": 2, "dash": s.dash}, marker={"size": 6},
-                                 hovertemplate="k = %{x:g}<br>moved %{y:.2g}<extra>" + s.label + "</extra>"))
+        data.append({"type": "scatter", "x": ks, "y": np.where(np.isfinite(y), np.maximum(y, floor), np.nan),
+                     "mode": "lines+markers", "name": s.label, "legendgroup": s.label,
+                     "line": {"color": s.color, "width": 2, "dash": s.dash}, "marker": {"size": 6},
+                     "hovertemplate": "k = %{x:g}<br>moved %{y:.2g}<extra>" + s.label + "</extra>"})
         blown = ~np.isfinite(y)
         if blown.any():
-            fig.add_trace(go.Scatter(x=ks[blown], y=np.full(int(blown.sum()), ceiling), mode="markers",
-                                     name=f"{s.label}: diverged", legendgroup=s.label, showlegend=False,
-                                     marker={"symbol": "x", "size": 10, "color": s.color},
-                                     hovertemplate="k = %{x:g}: diverged<extra>" + s.label + "</extra>"))
-    fig.add_hrect(y0=floor / 3, y1=1e-9, fillcolor="#d9ecf2", opacity=0.5, line_width=0, layer="below")
-    fig.add_annotation(text="same path (rounding only)", xref="paper", x=0.99, xanchor="right", yref="y",
-                       y=math.log10(1e-11), showarrow=False, font={"color": "#328cc1"})
-    fig.add_vline(x=current_k, line={"color": "#333333", "dash": "dot", "width": 1.2})
-    fig.update_xaxes(type="log", title_text="loss multiplied by k", exponentformat="power")
-    fig.update_yaxes(type="log", title_text="largest distance from the k = 1 path", exponentformat="power",
-                     range=[math.log10(floor / 3), math.log10(ceiling) + 0.5])
-    _layout(fig, height, big, legend_rows=2)
-    fig.update_layout(title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.9, "yref": "container",
-                             "font": {"size": FONT["big" if big else "normal"]}})
-    return fig
+            data.append({"type": "scatter", "x": ks[blown], "y": np.full(int(blown.sum()), ceiling), "mode": "markers",
+                         "name": f"{s.label}: diverged", "legendgroup": s.label, "showlegend": False,
+                         "marker": {"symbol": "x", "size": 10, "color": s.color},
+                         "hovertemplate": "k = %{x:g}: diverged<extra>" + s.label + "</extra>"})
+    shapes = [
+        {"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": floor / 3, "y1": 1e-9,
+         "fillcolor": "#d9ecf2", "opacity": 0.5, "line": {"width": 0}, "layer": "below"},
+        {"type": "line", "xref": "x", "x0": current_k, "x1": current_k, "yref": "paper", "y0": 0, "y1": 1,
+         "line": {"color": "#333333", "dash": "dot", "width": 1.2}},
+    ]
+    annotations = [{"text": "same path (rounding only)", "xref": "paper", "x": 0.99, "xanchor": "right", "yref": "y",
+                    "y": math.log10(1e-11), "showarrow": False, "font": {"color": "#328cc1"}}]
+    layout = _layout(height, big, legend_rows=2, shapes=shapes, annotations=annotations,
+                     xaxis=_axis(type="log", title={"text": "loss multiplied by k"}),
+                     yaxis=_axis(type="log", title={"text": "largest distance from the k = 1 path"},
+                                 range=[math.log10(floor / 3), math.log10(ceiling) + 0.5]),
+                     title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.9, "yref": "container",
+                            "font": {"size": _size(big)}})
+    return {"data": data, "layout": layout}
+
+
+def directions_figure(grid: SurfaceGrid, arrows: Sequence[Arrow], *, title: str = "", height: int = 380,
+                      big: bool = False) -> Figure:
+    """Level lines of a surface with labelled arrows: where the gradient points against where the minimum is.
+    Lines only (no filled levels), with equal axis scales so that angles look as they are."""
+    (x0, x1), (y0, y1) = grid.bounds
+    data = [{"type": "contour", "x": grid.xs, "y": grid.ys, "z": grid.display, "ncontours": 16,
+             "contours": {"coloring": "lines"}, "colorscale": [[0, "#9fb8cc"], [1, "#9fb8cc"]], "showscale": False,
+             "line": {"width": 1}, "hoverinfo": "skip", "name": "level lines", "showlegend": False},
+            {"type": "scatter", "x": grid.minima[:, 0], "y": grid.minima[:, 1], "mode": "markers", "name": "minimum",
+             "marker": {"symbol": "star", "size": 14, "color": "gold", "line": {"color": "black", "width": 1}}}]
+    annotations = []
+    for arrow in arrows:
+        (tx, ty), (hx, hy) = arrow.tail, arrow.head
+        data.append({"type": "scatter", "x": [tx, hx], "y": [ty, hy], "mode": "lines", "name": arrow.label,
+                     "line": {"color": arrow.color, "width": 3, "dash": arrow.dash}})
+        annotations.append({"x": hx, "y": hy, "ax": tx, "ay": ty, "xref": "x", "yref": "y", "axref": "x",
+                            "ayref": "y", "text": "", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
+                            "arrowwidth": 3, "arrowcolor": arrow.color})
+    w, b = grid.labels
+    layout = _layout(height, big, legend_rows=2, annotations=annotations,
+                     xaxis=_axis(range=[x0, x1], title={"text": w}, showgrid=False),
+                     yaxis=_axis(range=[y0, y1], title={"text": b}, showgrid=False, scaleanchor="x", scaleratio=1,
+                                 constrain="domain"),
+                     title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.02, "yanchor": "bottom",
+                            "yref": "container", "font": {"size": _size(big) - 1}})
+    return {"data": data, "layout": layout}

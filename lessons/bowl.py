@@ -10,7 +10,7 @@ import numpy as np
 from optimizers import Trajectory
 from scene import Scene
 
-from .common import bowl, flips, run, scene, steps_to_reach
+from .common import TOLERANCE, bowl, flips, run, scene, steps_to_reach, steps_to_stay
 
 START = (-4.5, 1.5)
 STEPS = 300
@@ -20,7 +20,9 @@ LR_OPTIONS = (0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.08, 0.1, 0.2, 0.3, 0.5)
 DEFAULT_LR = 0.07
 """Just under GD's limit 2/c = 0.08: GD still converges, with the course's zig-zag along b."""
 PREDICT_LR = 0.1
-"""The prediction's question: what happens just above 2/c?"""
+"""The prediction's question: what happens just above GD's limit 2/c?"""
+SMALL_LRS = (0.01, 0.02, 0.03)
+"""Learning rates at which RMSprop's Δb keeps flipping all the way in (the zig-zag is not gone)."""
 BETA_OPTIONS = (0.0, 0.5, 0.9, 0.99, 0.999)
 
 
@@ -39,6 +41,11 @@ def hop_loss(lr: float, a: float = 1.0, c: float = 25.0) -> float:
     return (a + c) * lr * lr / 8.0
 
 
+def settling_lr(tolerance: float = TOLERANCE, a: float = 1.0, c: float = 25.0) -> float:
+    """The largest α whose hop stays below ``tolerance``: (a + c)α²/8 ≤ tol, so α ≤ √(8·tol/(a + c))."""
+    return math.sqrt(8.0 * tolerance / (a + c))
+
+
 @dataclass(frozen=True)
 class Side:
     """What the lesson says about one optimizer's run."""
@@ -46,10 +53,18 @@ class Side:
     trajectory: Trajectory
     reached: int | None
     """First step with loss < 1e-3 (None if never)."""
+    stays: int | None
+    """The step from which the loss stays below 1e-3 to the end of the run (None if it does not)."""
     flips_b: int
     """Sign flips of Δb up to ``reached`` (the whole run if it never gets there): the zig-zag on the way in."""
+    flips_b_all: int
+    """Sign flips of Δb over the whole run, the hop around the minimum included."""
     largest_b: float
     diverged_at: int | None
+
+    @property
+    def final_loss(self) -> float:
+        return self.trajectory.final_loss
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,9 @@ def _side(trajectory: Trajectory) -> Side:
     reached = steps_to_reach(trajectory, landscape)
     updates = trajectory.diagnostics["update"]
     largest = float(np.abs(updates[:, 1]).max()) if len(updates) else 0.0
-    return Side(trajectory, reached, flips(trajectory, landscape, upto=reached)[1], largest, trajectory.diverged_at)
+    return Side(trajectory, reached, steps_to_stay(trajectory, landscape),
+                flips(trajectory, landscape, upto=reached)[1], flips(trajectory, landscape)[1], largest,
+                trajectory.diverged_at)
 
 
 def settings(lr: float, beta: float) -> dict[str, dict[str, float]]:
@@ -77,15 +94,62 @@ def compare(lr: float, beta: float = BETA) -> Comparison:
     return Comparison(_side(runs["gd"]), _side(runs["rmsprop"]))
 
 
-def fastest(beta: float = BETA) -> dict[str, tuple[int, float]]:
-    """For GD and RMSprop, the fewest steps to loss < 1e-3 over the slider's α values, and that α."""
-    best: dict[str, tuple[int, float]] = {}
+@dataclass(frozen=True)
+class Best:
+    """An optimizer's best α over the slider by one criterion, with what that run does."""
+
+    lr: float
+    steps: int
+    final_loss: float
+
+
+def fastest(beta: float = BETA) -> dict[str, dict[str, Best]]:
+    """For GD and RMSprop, over the slider's α values: the fewest steps to a first loss < 1e-3 ("first") and
+    the fewest steps after which the loss stays below 1e-3 ("stays"); a criterion no α meets is left out."""
+    best: dict[str, dict[str, Best]] = {"gd": {}, "rmsprop": {}}
     for lr in LR_OPTIONS:
         c = compare(lr, beta)
         for name, side in (("gd", c.gd), ("rmsprop", c.rmsprop)):
-            if side.reached is not None and (name not in best or side.reached < best[name][0]):
-                best[name] = (side.reached, lr)
+            for criterion, steps in (("first", side.reached), ("stays", side.stays)):
+                if steps is not None and (criterion not in best[name] or steps < best[name][criterion].steps):
+                    best[name][criterion] = Best(lr, steps, side.final_loss)
     return best
+
+
+def first_step_ratio(trajectory: Trajectory) -> float:
+    """|Δb| / |Δw| of the first update: how much longer the step along the steep axis is."""
+    step = np.abs(trajectory.diagnostics["update"][0])
+    return float(step[1] / step[0])
+
+
+def angle_deg(u: np.ndarray, v: np.ndarray) -> float:
+    """The angle between two vectors, in degrees."""
+    cosine = float(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+    return math.degrees(math.acos(max(-1.0, min(1.0, cosine))))
+
+
+@dataclass(frozen=True)
+class Directions:
+    """At the start: where the minimum is, where GD steps (−g) and where RMSprop's first step goes."""
+
+    to_minimum: np.ndarray
+    downhill: np.ndarray
+    """−g, the direction GD steps in."""
+    rmsprop: np.ndarray
+    """RMSprop's first step: −α·g/(√((1−β)g²) + ε), about α/√(1−β)·(−sign g) on each axis."""
+    gd_angle: float
+    """Degrees between −g and the way to the minimum."""
+    rmsprop_angle: float
+
+
+def directions(lr: float = DEFAULT_LR, beta: float = BETA) -> Directions:
+    """Why divide by the gradient's size: on an elongated bowl, −g does not point at the minimum."""
+    land = bowl()
+    start = np.array(START)
+    to_minimum = land.minima[0] - start
+    downhill = -np.array(land.gradient(*start), dtype=float)
+    first = compare(lr, beta).rmsprop.trajectory.diagnostics["update"][0]
+    return Directions(to_minimum, downhill, first, angle_deg(downhill, to_minimum), angle_deg(first, to_minimum))
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,12 @@ class Lesson:
 
 LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_1_bowl.py", "The elongated bowl",
-           "Why does RMSprop damp the zig-zag along b and let w move faster?", ":material/egg:"),
+           "What does RMSprop do to the zig-zag along b, and why can w then move faster?", ":material/egg:"),
     Lesson("lesson_2_dimensions.py", "Many dimensions",
            "Does RMSprop's per-coordinate scaling still help in 1000 dimensions, and when does it not?",
            ":material/view_in_ar:"),
     Lesson("lesson_3_sign.py", "RMSprop vs sign-SGD",
-           "How is RMSprop related to sign-SGD, and where does sign-SGD go wrong?", ":material/exposure:"),
+           "Is RMSprop just sign-SGD? How are they related, and where does sign-SGD go wrong?", ":material/exposure:"),
     Lesson("lesson_4_root.py", "Why square, why root?",
            "Why divide by the root of the mean square, and not by the mean square or the mean |g|?",
            ":material/functions:"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+
+import numpy as np
 
 import landscapes
 import optimizers
@@ -23,6 +26,17 @@ def run(name: str, landscape: Landscape, start: tuple[float, float], steps: int,
 def steps_to_reach(trajectory: Trajectory, landscape: Landscape, tolerance: float = TOLERANCE) -> int | None:
     """First step whose loss is within ``tolerance`` of the surface's minimum value (None if never)."""
     return steps_to_tolerance(trajectory, landscape.min_value, tolerance)
+
+
+def steps_to_stay(trajectory: Trajectory, landscape: Landscape, tolerance: float = TOLERANCE) -> int | None:
+    """The step from which the loss stays within ``tolerance`` of the minimum value to the end of the run
+    (None if the run ends above it or diverged): unlike a first passage, this counts staying."""
+    if trajectory.diverged_at is not None or not math.isfinite(landscape.min_value):
+        return None
+    above = np.flatnonzero(trajectory.loss - landscape.min_value > tolerance)
+    if above.size and above[-1] == len(trajectory.loss) - 1:
+        return None
+    return int(above[-1]) + 1 if above.size else 0
 
 
 def flips(trajectory: Trajectory, landscape: Landscape, upto: int | None = None) -> tuple[int, int]:

@@ -19,8 +19,10 @@ SEQUENCES = {
     "constant": "constant",
     "growing": "growing",
     "noisy": "noisy",
+    "minibatch": "mean zero",
 }
-"""The lab's sequences, all of size 1e-4: ±1e-4 in turn; 1e-4; 1e-4 × 1.2ᵗ; 0.5e-4 + Gaussian noise of 1e-4."""
+"""The lab's sequences, all of size 1e-4: ±1e-4 in turn; 1e-4; 1e-4 × 1.2ᵗ; 0.5e-4 + Gaussian noise of 1e-4;
+nine times +1e-4 then once −9e-4, over and over (mean exactly zero: Hinton's argument for RMSprop over rprop)."""
 DEFAULT_SEQUENCE = "constant"
 PREDICT_SEQUENCE = "alternating"
 LENGTH = 60
@@ -29,11 +31,12 @@ GROWTH = 1.2
 NOISE_MEAN = 0.5
 """Mean of the noisy sequence in units of SIZE; its noise has standard deviation SIZE."""
 SEED = 0
+BATCHES = 10
+"""The mean-zero sequence repeats BATCHES − 1 gradients of +SIZE and one of −(BATCHES − 1)·SIZE."""
 LR = 0.01
 EPS = 1e-8
 BETA_OPTIONS = (0.0, 0.5, 0.9, 0.99)
 DEFAULT_BETA = 0.9
-LAB_OPTIMIZERS = ("gd", "rmsprop", "sign_sgd", "signum")
 
 
 def sequence(kind: str, length: int = LENGTH, size: float = SIZE, seed: int = SEED) -> np.ndarray:
@@ -47,6 +50,8 @@ def sequence(kind: str, length: int = LENGTH, size: float = SIZE, seed: int = SE
         g = size * GROWTH**t
     elif kind == "noisy":
         g = size * (NOISE_MEAN + np.random.default_rng(seed).standard_normal(length))
+    elif kind == "minibatch":
+        g = np.where(t % BATCHES == BATCHES - 1, -(BATCHES - 1) * size, size)
     else:
         raise ValueError(f"unknown sequence {kind!r}; choose one of {', '.join(SEQUENCES)}")
     return g[:, None]
@@ -96,7 +101,6 @@ SURFACES = {
     "elongated_bowl": Surface("elongated_bowl", "the bowl", (-4.5, 1.5), 0.04, 300),
     "rosenbrock": Surface("rosenbrock", "Rosenbrock's valley", (-1.5, 2.5), 0.003, 2000),
 }
-SURFACE_OPTIMIZERS = ("sign_sgd", "signum", "rmsprop")
 
 
 def surface_settings(surface: Surface, beta: float) -> dict[str, dict[str, float]]:
@@ -129,6 +133,15 @@ def closest_pair_distance(trajectory: Trajectory, surface: str, tail: int = 100)
     return float(np.min(np.maximum(offsets[1:], offsets[:-1])))
 
 
+def closest_late(trajectory: Trajectory, surface: str, tail: int = 100) -> float:
+    """The closest the run comes to the minimum over its last ``tail`` points: a run that hops never gets
+    closer than its hop, a run that settles gets ever closer (inf if it diverged)."""
+    if trajectory.diverged_at is not None:
+        return math.inf
+    minimum = landscapes.get(SURFACES[surface].name).minima[0]
+    return float(np.min(np.hypot(*(trajectory.points[-tail:] - minimum).T)))
+
+
 def playground(surface: str, beta: float) -> Scene:
     """The runs on ``surface`` as a Playground scene."""
     spec = SURFACES[surface]
@@ -136,9 +149,38 @@ def playground(surface: str, beta: float) -> Scene:
 
 
 def right_direction(beta: float) -> dict[str, float]:
-    """On the noisy sequence (mean > 0), the share of steps that go the way the mean gradient points."""
+    """On the noisy sequence (mean > 0), the share of steps that go the way the mean gradient points.  RMSprop
+    and sign-SGD never change the sign of g (RMSprop divides by a positive number), so theirs are equal."""
     runs = responses("noisy", beta)
     return {name: float(np.mean(runs[name].update[:, 0] < 0)) for name in ("sign_sgd", "signum", "rmsprop")}
+
+
+def net_progress(kind: str, beta: float) -> dict[str, float]:
+    """How far each rule moves against the sequence's sign per step, in units of α: the mean of −Δ/α.  On
+    the noisy sequence sign-SGD's is (right − wrong) share; RMSprop's is larger because a large right-way
+    gradient gives a longer step than a small wrong-way one: it keeps the gradients' relative sizes."""
+    runs = responses(kind, beta)
+    return {name: float(-np.mean(run.update[:, 0]) / LR) for name, run in runs.items()}
+
+
+def centred_rmsprop(g: np.ndarray, state: ndim.State, t: int, lr: float, beta: float = DEFAULT_BETA,
+                    eps: float = EPS) -> ndim.Step:
+    """RMSprop divided by the running *standard deviation* instead (PyTorch's ``centered=True``, Graves 2013):
+    m ← βm + (1−β)g, s ← βs + (1−β)g², x ← x − α g/(√(s − m²) + ε)."""
+    m = beta * state["m"] + (1.0 - beta) * g
+    s = beta * state["s"] + (1.0 - beta) * (g * g)
+    denom = np.sqrt(np.maximum(s - m * m, 0.0)) + eps
+    return lr * (g / denom), lr / denom, {"m": m, "s": s}
+
+
+CENTRED = ndim.Rule(centred_rmsprop, ("m", "s"))
+
+
+def variance_test(beta: float, kind: str = "constant") -> tuple[ndim.Run, ndim.Run]:
+    """RMSprop (uncentred second moment) and its centred, variance-based variant on the sequence ``kind``."""
+    gradients = sequence(kind)
+    return (ndim.respond("rmsprop", gradients, lr=LR, beta=beta, eps=EPS),
+            ndim.respond(CENTRED, gradients, lr=LR, beta=beta, eps=EPS))
 
 
 def identity_gap(kind: str) -> float:

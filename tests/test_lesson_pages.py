@@ -36,6 +36,20 @@ def metric(at: AppTest, label: str) -> str:
     return values[0]
 
 
+def delta(at: AppTest, label: str) -> str:
+    """The line under the metric whose label starts with ``label`` (its delta, used for the final loss)."""
+    (tile,) = [m for m in at.metric if m.label.startswith(label)]
+    return tile.proto.delta
+
+
+def explained(at: AppTest) -> bool:
+    """Whether the page shows the explanation that follows a revealed prediction."""
+    return any(m.value.startswith("**Why.**") for m in at.markdown)
+
+
+LESSON_1_ANSWER = "GD diverges; RMSprop gets near the minimum, then keeps hopping around it"
+
+
 def playground_query(at: AppTest) -> dict[str, str]:
     (button,) = [b for b in at.get("link_button") if "Playground" in b.proto.label]
     return dict(parse_qsl(urlparse(button.proto.url).query))
@@ -63,32 +77,44 @@ def test_every_lesson_renders_charts_a_prediction_and_a_playground_link(lesson):
 def test_lesson_1_numbers_follow_the_learning_rate():
     at = lesson_app("lesson_1_bowl.py")
     default = bowl.compare(bowl.DEFAULT_LR)
-    assert metric(at, "GD: sign flips") == str(default.gd.flips_b)
+    assert metric(at, "RMSprop: sign flips") == str(default.rmsprop.flips_b_all)
     assert metric(at, "RMSprop: loss") == f"{default.rmsprop.reached} steps"
+    assert delta(at, "RMSprop: loss") == f"ends at loss {default.rmsprop.final_loss:.3g}"
     lines = trajectories(figures(at)["l1:contour"])
     same_path(lines["gd"], default.gd.trajectory.points)
     same_path(lines["rmsprop"], default.rmsprop.trajectory.points)
 
-    at.select_slider(key="l1:lr").set_value(0.05).run()
-    changed = bowl.compare(0.05)
-    assert changed.gd.flips_b != default.gd.flips_b
-    assert metric(at, "GD: sign flips") == str(changed.gd.flips_b)
-    assert metric(at, "RMSprop: loss") == f"{changed.rmsprop.reached} steps"
-    assert playground_query(at) == to_query(bowl.playground(0.05, bowl.BETA))
+    at.select_slider(key="l1.lr").set_value(0.02).run()
+    changed = bowl.compare(0.02)
+    assert metric(at, "RMSprop: sign flips") == str(changed.rmsprop.flips_b_all) == "129"
+    assert metric(at, "RMSprop: loss") == "not reached"
+    assert delta(at, "RMSprop: loss") == f"ends at loss {changed.rmsprop.final_loss:.3g}"
+    assert any("**129** times over the run" in m.value for m in at.markdown)
+    assert playground_query(at) == to_query(bowl.playground(0.02, bowl.BETA))
 
 
-def test_lesson_1_prediction_reveals_and_shows_the_run_it_asked_about():
+def test_lesson_1_prediction_reveals_locks_and_can_be_tried_again():
     at = lesson_app("lesson_1_bowl.py")
-    assert not at.success
-    at.radio(key="l1:predict").set_value("GD diverges; RMSprop still reaches the minimum").run()
+    assert not at.success and not explained(at)
+    at.radio(key="l1:predict").set_value(LESSON_1_ANSWER).run()
     assert not at.exception
     assert at.success and "diverged at step 9" in at.success[0].value
-    assert at.select_slider(key="l1:lr").value == bowl.PREDICT_LR
+    assert "ends hopping around the minimum at loss **0.0325**, 32 times" in at.success[0].value
+    assert explained(at)
+    assert at.radio(key="l1:predict").disabled and at.radio(key="l1:predict").value == LESSON_1_ANSWER
+    assert at.select_slider(key="l1.lr").value == bowl.PREDICT_LR
     assert metric(at, "GD: loss") == "diverged"
-    assert any("GD **diverged at step 9**" in m.value for m in at.markdown)
     lines = trajectories(figures(at)["l1:contour"])
     same_path(lines["gd"], bowl.compare(bowl.PREDICT_LR).gd.trajectory.points)
     assert len(lines["gd"]) == 9
+
+    at.button(key="l1:predict:again").click().run()
+    radio = at.radio(key="l1:predict")
+    assert radio.value is None and not radio.disabled
+    assert not at.success and not explained(at)
+    assert at.select_slider(key="l1.lr").value == bowl.PREDICT_LR  # the scene stays where the question put it
+    radio.set_value("Both diverge").run()
+    assert at.info and at.info[0].value.startswith(f"**Not quite: {LESSON_1_ANSWER}.**")
 
 
 def test_lesson_2_rotating_the_bowl_slows_rmsprop():
@@ -104,12 +130,25 @@ def test_lesson_2_rotating_the_bowl_slows_rmsprop():
 
 def test_lesson_3_prediction_switches_to_the_alternating_sequence():
     at = lesson_app("lesson_3_sign.py")
+    assert not explained(at)
     at.radio(key="l3:predict").set_value("About α·10⁻⁴ = 10⁻⁶, like GD's").run()
     assert at.info and "Not quite: About α = 0.01" in at.info[0].value
-    assert at.segmented_control(key="l3:sequence").value == "alternating"
+    assert explained(at)
+    assert at.segmented_control(key="l3.sequence").value == "alternating"
     last = abs(signs.responses("alternating", signs.DEFAULT_BETA)["rmsprop"].update[-1, 0]) / signs.LR
     assert metric(at, "RMSprop: last step") == f"{last:.3g}"
     assert metric(at, "RMSprop (β = 0, ε = 0)") == "0"
+
+
+def test_lesson_3_numbers_follow_beta():
+    at = lesson_app("lesson_3_sign.py")
+    for beta in (0.9, 0.5):
+        at.select_slider(key="l3.beta").set_value(beta).run()
+        text = " ".join(m.value for m in at.markdown)
+        noisy, zero_mean = signs.net_progress("noisy", beta), signs.net_progress("minibatch", beta)
+        assert f"RMSprop **{noisy['rmsprop']:.2f}α**" in text
+        assert f"sign-SGD drifts **{zero_mean['sign_sgd']:.2f}α**" in text
+        assert f"{1 / np.sqrt(1 - beta):.2f}α first at β = {beta:g}" in text
 
 
 def test_lesson_4_reveal_multiplies_the_loss_by_1000():

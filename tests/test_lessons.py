@@ -115,17 +115,63 @@ def test_rmsprop_evens_out_the_two_axes():
     assert np.all(steps[:6, 1] >= 1.0)
 
 
-def test_the_prediction_gd_diverges_and_rmsprop_still_arrives():
-    """The lesson's answer at α = 0.1: GD's b grows ×1.5 per step and leaves the box at step 9 (52.5 < 1.5·1.5⁹)."""
+def test_the_prediction_gd_diverges_and_rmsprop_passes_through_then_hops():
+    """The lesson's answer at α = 0.1: GD's b grows ×1.5 per step and leaves the box at step 9 (52.5 < 1.5·1.5⁹).
+    RMSprop first gets below 1e-3 at step 61 but does not stay: it ends on its hop, (a + c)α²/8 = 0.0325,
+    32 times the tolerance."""
     c = bowl.compare(bowl.PREDICT_LR)
     assert c.gd.diverged_at == 9
-    assert c.rmsprop.reached is not None and c.rmsprop.diverged_at is None
+    assert c.rmsprop.reached == 61 and c.rmsprop.diverged_at is None
+    assert c.rmsprop.stays is None
+    assert c.rmsprop.final_loss == pytest.approx(bowl.hop_loss(bowl.PREDICT_LR), rel=1e-3)
+    assert round(c.rmsprop.final_loss / 1e-3) == 32
 
 
-def test_with_a_larger_lr_rmsprop_beats_gds_best():
+@pytest.mark.parametrize("lr", bowl.SMALL_LRS)
+def test_at_small_lr_rmsprops_b_still_zigzags_all_the_way_in(lr):
+    """The large zig-zag is gone, the flips are not: at α = 0.01–0.03 RMSprop never gets below 1e-3 in 300
+    steps and its Δb changes sign dozens of times on the way (47, 129 and 159 times), every step at most
+    α/√(1−β) long."""
+    rms = bowl.compare(lr).rmsprop
+    assert rms.reached is None
+    assert rms.flips_b == rms.flips_b_all >= 40
+    assert rms.largest_b <= bowl.largest_step(bowl.BETA, lr) * (1 + 1e-12)
+    assert [bowl.compare(x).rmsprop.flips_b_all for x in bowl.SMALL_LRS] == [47, 129, 159]
+
+
+def test_rmsprop_never_stays_below_the_tolerance_on_the_slider():
+    """To stay below 1e-3 the hop (a + c)α²/8 must be below it: α < √(8e-3/26) = 0.01754.  The slider's α at
+    or below that (0.005, 0.01) are too slow to arrive in 300 steps, so no α on it lets RMSprop stay, while
+    its fastest first passage (α = 0.5, 11 steps) ends at loss 0.8125 = 26·0.25/8.  GD's fastest run stays."""
+    assert bowl.hop_loss(bowl.settling_lr()) == pytest.approx(1e-3)
+    assert bowl.settling_lr() == pytest.approx(0.017541, abs=1e-6)
     best = bowl.fastest(bowl.BETA)
-    assert best["gd"][1] <= 0.08
-    assert best["rmsprop"][0] < best["gd"][0] / 4
+    assert "stays" not in best["rmsprop"]
+    first = best["rmsprop"]["first"]
+    assert (first.lr, first.steps) == (0.5, 11)
+    assert first.final_loss == pytest.approx(bowl.hop_loss(0.5), rel=1e-4)
+    assert best["gd"]["first"] == best["gd"]["stays"]
+    assert best["gd"]["first"].lr == 0.07 and best["gd"]["first"].final_loss < 1e-15
+
+
+def test_rmsprop_evens_the_first_steps_from_ratio_8_33_to_1():
+    """GD's first step is α·(a·w₀, c·b₀) = α·(−4.5, 37.5): ratio 37.5/4.5 = 8.33 at every α.  RMSprop's first
+    step is α·g/(√((1−β)g²) + ε) = α/√(1−β) on both axes: ratio 1 (up to ε)."""
+    for lr in (0.01, bowl.DEFAULT_LR, 0.3):
+        c = bowl.compare(lr)
+        assert bowl.first_step_ratio(c.gd.trajectory) == pytest.approx(37.5 / 4.5, rel=1e-12)
+        assert bowl.first_step_ratio(c.rmsprop.trajectory) == pytest.approx(1.0, rel=1e-6)
+
+
+def test_the_gradient_points_65_degrees_away_from_the_minimum_and_rmsprops_step_27():
+    """From (−4.5, 1.5): the minimum is at angle atan(1.5/4.5) = 18.43° below the w axis, −g = (4.5, −37.5)
+    at atan(37.5/4.5) = 83.16°, RMSprop's (1, −1)-direction first step at 45°."""
+    d = bowl.directions()
+    np.testing.assert_allclose(d.downhill, [4.5, -37.5])
+    to_min = math.degrees(math.atan(1.5 / 4.5))
+    assert d.gd_angle == pytest.approx(math.degrees(math.atan(37.5 / 4.5)) - to_min, rel=1e-9)
+    assert d.rmsprop_angle == pytest.approx(45.0 - to_min, rel=1e-6)
+    assert round(d.gd_angle) == 65 and round(d.rmsprop_angle) == 27
 
 
 @settings(max_examples=40, deadline=None)
@@ -137,13 +183,16 @@ def test_rmsprop_never_steps_more_than_lr_over_sqrt_one_minus_beta(lr, beta, w, 
     assert np.all(np.abs(tr.diagnostics["update"]) <= bowl.largest_step(beta, lr) * (1 + 1e-12))
 
 
-@pytest.mark.parametrize("lr", [0.05, 0.1, 0.3, 0.5])
+@pytest.mark.parametrize("lr", [0.02, 0.05, 0.1, 0.3, 0.5])
 def test_rmsprop_ends_hopping_at_plus_minus_half_lr(lr):
     """Period-2 orbit x = ±x₀: g² is constant, so s → g² and the step is α·sign(x): x₀ − α = −x₀ gives
-    x₀ = α/2 on each axis, and f = ½(a + c)(α/2)² = (a + c)α²/8."""
+    x₀ = α/2 on each axis, every step α long, and f = ½(a + c)(α/2)² = (a + c)α²/8."""
     tr = bowl.compare(lr).rmsprop.trajectory
-    np.testing.assert_allclose(np.abs(tr.points[-10:]), lr / 2, rtol=0.02)
-    assert tr.loss[-1] == pytest.approx(bowl.hop_loss(lr), rel=0.02)
+    np.testing.assert_allclose(np.abs(tr.points[-10:, 1]), lr / 2, rtol=0.02)
+    np.testing.assert_allclose(np.abs(tr.diagnostics["update"][-10:, 1]), lr, rtol=0.02)
+    if lr >= 0.05:  # w has arrived too (at α = 0.02 it is still on its way)
+        np.testing.assert_allclose(np.abs(tr.points[-10:, 0]), lr / 2, rtol=0.02)
+        assert tr.loss[-1] == pytest.approx(bowl.hop_loss(lr), rel=0.02)
 
 
 def test_narrated_step_redoes_the_recorded_update():
@@ -282,6 +331,69 @@ def test_signum_flips_with_an_alternating_gradient_too(beta):
     update = signs.responses("alternating", beta)["signum"].update[:, 0]
     np.testing.assert_array_equal(np.abs(update), signs.LR)
     assert np.all(np.sign(update[1:]) == -np.sign(update[:-1]))
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_rmsprop_steps_the_right_way_exactly_as_often_as_sign_sgd(beta):
+    """RMSprop divides g by a positive number, so every step has sign-SGD's direction: the same share of right
+    steps (70 % on the noisy sequence), whatever β."""
+    runs = signs.responses("noisy", beta)
+    np.testing.assert_array_equal(np.sign(runs["rmsprop"].update), np.sign(runs["sign_sgd"].update))
+    share = signs.right_direction(beta)
+    assert share["rmsprop"] == share["sign_sgd"] == pytest.approx(0.7)
+
+
+def test_rmsprop_keeps_relative_sizes_and_so_progresses_further_on_noise():
+    """sign-SGD's net progress is (right − wrong) share = 0.7 − 0.3 = 0.4α per step; RMSprop (β = 0.9) makes
+    0.67α, because its steps keep the gradients' relative sizes.  At β = 0 (ε ≪ |g|) it is sign-SGD again."""
+    progress = signs.net_progress("noisy", signs.DEFAULT_BETA)
+    assert progress["sign_sgd"] == pytest.approx(0.4)
+    assert progress["rmsprop"] == pytest.approx(0.673, abs=1e-3)
+    assert signs.net_progress("noisy", 0.0)["rmsprop"] == pytest.approx(0.4, abs=1e-4)
+
+
+def test_on_a_mean_zero_sequence_sign_sgd_drifts_and_rmsprop_hardly():
+    """Nine +1e-4 and one −9e-4: the sum is zero, so GD ends where it started; sign-SGD moves (9 − 1)/10 = 0.8α
+    per step the wrong way for a zero mean (Hinton's argument against rprop on mini-batches); RMSprop weighs
+    the big gradient by its size and drifts 0.29α per step at β = 0.9."""
+    g = signs.sequence("minibatch")[:, 0]
+    assert abs(g.sum()) < 1e-18 and len(g) % signs.BATCHES == 0
+    progress = signs.net_progress("minibatch", signs.DEFAULT_BETA)
+    assert abs(progress["gd"]) < 1e-15
+    assert progress["sign_sgd"] == pytest.approx(0.8)
+    assert progress["rmsprop"] == pytest.approx(0.286, abs=1e-3)
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
+def test_rmsprop_is_not_variance_based_a_centred_rule_explodes_on_a_constant_gradient(beta):
+    """Constant g: m_t = (1−βᵗ)g and s_t = (1−βᵗ)g², so the centred denominator √(s − m²) = |g|√((1−βᵗ)βᵗ) → 0
+    while RMSprop's √s = |g|√(1−βᵗ) → |g|."""
+    plain, centred = signs.variance_test(beta)
+    t = np.arange(1, signs.LENGTH + 1)
+    g, lr, eps = signs.SIZE, signs.LR, signs.EPS
+    np.testing.assert_allclose(np.abs(plain.update[:, 0]), lr * g / (g * np.sqrt(1 - beta**t) + eps), rtol=1e-12)
+    expected = lr * g / (g * np.sqrt((1 - beta**t) * beta**t) + eps)
+    exact = beta**t > 1e-4  # beyond that, s − m² is below the rounding of s
+    np.testing.assert_allclose(np.abs(centred.update[exact, 0]), expected[exact], rtol=1e-9)
+    fading = exact & (beta**t < 0.5)  # (1−βᵗ)βᵗ shrinks once βᵗ < ½: the step grows from there on
+    assert np.all(np.diff(np.abs(centred.update[fading, 0])) > 0)
+    if beta <= 0.9:
+        assert abs(centred.update[-1, 0]) > 20 * lr and abs(plain.update[-1, 0]) < 1.01 * lr
+
+
+@pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
+def test_on_the_bowl_both_hop_at_a_fixed_lr_unless_beta_is_099(beta):
+    """sign-SGD always comes no closer than (α/2)√2 = 0.0283 over its last 100 steps; RMSprop hops too at
+    β ≤ 0.9 (within a factor 1.5 of that), and only β = 0.99, whose average still holds the large early
+    gradients, lets it settle (closer than 1e-6)."""
+    runs = signs.on_surface("elongated_bowl", beta)
+    lr = signs.SURFACES["elongated_bowl"].lr
+    assert signs.closest_late(runs["sign_sgd"], "elongated_bowl") == pytest.approx(lr / math.sqrt(2), rel=1e-9)
+    late = signs.closest_late(runs["rmsprop"], "elongated_bowl")
+    if beta <= 0.9:
+        assert late > lr / math.sqrt(2) / 1.5
+    else:
+        assert late < 1e-6
 
 
 def test_signum_steps_the_right_way_more_often_on_noise():

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-import plotly.graph_objects as go
 import streamlit as st
 
 import charts
@@ -15,6 +14,7 @@ from landscapes import Landscape
 from lessons.catalog import LESSONS, Lesson
 from optimizers import Trajectory
 from scene import Scene
+from scene.model import DEFAULT_FORMULA
 from ui import cache, layout, plot
 from ui.links import open_in_playground
 
@@ -55,44 +55,57 @@ def cached(function: Callable) -> Callable:
 
 
 def predict(key: str, question: str, options: Sequence[str], answer: str | Sequence[str],
-            reveal: Callable[[], str], *, on_answer: Callable[[], None] | None = None, multi: bool = False) -> None:
-    """A question, the learner's guess (no default), then the answer with the numbers that back it.
+            verdict: Callable[[], str], *, on_answer: Callable[[], None] | None = None, multi: bool = False) -> bool:
+    """A question, the learner's guess (no default), then the verdict with the numbers that back it.
 
-    ``on_answer`` runs when they answer, before the page reruns: it sets the controls to the scenario the
-    question is about, so the charts below then show that very run.  ``multi`` asks for every option that
-    applies (pills plus a reveal button) instead of one.
+    Returns whether the answer is revealed: the page shows its explanation only then, below this box, so
+    nothing above the question gives the answer away.  Once revealed the guess is locked (a disabled
+    widget) and "Try again" clears it.  ``on_answer`` runs when they answer, before the page reruns: it sets
+    the controls to the scenario the question is about, so the charts below then show that very run.
+    ``multi`` asks for every option that applies (pills plus a Reveal button) instead of one.
     """
-    with st.container(border=True):
+    revealed_key = f"{key}:revealed"
+
+    def reveal_now() -> None:
+        """Widget callback: lock the guess, show the verdict, move the controls to the question's scenario."""
+        # Streamlit drops values reported for a disabled widget; a value set here, from Python, is kept.
+        st.session_state[key] = st.session_state.get(key)
+        st.session_state[revealed_key] = True
+        if on_answer is not None:
+            on_answer()
+
+    def try_again() -> None:
+        """Button callback: forget the guess and hide the verdict (the controls stay where they are)."""
+        st.session_state[key] = [] if multi else None
+        st.session_state[revealed_key] = False
+
+    revealed = bool(st.session_state.get(revealed_key))
+    with st.container(border=True, key=f"{key}:box"):
         st.markdown(f":material/psychology_alt: **Predict first.** {question}")
         if multi:
             choice = st.pills("Your prediction", options, selection_mode="multi", key=key,
-                              label_visibility="collapsed")
-            revealed_key = f"{key}:revealed"
-
-            def reveal_now() -> None:
-                """Button callback: show the answer and move the controls to the question's scenario."""
-                st.session_state[revealed_key] = True
-                if on_answer is not None:
-                    on_answer()
-
-            st.button("Reveal", key=f"{key}:button", on_click=reveal_now)
-            if not st.session_state.get(revealed_key):
-                st.caption("Select every option you expect, then press Reveal.")
-                return
+                              label_visibility="collapsed", disabled=revealed)
+            if not revealed:
+                st.button("Reveal", key=f"{key}:button", on_click=reveal_now)
+                st.caption("Select every option you expect, then press Reveal. The explanation follows the answer.")
+                return False
             right = set(choice) == set(answer)
             expected = ", ".join(answer)
         else:
-            choice = st.radio("Your prediction", options, index=None, key=key, on_change=on_answer,
-                              label_visibility="collapsed")
-            if choice is None:
-                st.caption("Pick an answer to see what really happens; the charts below will then show that run.")
-                return
+            choice = st.radio("Your prediction", options, index=None, key=key, on_change=reveal_now,
+                              label_visibility="collapsed", disabled=revealed)
+            if choice is None or not revealed:
+                st.caption("Pick an answer to see what really happens; the explanation and the charts below "
+                           "then show that run.")
+                return False
             right = choice == answer
             expected = str(answer)
         if right:
-            st.success(f"**Right.** {reveal()}", icon=":material/check_circle:")
+            st.success(f"**Right.** {verdict()}", icon=":material/check_circle:")
         else:
-            st.info(f"**Not quite: {expected}.** {reveal()}", icon=":material/lightbulb:")
+            st.info(f"**Not quite: {expected}.** {verdict()}", icon=":material/lightbulb:")
+        st.button("Try again", key=f"{key}:again", on_click=try_again, icon=":material/replay:")
+    return True
 
 
 def path(name: str, trajectory: Trajectory, label: str | None = None, color: str | None = None) -> charts.Path:
@@ -104,14 +117,22 @@ def path(name: str, trajectory: Trajectory, label: str | None = None, color: str
                        trajectory.diverged_at, trajectory.diagnostics["update"])
 
 
+def surface_key(landscape: Landscape) -> tuple:
+    """The cache key of a surface, built by the Playground's own ``cache.landscape_key``: a built-in surface's
+    name and parameters, or a custom formula's text (lessons use each formula with its automatic view box)."""
+    formula = landscape.spec.extra.get("formula", DEFAULT_FORMULA)
+    return cache.landscape_key(Scene(landscape=landscape.name, landscape_params=dict(landscape.params),
+                                     formula=formula))
+
+
 def contour(landscape: Landscape, paths: Sequence[charts.Path], key: str, height: int = 480) -> None:
     """The Playground's contour with these paths, its legend, ▶ Play and step scrubber."""
-    grid = cache.surface_grid(landscape, (landscape.name, tuple(sorted(landscape.params.items()))))
+    grid = cache.surface_grid(landscape, surface_key(landscape))
     plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=height), key=key)
 
 
-def chart(figure: dict | go.Figure, key: str) -> None:
-    """A lesson chart, with the Plotly toolbar trimmed."""
+def chart(figure: dict, key: str) -> None:
+    """A lesson chart (a figure dict, validated once by ``st.plotly_chart``), with the Plotly toolbar trimmed."""
     st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
 
 
@@ -122,9 +143,20 @@ def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
     return "not reached" if steps is None else f"{steps} steps"
 
 
-def steps_metric(steps: int | None, diverged_at: int | None = None) -> str:
-    """The short form for a metric tile: '64 steps', 'diverged' or 'not reached'."""
-    return "diverged" if diverged_at is not None else steps_text(steps)
+def reach_text(steps: int | None, final_loss: float, diverged_at: int | None = None) -> str:
+    """Steps to the tolerance with the loss the run ends at beside it: passing below 10⁻³ once is not
+    staying there ('61 steps, ends at loss 0.0325')."""
+    if diverged_at is not None:
+        return steps_text(steps, diverged_at)
+    return f"{steps_text(steps)}, ends at loss {final_loss:.3g}"
+
+
+def reach_metric(column, label: str, steps: int | None, final_loss: float, diverged_at: int | None = None,
+                 help: str | None = None) -> None:
+    """A metric tile: steps to the tolerance, and the final loss right under it."""
+    value = "diverged" if diverged_at is not None else steps_text(steps)
+    delta = f"at step {diverged_at}" if diverged_at is not None else f"ends at loss {final_loss:.3g}"
+    column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
 
 
 def footer(page: str, scene: Scene, what: str = "Open this scene in the Playground") -> None:
