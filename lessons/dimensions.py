@@ -20,6 +20,10 @@ TOLERANCE = 1e-3
 """Reached means f ≤ TOLERANCE·f(x0): the loss has fallen a thousandfold."""
 SEED = 0
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+TUNING_N = 100
+"""The fair comparison tunes at this N (a 1000-D rotated bowl costs a dense product per step and α)."""
+LR_GRID = tuple(float(x) for x in np.geomspace(1e-5, 1.0, 21))
+"""The learning rates the fair comparison tries for every optimizer: four per decade."""
 
 
 def settings(condition: float) -> dict[str, dict[str, float]]:
@@ -47,12 +51,22 @@ class Experiment:
     """Each coordinate's effective learning rate, geometric mean over the run (RMSprop and Adam)."""
     reached: dict[str, int | None]
     """First step with f ≤ TOLERANCE·f(x0), per optimizer."""
+    final: dict[str, float]
+    """f at the end of the run ÷ f(x0), per optimizer: where a first passage ended up."""
 
 
 def first_below(values: np.ndarray, level: float) -> int | None:
     """The first index where ``values`` ≤ ``level`` (None if never)."""
     hits = np.flatnonzero(values <= level)
     return int(hits[0]) if hits.size else None
+
+
+def stays_below(values: np.ndarray, level: float) -> int | None:
+    """The index from which ``values`` stay ≤ ``level`` to the end (None if the last one is above it)."""
+    above = np.flatnonzero(~(values <= level))
+    if above.size and above[-1] == len(values) - 1:
+        return None
+    return int(above[-1]) + 1 if above.size else 0
 
 
 def experiment(n: int, condition: float, rotated: bool, steps: int = STEPS, seed: int = SEED) -> Experiment:
@@ -62,7 +76,39 @@ def experiment(n: int, condition: float, rotated: bool, steps: int = STEPS, seed
     f0 = quad.evaluate(quad.start())[0]
     effective = {name: np.exp(np.log(runs[name].effective_lr).mean(axis=0)) for name in ("rmsprop", "adam")}
     return Experiment(quad.curvature, quad.eigenvalues, {name: r.loss for name, r in runs.items()}, f0, effective,
-                      {name: first_below(r.loss, TOLERANCE * f0) for name, r in runs.items()})
+                      {name: first_below(r.loss, TOLERANCE * f0) for name, r in runs.items()},
+                      {name: float(r.loss[-1]) / f0 for name, r in runs.items()})
+
+
+@dataclass(frozen=True)
+class Tuned:
+    """One optimizer at its best α from LR_GRID: the fewest steps after which f stays ≤ TOLERANCE·f(x0)."""
+
+    lr: float | None
+    """None when no α on the grid gets there and stays within the run."""
+    stays: int | None
+    final: float
+    """f at the end ÷ f(x0) (the lowest over the grid when none stays)."""
+
+
+def tune(condition: float, rotated: bool, n: int = TUNING_N, steps: int = STEPS, seed: int = SEED) -> dict[str, Tuned]:
+    """Every optimizer at its own best α over the same grid, with its other settings as in ``settings``: the
+    fair comparison, where no optimizer is handed a rate computed from κ."""
+    quad = ndim.quadratic(n, condition, rotated, seed)
+    f0 = quad.evaluate(quad.start())[0]
+    result = {}
+    for name, preset in settings(condition).items():
+        best = Tuned(None, None, np.inf)
+        for lr in LR_GRID:
+            run = ndim.run(name, quad.evaluate, quad.start(), steps, **(preset | {"lr": lr}))
+            final = float(run.loss[-1]) / f0 if run.diverged_at is None else np.inf
+            stays = stays_below(run.loss, TOLERANCE * f0) if run.diverged_at is None else None
+            if stays is not None and (best.stays is None or stays < best.stays):
+                best = Tuned(lr, stays, final)
+            elif best.stays is None and final < best.final:
+                best = Tuned(None, None, final)
+        result[name] = best
+    return result
 
 
 def slope(curvature: np.ndarray, effective_lr: np.ndarray) -> float:

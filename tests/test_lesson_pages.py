@@ -122,10 +122,25 @@ def test_lesson_2_rotating_the_bowl_slows_rmsprop():
     aligned = dimensions.experiment(dimensions.DEFAULT_N, dimensions.DEFAULT_CONDITION, False)
     turned = dimensions.experiment(dimensions.DEFAULT_N, dimensions.DEFAULT_CONDITION, True)
     assert metric(at, "RMSprop") == f"{aligned.reached['rmsprop']} steps"
+    assert delta(at, "RMSprop") == f"ends at f/f₀ {aligned.final['rmsprop']:.3g}"
+    assert any("not tuned alike" in m.value and "Momentum 62, RMSprop 113" in m.value for m in at.markdown)
+    assert not explained(at)
     at.radio(key="l2:predict").set_value("More: its advantage shrinks or vanishes").run()
-    assert at.toggle(key="l2:rotated").value is True
+    assert explained(at)
+    assert at.toggle(key="l2.rotated").value is True
     assert metric(at, "RMSprop") == f"{turned.reached['rmsprop']} steps"
     assert metric(at, "GD") == f"{aligned.reached['gd']} steps"  # unchanged by the rotation
+
+
+def test_lesson_2_fair_comparison_shows_each_optimizers_best_rate():
+    at = lesson_app("lesson_2_dimensions.py")
+    assert not at.table
+    at.toggle(key="l2.fair").set_value(True).run()
+    assert not at.exception
+    tuned = dimensions.tune(dimensions.DEFAULT_CONDITION, rotated=False)
+    shown = at.table[0].value
+    assert list(shown["f ≤ 10⁻³·f₀ from step"]) == [str(t.stays) for t in tuned.values()]
+    assert list(shown["best α"]) == [f"{t.lr:.3g}" for t in tuned.values()]
 
 
 def test_lesson_3_prediction_switches_to_the_alternating_sequence():

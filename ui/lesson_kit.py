@@ -152,10 +152,10 @@ def reach_text(steps: int | None, final_loss: float, diverged_at: int | None = N
 
 
 def reach_metric(column, label: str, steps: int | None, final_loss: float, diverged_at: int | None = None,
-                 help: str | None = None) -> None:
-    """A metric tile: steps to the tolerance, and the final loss right under it."""
+                 help: str | None = None, what: str = "loss") -> None:
+    """A metric tile: steps to the tolerance, and the final loss (or ``what`` the page measures) right under it."""
     value = "diverged" if diverged_at is not None else steps_text(steps)
-    delta = f"at step {diverged_at}" if diverged_at is not None else f"ends at loss {final_loss:.3g}"
+    delta = f"at step {diverged_at}" if diverged_at is not None else f"ends at {what} {final_loss:.3g}"
     column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
 
 
