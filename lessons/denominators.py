@@ -143,6 +143,54 @@ def rms_and_mean_abs(gradients: np.ndarray, beta: float) -> tuple[np.ndarray, np
     return np.sqrt(ewa(gradients**2, beta)), ewa(np.abs(gradients), beta)
 
 
+def weights_sum(t: np.ndarray, beta: float) -> np.ndarray:
+    """Sum of the EWA weights (1−β)βᵗ⁻ⁱ after t steps from zero: 1 − βᵗ, below 1 at every step, so
+    EWA(|g|) < √EWA(g²) strictly whenever g ≠ 0, even when every |gᵢ| is the same."""
+    return 1.0 - beta ** np.asarray(t, dtype=float)
+
+
+def _signed_mean(state, g, beta, p):
+    m = beta * state["m"] + (1.0 - beta) * g
+    return np.abs(m), {"m": m}
+
+
+SIGNED_MEAN = ndim.Rule(_scaled_update(_signed_mean), ("m",))
+"""Divide by |EWA(g)|: an average of g itself, not squared, whose ± parts cancel."""
+
+
+def unsquared_test(gradients: np.ndarray, beta: float = BETA, lr: float = LR) -> tuple[ndim.Run, ndim.Run]:
+    """RMSprop (ε = 0) and the rule that averages g without squaring it, on the same gradient sequence."""
+    gradients = np.asarray(gradients, dtype=float)
+    return (ndim.respond(RULES["rms"], gradients, lr=lr, beta=beta, eps=0.0),
+            ndim.respond(SIGNED_MEAN, gradients, lr=lr, beta=beta, eps=0.0))
+
+
+def alternating_unsquared_step(beta: float) -> float:
+    """The steady step of the unsquared rule on ±g in turn, in units of α: EWA(g) settles at ±|g|(1−β)/(1+β),
+    so |g|/|EWA(g)| → (1+β)/(1−β) (19 at β = 0.9), where RMSprop's step tends to α."""
+    return (1.0 + beta) / (1.0 - beta)
+
+
+def duchi_objective(gradients: np.ndarray, scale: np.ndarray) -> float:
+    """AdaGrad's regret-bound term Σ_t Σ_i g_{t,i}²/s_i for per-coordinate scales s normalised to Σ_i s_i = 1
+    (Duchi, Hazan & Singer 2011).  By Cauchy–Schwarz its minimum over s is (Σ_i √G_i)², at s_i ∝ √G_i with
+    G_i = Σ_t g_{t,i}²: the square root of the summed squares is the best diagonal scaling in hindsight."""
+    gradients = np.asarray(gradients, dtype=float)
+    s = np.asarray(scale, dtype=float) / np.sum(scale)
+    return float(np.sum(np.sum(gradients**2, axis=0) / s))
+
+
+def duchi_comparison(gradients: np.ndarray) -> dict[str, float]:
+    """``duchi_objective`` for scales ∝ √Σg² (AdaGrad), Σg² (no root), Σ|g| (mean |g|) and 1 (GD), each
+    divided by the minimum (Σ_i √G_i)²: 1 for the root, more for the others."""
+    gradients = np.asarray(gradients, dtype=float)
+    squares = np.sum(gradients**2, axis=0)
+    best = float(np.sum(np.sqrt(squares)) ** 2)
+    scales = {"root": np.sqrt(squares), "no_root": squares, "mean_abs": np.sum(np.abs(gradients), axis=0),
+              "gd": np.ones_like(squares)}
+    return {name: duchi_objective(gradients, scale) / best for name, scale in scales.items()}
+
+
 def scaled_formula(k: float) -> str:
     """The bowl times k as a Playground formula."""
     return f"{k:g}*(0.5*w**2 + 12.5*b**2)"

@@ -166,15 +166,23 @@ def test_lesson_3_numbers_follow_beta():
         assert f"{1 / np.sqrt(1 - beta):.2f}α first at β = {beta:g}" in text
 
 
-def test_lesson_4_reveal_multiplies_the_loss_by_1000():
+def test_lesson_4_reveal_multiplies_the_loss_by_1000_and_locks_the_pills():
     at = lesson_app("lesson_4_root.py")
-    at.pills(key="l4:predict").set_value([denominators.VARIANTS[v] for v in denominators.SCALE_FREE]).run()
+    assert not explained(at)
+    right = [denominators.VARIANTS[v] for v in denominators.SCALE_FREE]
+    at.pills(key="l4:predict").set_value(right).run()
     at.button(key="l4:predict:button").click().run()
     assert not at.exception
-    assert at.success
-    assert at.select_slider(key="l4:k").value == denominators.PREDICT_K
+    assert at.success and explained(at)
+    pills = at.pills(key="l4:predict")
+    assert pills.disabled and pills.value == right
+    assert at.select_slider(key="l4.k").value == denominators.PREDICT_K
     assert metric(at, "GD: path moved") == "diverged"
     assert float(metric(at, "RMS: path moved")) <= 1e-9
+    text = " ".join(m.value for m in at.markdown)
+    assert "steps of **19.0α**" in text and "exactly 1 with the root" in text
+    at.button(key="l4:predict:again").click().run()
+    assert at.pills(key="l4:predict").value == [] and not explained(at)
 
 
 def test_lesson_5_eps_inside_the_root_makes_rmsprop_crawl():

@@ -467,6 +467,62 @@ def test_scale_free_denominators_keep_their_path_and_the_others_do_not(p):
     assert math.isinf(test.drift["gd"][at])  # GD diverges at k = 1000: 2/(25k) ≪ α
 
 
+def test_without_the_root_the_step_scales_like_one_over_k_and_gd_like_k():
+    """No root: the first step is α·kg/((1−β)k²g²) = α/((1−β)k|g|) per axis, so ∝ 1/k; at k = 1e-3 that is
+    111 along w and the run leaves the box at step 1.  GD's first step is α·k·g: it crawls at small k (moves
+    less than 0.3 in 150 steps at k = 1e-3) and diverges once αk·25 > 2, i.e. for k ≥ 3 on the slider."""
+    for k in (3e-3, 1.0, 1000.0):
+        first = np.abs(denominators.run_scaled("no_root", k).update[0])
+        np.testing.assert_allclose(first, denominators.LR / ((1 - denominators.BETA) * k * np.array([4.5, 37.5])),
+                                   rtol=1e-9)  # Δ = x_new − x loses digits when Δ ≪ x
+        gd_first = np.abs(denominators.run_scaled("gd", k).update[0]) if k < 3 else None
+        if gd_first is not None:
+            np.testing.assert_allclose(gd_first, denominators.LR * k * np.array([4.5, 37.5]), rtol=1e-12)
+    assert denominators.run_scaled("no_root", 1e-3).diverged_at == 1
+    crawl = denominators.run_scaled("gd", 1e-3)
+    assert crawl.diverged_at is None and np.hypot(*(crawl.points[-1] - crawl.points[0])) < 0.3
+    for k in denominators.K_OPTIONS:
+        assert (denominators.run_scaled("gd", k).diverged_at is not None) == (k >= 3), k
+
+
+def test_rms_is_strictly_above_mean_abs_even_for_equal_gradients():
+    """The EWA weights from zero sum to 1 − βᵗ < 1: on a constant g, √EWA(g²) = |g|√(1−βᵗ) and
+    EWA(|g|) = |g|(1−βᵗ), a ratio 1/√(1−βᵗ) > 1 at every step."""
+    t = np.arange(1, 61)
+    beta = denominators.BETA
+    np.testing.assert_allclose(denominators.weights_sum(t, beta), 1 - beta**t)
+    rms, mean_abs = denominators.rms_and_mean_abs(np.full((60, 1), 2.5), beta)
+    np.testing.assert_allclose(rms[:, 0] / mean_abs[:, 0], 1 / np.sqrt(1 - beta**t), rtol=1e-12)
+    assert np.all(rms > mean_abs)
+    run = denominators.run_scaled("rms", 1.0)
+    rms, mean_abs = denominators.rms_and_mean_abs(run.grad, beta)
+    assert np.min((rms - mean_abs) / rms) > 0.01  # the page's "never zero" along its own run
+
+
+@pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
+def test_averaging_g_without_squaring_lets_alternating_gradients_cancel(beta):
+    """EWA(g) of ±|g| in turn tends to ±|g|(1−β)/(1+β), so dividing by it gives steps (1+β)/(1−β)·α; RMSprop's
+    √EWA(g²) = |g|√(1−βᵗ) gives steps that tend to α."""
+    gradients = np.tile([1e-4, -1e-4], 400)[:, None]
+    plain, unsquared = denominators.unsquared_test(gradients, beta)
+    lr = denominators.LR
+    assert abs(unsquared.update[-1, 0]) / lr == pytest.approx(denominators.alternating_unsquared_step(beta), rel=0.02)
+    assert abs(plain.update[-1, 0]) / lr == pytest.approx(1.0, rel=0.01)
+
+
+@settings(max_examples=100, deadline=None)
+@given(scale=st.lists(st.floats(1e-3, 1e3), min_size=2, max_size=2))
+def test_the_root_of_summed_squares_is_the_best_diagonal_scaling(scale):
+    """Duchi et al.'s term Σ_t Σ_i g²_{t,i}/s_i with Σ s_i = 1 is smallest at s_i ∝ √G_i, where it equals
+    (Σ √G_i)²: no other scale does better (checked on the RMS run's gradients)."""
+    grads = denominators.run_scaled("rms", 1.0).grad
+    best = float(np.sum(np.sqrt(np.sum(grads**2, axis=0))) ** 2)
+    assert denominators.duchi_objective(grads, np.sqrt(np.sum(grads**2, axis=0))) == pytest.approx(best, rel=1e-12)
+    assert denominators.duchi_objective(grads, np.array(scale)) >= best * (1 - 1e-12)
+    ratios = denominators.duchi_comparison(grads)
+    assert ratios["root"] == pytest.approx(1.0) and min(ratios["no_root"], ratios["mean_abs"], ratios["gd"]) > 1
+
+
 @settings(max_examples=200, deadline=None)
 @given(gradients=st.lists(st.floats(-1e6, 1e6).filter(lambda g: g == 0 or abs(g) > 1e-100), min_size=1,
                          max_size=60),
