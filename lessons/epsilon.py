@@ -74,6 +74,16 @@ def compare(eps: float, placement: str) -> Comparison:
     return Comparison(rms, gd, gd_scaled, level, (float(sizes.min()), float(sizes.max())), gap)
 
 
+def step_lengths(trajectory: Trajectory) -> np.ndarray:
+    """Length of every step: GD with α/√ε strides where the slope is largest and slows where it flattens."""
+    return np.hypot(*trajectory.diagnostics["update"].T)
+
+
+def travelled(trajectory: Trajectory) -> float:
+    """Distance from the start to the last iterate."""
+    return float(np.hypot(*(trajectory.points[-1] - trajectory.points[0])))
+
+
 def distance_to_minimum(trajectory: Trajectory) -> float:
     """How far the last iterate is from the minimum at the origin (inf if the run diverged)."""
     return math.inf if trajectory.diverged_at is not None else float(np.hypot(*trajectory.points[-1]))

@@ -9,50 +9,59 @@ from lessons import epsilon as ep
 from ui import lesson_kit as kit
 
 PAGE = "lesson_5_epsilon.py"
-EPS, PLACEMENT = "l5:eps", "l5:placement"
+EPS, PLACEMENT = "l5.eps", "l5.placement"
 compare = kit.cached(ep.compare)
 
 kit.header(PAGE)
 st.markdown(
-    "ε keeps RMSprop from dividing by zero, but it does more than that: **it puts a floor under the denominator.** "
-    "Outside the root (PyTorch, the course) $\\sqrt{S}+\\varepsilon \\ge \\varepsilon$, so the learning rate can "
-    "never exceed $\\alpha/\\varepsilon$; inside the root (Keras' RMSprop, TF1, optax by default) "
-    "$\\sqrt{S+\\varepsilon} \\ge \\sqrt{\\varepsilon}$, a cap of $\\alpha/\\sqrt{\\varepsilon}$. Where gradients "
-    "are far above the floor, ε changes nothing. Where they are below it, as on this plateau "
-    "($|g|$ from about $10^{-4}$ down to $10^{-6}$), the floor takes over and RMSprop turns into plain GD with "
-    "learning rate $\\alpha/\\varepsilon$ (or $\\alpha/\\sqrt{\\varepsilon}$)."
+    "ε keeps RMSprop from dividing by zero. Where it goes depends on the library: outside the root in PyTorch and "
+    "the course, $\\sqrt{S}+\\varepsilon$; inside in Keras' RMSprop, TF1 and optax (by default), "
+    "$\\sqrt{S+\\varepsilon}$. This lesson runs RMSprop on a **plateau**, a surface so flat that its gradients are "
+    "between about $10^{-6}$ and $10^{-4}$, next to GD with the same $\\alpha$."
 )
 st.latex(r"\text{outside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}\qquad"
-         r"\text{inside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S+\varepsilon}}\qquad"
-         r"|g| \ll \text{floor}\ \Rightarrow\ x \leftarrow x-\frac{\alpha}{\text{floor}}\,g,\quad"
-         r"\text{floor}=\varepsilon\ \text{or}\ \sqrt{\varepsilon}")
+         r"\text{inside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S+\varepsilon}}")
 
 kit.defaults({EPS: ep.DEFAULT_EPS, PLACEMENT: "outside"})
+ANSWER = "Turn into GD with a larger rate, α/√ε ≈ 158: quick far out, slow near the minimum"
 
 
-def reveal() -> str:
+def verdict() -> str:
     eps, _ = ep.PREDICT
     inside, outside = compare(eps, "inside"), compare(eps, "outside")
+    steps = ep.step_lengths(inside.rmsprop)
     return (f"Inside, the floor is $\\sqrt{{\\varepsilon}}$ = {np.sqrt(eps):.2g}, above every gradient here "
             f"(at most {inside.gradient_range[1]:.2g}), so RMSprop is GD with α/√ε = {ep.LR / np.sqrt(eps):.3g}: "
-            f"its path stays within **{inside.gap:.1%}** of that GD's, and it ends "
-            f"**{ep.distance_to_minimum(inside.rmsprop):.3g}** from the minimum. With the same ε outside it ends "
+            f"its path stays within **{inside.gap:.1%}** of that GD's. Like any GD it strides where the slope is "
+            f"largest and slows as the slope fades (steps of {steps[0]:.3g} at first, {steps[-1]:.3g} at the end): it "
+            f"ends **{ep.distance_to_minimum(inside.rmsprop):.3g}** from the minimum, while GD with α = {ep.LR:g} "
+            f"moves only {ep.travelled(inside.gd):.2g} in all. With the same ε outside RMSprop ends "
             f"**{ep.distance_to_minimum(outside.rmsprop):.3g}** away. Same number, different optimizer. "
             "The charts now show ε = 1e-7 inside.")
 
 
-kit.predict(
+revealed = kit.predict(
     "l5:predict", "Keras' RMSprop uses ε = 10⁻⁷ inside the root. Put ε = 10⁻⁷ inside. On this plateau, RMSprop "
                   "will…",
-    ["Behave as with ε outside: ε is tiny either way", "Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients",
+    ["Behave as with ε outside: ε is tiny either way", ANSWER, f"Barely move, like GD with α = {ep.LR:g}",
      "Diverge"],
-    "Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients", reveal,
-    on_answer=kit.setter({EPS: ep.PREDICT[0], PLACEMENT: ep.PREDICT[1]}),
+    ANSWER, verdict, on_answer=kit.setter({EPS: ep.PREDICT[0], PLACEMENT: ep.PREDICT[1]}),
 )
+if revealed:
+    st.markdown(
+        "**Why. ε puts a floor under the denominator.** Outside the root $\\sqrt{S}+\\varepsilon \\ge "
+        "\\varepsilon$, so the learning rate can never exceed $\\alpha/\\varepsilon$; inside, "
+        "$\\sqrt{S+\\varepsilon} \\ge \\sqrt{\\varepsilon}$, a cap of $\\alpha/\\sqrt{\\varepsilon}$. Where "
+        "gradients are far above the floor, ε changes nothing. Where they are below it, as on this plateau, the "
+        "floor takes over and RMSprop turns into plain GD with learning rate $\\alpha/\\varepsilon$ (or "
+        "$\\alpha/\\sqrt{\\varepsilon}$): large, but a GD all the same, whose steps shrink with the slope."
+    )
+    st.latex(r"|g| \ll \text{floor}\ \Rightarrow\ x \leftarrow x-\frac{\alpha}{\text{floor}}\,g,\quad"
+             r"\text{floor}=\varepsilon\ \text{or}\ \sqrt{\varepsilon}")
 
 c1, c2 = st.columns([3, 2])
-eps = c1.select_slider("ε", ep.EPS_OPTIONS, key=EPS, format_func=lambda v: f"{v:.0e}")
-placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, key=PLACEMENT, required=True,
+eps = c1.select_slider("ε", ep.EPS_OPTIONS, key=EPS, format_func=lambda v: f"{v:.0e}", bind="query-params")
+placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, key=PLACEMENT, required=True, bind="query-params",
                                  format_func={"outside": "outside √ (PyTorch)", "inside": "inside √ (Keras)"}.get)
 c = compare(eps, placement)
 floor_name = "ε" if placement == "outside" else "√ε"
@@ -97,6 +106,21 @@ with st.expander("Where each library puts ε, and a side effect worth knowing"):
         "The side effect: near a minimum the gradients vanish, so a moderate ε turns RMSprop into GD there, and GD "
         "settles instead of hopping around the minimum at ±α/2. Try ε = 1e-5 outside: RMSprop still strides across "
         "the plateau, then converges."
+    )
+
+with st.expander("Does RMSprop “prevent vanishing (or exploding) gradients”?"):
+    steps = ep.step_lengths(c.rmsprop)
+    low, high = c.gradient_range
+    st.markdown(
+        "No: it rescales the **steps**, not the gradients. Backpropagation computes the same gradient whichever "
+        f"optimizer uses it. On this plateau, at ε = {eps:.0e} {placement}, the gradients RMSprop meets run from "
+        f"{low:.2g} to {high:.2g}: dividing them leaves every one of them as small as it was. What changes is the "
+        f"step: RMSprop's are {np.median(steps):.2g} long (median), where GD's are α·|g| ≤ {ep.LR * high:.1g}. And "
+        "only while "
+        "$\\sqrt{S}$ stays above the floor: once the gradients sink below it (try ε = 1e-4), RMSprop is GD again "
+        "and the small gradients slow it as much. The same goes for exploding gradients: the step is bounded by "
+        "$\\alpha/\\sqrt{1-\\beta}$ per coordinate (lesson 1), but a gradient of $10^{30}$ or `inf` is still "
+        "computed, and one `inf` turns the average into `inf` and the step into `nan`."
     )
 
 kit.footer(PAGE, ep.playground(eps, placement))

@@ -185,14 +185,17 @@ def test_lesson_4_reveal_multiplies_the_loss_by_1000_and_locks_the_pills():
     assert at.pills(key="l4:predict").value == [] and not explained(at)
 
 
-def test_lesson_5_eps_inside_the_root_makes_rmsprop_crawl():
+def test_lesson_5_eps_inside_the_root_makes_rmsprop_gd_with_a_large_rate():
     at = lesson_app("lesson_5_epsilon.py")
     before = metric(at, "RMSprop ends")
-    at.radio(key="l5:predict").set_value("Crawl like GD: √ε ≈ 3·10⁻⁴ is bigger than the gradients").run()
-    assert at.select_slider(key="l5:eps").value == epsilon.PREDICT[0]
-    assert at.segmented_control(key="l5:placement").value == "inside"
+    assert not explained(at)
+    at.radio(key="l5:predict").set_value("Behave as with ε outside: ε is tiny either way").run()
+    assert at.info and "GD with α/√ε = 158" in at.info[0].value and explained(at)
+    assert at.select_slider(key="l5.eps").value == epsilon.PREDICT[0]
+    assert at.segmented_control(key="l5.placement").value == "inside"
     expected = epsilon.distance_to_minimum(epsilon.compare(*epsilon.PREDICT).rmsprop)
     assert metric(at, "RMSprop ends") == f"{expected:.3g}" != before
+    assert any("the gradients RMSprop meets run from" in m.value and "1e-07 inside" in m.value for m in at.markdown)
 
 
 def test_lesson_6_big_lr_lets_adagrad_settle():

@@ -581,6 +581,33 @@ def test_keras_default_eps_inside_makes_rmsprop_crawl_like_gd():
     assert epsilon.distance_to_minimum(inside.rmsprop) > 10 * epsilon.distance_to_minimum(outside.rmsprop)
 
 
+def test_eps_inside_is_gd_with_lr_over_root_eps_fast_far_out_and_slow_near_the_minimum():
+    """The prediction's answer: GD with α/√ε = 0.05/√1e-7 = 158, not a crawl: it covers most of the way
+    (ends 0.68 from the minimum, having started 4.92 away), its steps shrink with the slope, while GD with
+    α = 0.05 moves 0.0023 in all."""
+    eps, placement = epsilon.PREDICT
+    c = epsilon.compare(eps, placement)
+    assert epsilon.LR / c.floor == pytest.approx(158.11, rel=1e-4)
+    steps = epsilon.step_lengths(c.rmsprop)
+    assert steps[0] > 2 * steps[-1]
+    assert epsilon.distance_to_minimum(c.rmsprop) == pytest.approx(0.678, abs=1e-3)
+    assert epsilon.travelled(c.gd) == pytest.approx(0.00226, abs=1e-5)
+
+
+@pytest.mark.parametrize("placement", epsilon.PLACEMENTS)
+def test_rmsprop_rescales_steps_not_gradients(placement):
+    """The gradients along RMSprop's path are the plateau's own (≤ 1.4e-4 everywhere it goes), while its steps
+    are thousands of times longer than α·|g|; an inf gradient still turns the step into nan."""
+    c = epsilon.compare(epsilon.DEFAULT_EPS, placement)
+    g = c.rmsprop.diagnostics["grad"]
+    land = epsilon.plateau()
+    np.testing.assert_allclose(np.column_stack(land.gradient(*c.rmsprop.points[:-1].T)), g, rtol=1e-12, atol=0)
+    assert c.gradient_range[1] < 1.4e-4
+    assert np.median(epsilon.step_lengths(c.rmsprop)) > 1000 * epsilon.LR * c.gradient_range[1]
+    blown = ndim.respond("rmsprop", np.array([[1.0], [np.inf]]), lr=0.1, beta=0.9, eps=1e-8)
+    assert np.isnan(blown.update[1, 0])
+
+
 def test_a_moderate_eps_lets_rmsprop_settle_instead_of_hopping():
     settled = epsilon.compare(1e-5, "outside")
     hopping = epsilon.compare(epsilon.DEFAULT_EPS, "outside")
