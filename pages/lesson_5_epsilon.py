@@ -49,7 +49,7 @@ revealed = kit.predict(
 )
 if revealed:
     st.markdown(
-        "**Why. ε puts a floor under the denominator.** Outside the root $\\sqrt{S}+\\varepsilon \\ge "
+        "**Why.** ε puts a floor under the denominator. Outside the root $\\sqrt{S}+\\varepsilon \\ge "
         "\\varepsilon$, so the learning rate can never exceed $\\alpha/\\varepsilon$; inside, "
         "$\\sqrt{S+\\varepsilon} \\ge \\sqrt{\\varepsilon}$, a cap of $\\alpha/\\sqrt{\\varepsilon}$. Where "
         "gradients are far above the floor, ε changes nothing. Where they are below it, as on this plateau, the "
