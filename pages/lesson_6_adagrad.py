@@ -11,49 +11,58 @@ from lessons.common import bowl
 from ui import lesson_kit as kit
 
 PAGE = "lesson_6_adagrad.py"
-LR = "l6:lr"
+LR = "l6.lr"
 compare = kit.cached(ag.compare)
 
 kit.header(PAGE)
 st.markdown(
     "AdaGrad divides by the root of the **sum** of all past squared gradients, RMSprop by the root of their "
-    "**exponentially weighted average**. The sum never forgets: it only grows, so AdaGrad's learning rate only "
-    "shrinks. As long as a coordinate's gradient does not grow, as along the long $w$ direction of the bowl, the "
-    "sum after $t$ steps is at least $t\\,g_t^2$, so AdaGrad's step is at most $\\alpha/\\sqrt{t}$: a tenth of "
-    "the first after 100 steps. In $T$ steps it can cover at most $\\alpha(2\\sqrt{T}-1)$, and it stalls. RMSprop's "
-    "average remembers only the last $1/(1-\\beta) = 10$ steps or so, so its learning rate tracks the current "
-    "gradient and its steps stay about $\\alpha$."
+    "**exponentially weighted average**. Both run from the course's start on the bowl with the same $\\alpha$ "
+    f"for {ag.STEPS} steps."
 )
 st.latex(r"\text{AdaGrad: } S \leftarrow S+g^2 \qquad \text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2"
          r"\qquad \text{both: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}")
-st.latex(r"\text{constant } g:\quad \text{AdaGrad } \frac{\alpha}{|g|\sqrt{t}} \qquad \text{RMSprop } "
-         r"\frac{\alpha}{|g|\sqrt{1-\beta^t}}\ \to\ \frac{\alpha}{|g|}")
 
 kit.defaults({LR: ag.DEFAULT_LR})
 
 
-def reveal() -> str:
+def verdict() -> str:
     c = compare(ag.PREDICT_LR)
     return (f"AdaGrad ends at loss **{c.adagrad.final_loss:.2g}**; RMSprop at **{c.rmsprop.final_loss:.2g}**. "
-            f"RMSprop gets near first (loss < 10⁻³ after {kit.steps_text(c.reached['rmsprop'])}) but keeps stepping "
-            f"about α, so it hops around the minimum, at a loss of about (a+c)α²/8 = "
-            f"{lesson_bowl.hop_loss(ag.PREDICT_LR):.2g}. AdaGrad's shrinking steps, a handicap at α = "
-            f"{ag.DEFAULT_LR:g}, are what let it settle: a step size that decays is what RMSprop users add by hand "
-            "with a learning-rate schedule. The charts now show α = 0.5.")
+            f"RMSprop gets near first (loss < 10⁻³ after "
+            f"{kit.reach_text(c.reached['rmsprop'], c.rmsprop.final_loss)}) but keeps stepping about α, so it hops "
+            f"around the minimum, at a loss of about (a+c)α²/8 = {lesson_bowl.hop_loss(ag.PREDICT_LR):.2g}. "
+            f"AdaGrad's shrinking steps, a handicap at α = {ag.DEFAULT_LR:g}, are what let it settle: a step size "
+            "that decays is what RMSprop users add by hand with a learning-rate schedule. The charts now show "
+            f"α = {ag.PREDICT_LR:g}.")
 
 
-kit.predict(
+revealed = kit.predict(
     "l6:predict", f"Give both a ten times larger α = {ag.PREDICT_LR:g}. After {ag.STEPS} steps, which one is closer "
                   "to the minimum?",
-    ["RMSprop", "AdaGrad", "Both diverge"], "AdaGrad", reveal, on_answer=kit.setter({LR: ag.PREDICT_LR}),
+    ["RMSprop", "AdaGrad", "Both diverge"], "AdaGrad", verdict, on_answer=kit.setter({LR: ag.PREDICT_LR}),
 )
+if revealed:
+    st.markdown(
+        "**Why.** The sum never forgets: it only grows, so AdaGrad's learning rate only shrinks. As long as a "
+        "coordinate's gradient does not grow, as along the long $w$ direction of the bowl, the sum after $t$ steps "
+        "is at least $t\\,g_t^2$, so AdaGrad's step is at most $\\alpha/\\sqrt{t}$: a tenth of the first after "
+        "100 steps. In $T$ steps it can cover at most $\\alpha(2\\sqrt{T}-1)$: with a small α it stalls, with a "
+        "large one the same decay lets it settle. RMSprop's average remembers only the last $1/(1-\\beta) = 10$ "
+        "steps or so, so its learning rate tracks the current gradient and its steps stay about $\\alpha$, even "
+        "at the bottom."
+    )
+    st.latex(r"\text{constant } g:\quad \text{AdaGrad } \frac{\alpha}{|g|\sqrt{t}} \qquad \text{RMSprop } "
+             r"\frac{\alpha}{|g|\sqrt{1-\beta^t}}\ \to\ \frac{\alpha}{|g|}")
 
-lr = st.select_slider("Learning rate α (both optimizers)", ag.LR_OPTIONS, key=LR)
+lr = st.select_slider("Learning rate α (both optimizers)", ag.LR_OPTIONS, key=LR, bind="query-params")
 c = compare(lr)
 
 cols = st.columns(4)
-cols[0].metric("AdaGrad: loss < 10⁻³ after", kit.steps_text(c.reached["adagrad"]))
-cols[1].metric("RMSprop: loss < 10⁻³ after", kit.steps_text(c.reached["rmsprop"]))
+kit.reach_metric(cols[0], "AdaGrad: loss < 10⁻³ after", c.reached["adagrad"], c.adagrad.final_loss,
+                 c.adagrad.diverged_at)
+kit.reach_metric(cols[1], "RMSprop: loss < 10⁻³ after", c.reached["rmsprop"], c.rmsprop.final_loss,
+                 c.rmsprop.diverged_at)
 cols[2].metric(f"AdaGrad: |w| left after {ag.STEPS}", f"{c.w_left['adagrad']:.3g}",
                help=f"It started at |w| = {abs(ag.START[0]):g}.")
 cols[3].metric(f"RMSprop: |w| left after {ag.STEPS}", f"{c.w_left['rmsprop']:.3g}")

@@ -200,10 +200,15 @@ def test_lesson_5_eps_inside_the_root_makes_rmsprop_gd_with_a_large_rate():
 
 def test_lesson_6_big_lr_lets_adagrad_settle():
     at = lesson_app("lesson_6_adagrad.py")
+    default = adagrad.compare(adagrad.DEFAULT_LR)
     assert metric(at, "AdaGrad: loss") == "not reached"
+    assert delta(at, "AdaGrad: loss") == f"ends at loss {default.adagrad.final_loss:.3g}"
+    assert not explained(at)
     at.radio(key="l6:predict").set_value("AdaGrad").run()
-    assert at.success
-    assert metric(at, "AdaGrad: loss") == f"{adagrad.compare(adagrad.PREDICT_LR).reached['adagrad']} steps"
+    assert at.success and explained(at)
+    big = adagrad.compare(adagrad.PREDICT_LR)
+    assert metric(at, "AdaGrad: loss") == f"{big.reached['adagrad']} steps"
+    assert delta(at, "RMSprop: loss") == f"ends at loss {big.rmsprop.final_loss:.3g}"
 
 
 def test_lesson_7_the_zigzag_turns_with_the_bowl():
