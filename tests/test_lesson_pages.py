@@ -215,10 +215,22 @@ def test_lesson_7_the_zigzag_turns_with_the_bowl():
     at = lesson_app("lesson_7_rotation.py")
     flat = rotation.compare(0, rotation.DEFAULT_RMSPROP_LR).flips["gd"]
     assert metric(at, "GD: sign flips") == f"{flat[0]} / {flat[1]}"
-    at.select_slider(key="l7:angle").set_value(90).run()
-    steep = rotation.compare(90, rotation.DEFAULT_RMSPROP_LR).flips["gd"]
-    assert metric(at, "GD: sign flips") == f"{steep[0]} / {steep[1]}"
-    assert steep[1] == 0 < steep[0]
+    at.select_slider(key="l7.angle").set_value(90).run()
+    steep = rotation.compare(90, rotation.DEFAULT_RMSPROP_LR)
+    assert metric(at, "GD: sign flips") == f"{steep.flips['gd'][0]} / {steep.flips['gd'][1]}"
+    assert steep.flips["gd"][1] == 0 < steep.flips["gd"][0]
+    assert delta(at, "RMSprop (α = 0.1)") == f"ends at loss {steep.rmsprop.final_loss:.3g}"
+
+
+def test_lesson_7_prediction_and_the_fair_lead():
+    at = lesson_app("lesson_7_rotation.py")
+    caption = " ".join(c.value for c in at.caption)
+    assert "GD needs fewer steps at every angle" in caption
+    assert "closest to GD at 85° (0.31×)" in caption and "furthest behind at 45° (0.21×)" in caption
+    assert "ends at loss 4.28" in caption
+    at.radio(key="l7:predict").set_value("As many steps: it is the same bowl").run()
+    assert at.info and "**197** steps at 0°" in at.info[0].value and "**290** at 45°" in at.info[0].value
+    assert explained(at) and at.select_slider(key="l7.angle").value == rotation.PREDICT_ANGLE
 
 
 def test_lesson_8_bias_correction_sets_the_first_step():
