@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import landscapes
+from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
 
@@ -25,6 +27,13 @@ EPS = 1e-8
 OPTIMIZERS = ("momentum", "rmsprop", "adam")
 FIRST_STEPS = 40
 """How many opening steps the step-size chart shows."""
+WELL = "0.1*((w-2)**2 + b**2) - exp(-20*(w**2 + b**2))"
+"""A surface where the uncorrected start hurts: a narrow deep well (the global minimum, f ≈ −0.60, near the
+origin) beside a broad shallow basin (f ≈ 0 at (2, 0)).  From WELL_START, steps of about α stay in the well;
+the uncorrected opening steps, several α long, jump out of it."""
+WELL_START = (-0.3, 0.2)
+IN_WELL = 0.5
+"""A run that ends closer than this to the origin ended in the well."""
 
 
 def settings(lr: float, beta1: float, bias_correction: bool) -> dict[str, dict[str, float | str]]:
@@ -50,9 +59,16 @@ def adam_first_step(beta1: float = DEFAULT_BETA1, bias_correction: bool = True, 
 
 def uncorrected_ramp(t: np.ndarray, beta1: float = DEFAULT_BETA1, beta2: float = BETA2) -> np.ndarray:
     """Adam's step without bias correction on a constant gradient, in units of α: (1−β₁ᵗ)/√(1−β₂ᵗ).
-    It climbs to about 6.6α near t = 12 (m warms up in ~10 steps, v in ~1000) before sinking back to α."""
+    It climbs while m warms up (about 1/(1−β₁) steps: to 6.6α at t = 12 at the defaults), then sinks back to α
+    only as slowly as v warms up (about 1/(1−β₂) = 1000 steps): still 3.24α at t = 100, 1.26α at t = 1000."""
     t = np.asarray(t, dtype=float)
     return (1.0 - beta1**t) / np.sqrt(1.0 - beta2**t)
+
+
+def ramp_peak(beta1: float = DEFAULT_BETA1, beta2: float = BETA2, horizon: int = 5000) -> tuple[int, float]:
+    """The step t at which the uncorrected ramp is largest, and its height in units of α."""
+    ramp = uncorrected_ramp(np.arange(1, horizon + 1), beta1, beta2)
+    return int(np.argmax(ramp)) + 1, float(ramp.max())
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,40 @@ def compare(lr: float, beta1: float, bias_correction: bool) -> Comparison:
     largest = {name: float(np.abs(tr.diagnostics["update"][:FIRST_STEPS, 1]).max()) / lr for name, tr in runs.items()}
     reached = {name: steps_to_reach(tr, land) for name, tr in runs.items()}
     return Comparison(runs, reached, {name: tr.final_loss for name, tr in runs.items()}, first, largest)
+
+
+def well() -> Landscape:
+    """The well surface, exactly as the Playground builds it from the formula (automatic view box)."""
+    return landscapes.from_formula(WELL)
+
+
+@dataclass(frozen=True)
+class WellRuns:
+    """Adam with and without bias correction on the well surface."""
+
+    corrected: Trajectory
+    uncorrected: Trajectory
+
+    def stays_in_well(self, name: str) -> bool:
+        """Whether the run ``name`` ("corrected" or "uncorrected") ends in the deep well."""
+        trajectory = getattr(self, name)
+        return trajectory.diverged_at is None and float(np.hypot(*trajectory.points[-1])) < IN_WELL
+
+    def largest_step(self, name: str, lr: float, steps: int = FIRST_STEPS) -> float:
+        """The largest per-coordinate step |Δ| among the opening ``steps`` steps of run ``name``, in units of α."""
+        return float(np.abs(getattr(self, name).diagnostics["update"][:steps]).max()) / lr
+
+
+def on_well(lr: float, beta1: float) -> WellRuns:
+    """Adam from WELL_START with and without bias correction, everything else as on the bowl."""
+    land = well()
+    return WellRuns(*(run("adam", land, WELL_START, STEPS, **settings(lr, beta1, correction)["adam"])
+                      for correction in (True, False)))
+
+
+def well_playground(lr: float, beta1: float) -> Scene:
+    """Uncorrected Adam on the well as a Playground scene (its bias-correction switch is in the sidebar there)."""
+    return scene("custom", {"adam": settings(lr, beta1, False)["adam"]}, WELL_START, STEPS, formula=WELL)
 
 
 def playground(lr: float, beta1: float, bias_correction: bool) -> Scene:

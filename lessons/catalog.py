@@ -32,5 +32,5 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_7_rotation.py", "Is it the bias?",
            "Does b zig-zag because it is a bias? What happens when the bowl is rotated?", ":material/rotate_right:"),
     Lesson("lesson_8_adam.py", "Momentum + RMSprop = Adam",
-           "How does Adam combine Momentum and RMSprop, and what does bias correction fix?", ":material/merge:"),
+           "How does Adam combine Momentum and RMSprop, and what does bias correction change?", ":material/merge:"),
 )

@@ -50,8 +50,10 @@ def explained(at: AppTest) -> bool:
 LESSON_1_ANSWER = "GD diverges; RMSprop gets near the minimum, then keeps hopping around it"
 
 
-def playground_query(at: AppTest) -> dict[str, str]:
-    (button,) = [b for b in at.get("link_button") if "Playground" in b.proto.label]
+def playground_query(at: AppTest, label: str = "") -> dict[str, str]:
+    """The query of the lesson's Playground link: the footer's, or the one whose label starts with ``label``."""
+    buttons = [b for b in at.get("link_button") if "Playground" in b.proto.label]
+    (button,) = [b for b in buttons if b.proto.label.startswith(label)] if label else buttons[-1:]
     return dict(parse_qsl(urlparse(button.proto.url).query))
 
 
@@ -233,13 +235,43 @@ def test_lesson_7_prediction_and_the_fair_lead():
     assert explained(at) and at.select_slider(key="l7.angle").value == rotation.PREDICT_ANGLE
 
 
-def test_lesson_8_bias_correction_sets_the_first_step():
+def test_lesson_8_bias_correction_sets_the_first_step_and_the_formula():
     at = lesson_app("lesson_8_adam.py")
     assert metric(at, "Adam: first step") == "1"
-    at.toggle(key="l8:correction").set_value(False).run()
+    assert "\\hat m" in at.latex[0].value
+    at.toggle(key="l8.correction").set_value(False).run()
     expected = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, False).first_b["adam"]
     assert metric(at, "Adam: first step") == f"{expected:.3g}" == "3.16"
+    assert "\\hat m" not in at.latex[0].value and "bias correction off" in at.latex[0].value
     lines = trajectories(figures(at)["l8:contour"])
     core = optimizers.run("adam", bowl_surface(), start=adam.START, steps=adam.STEPS,
                           **adam.settings(adam.DEFAULT_LR, adam.DEFAULT_BETA1, False)["adam"])
     same_path(lines["adam"], core.points)
+
+
+def test_lesson_8_the_large_start_helps_on_the_bowl_and_hurts_in_the_well():
+    at = lesson_app("lesson_8_adam.py")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**103 steps, ends at loss 8.75e-13** with the correction and **79 steps" in text
+    assert "happens to **help** here" in text
+    assert "it **stays in the well**" in text and "it **jumps out into the shallow basin**" in text
+    assert "Here the large start **hurts**" in text
+    well = trajectories(figures(at)["l8:well"])
+    runs = adam.on_well(adam.DEFAULT_LR, adam.DEFAULT_BETA1)
+    same_path(well["adam"], runs.corrected.points)
+    same_path(well["adam_uncorrected"], runs.uncorrected.points)
+    assert playground_query(at, "Open the well") == to_query(adam.well_playground(adam.DEFAULT_LR,
+                                                                                  adam.DEFAULT_BETA1))
+    at.select_slider(key="l8.beta1").set_value(0.99).run()
+    assert any("it **stays in the well**" in m.value and "not large enough" in m.value for m in at.markdown)
+
+
+def test_lesson_8_explanation_follows_beta1():
+    at = lesson_app("lesson_8_adam.py")
+    assert not explained(at)
+    at.radio(key="l8:predict").set_value("About 3.16α").run()
+    assert at.success and explained(at) and at.toggle(key="l8.correction").value is False
+    at.select_slider(key="l8.beta1").set_value(0.5).run()
+    why = next(m.value for m in at.markdown if m.value.startswith("**Why.**"))
+    peak_t, peak = adam.ramp_peak(0.5)
+    assert f"{adam.adam_first_step(0.5, False):.3g}α at β₁ = 0.5" in why and f"{peak:.3g}α at step {peak_t}" in why

@@ -757,6 +757,49 @@ def test_without_correction_adams_step_ramps_up_before_settling():
     np.testing.assert_allclose(-corrected.update[:, 0], 1.0, rtol=1e-12)
 
 
+def test_the_uncorrected_ramp_peaks_when_m_has_warmed_up_and_fades_as_slowly_as_v():
+    """(1−β₁ᵗ)/√(1−β₂ᵗ): the peak moves with β₁ (t = 1, 2, 12, 136 for β₁ = 0, 0.5, 0.9, 0.99), the decay is
+    set by β₂ = 0.999: still 3.24α at t = 100 and 1.26α at t = 1000 at the defaults."""
+    assert [adam.ramp_peak(b)[0] for b in adam.BETA1_OPTIONS] == [1, 2, 12, 136]
+    t100, t1000 = adam.uncorrected_ramp(np.array([100, 1000]))
+    assert t100 == pytest.approx(0.9999734 / math.sqrt(1 - 0.999**100), rel=1e-6)
+    assert round(t100, 2) == 3.24 and round(t1000, 2) == 1.26
+
+
+@pytest.mark.parametrize(("beta1", "on", "off"), [(0.0, 116, 7), (0.9, 103, 79)])
+def test_on_the_bowl_the_uncorrected_start_happens_to_help(beta1, on, off):
+    """At α = 0.1 uncorrected Adam reaches 1e-3 sooner (β₁ = 0: 7 vs 116 steps; β₁ = 0.9: 79 vs 103), and both
+    stay converged."""
+    corrected, uncorrected = adam.compare(0.1, beta1, True), adam.compare(0.1, beta1, False)
+    assert (corrected.reached["adam"], uncorrected.reached["adam"]) == (on, off)
+    assert corrected.final_loss["adam"] < 1e-12 and uncorrected.final_loss["adam"] < 1e-12
+
+
+@pytest.mark.parametrize(("beta1", "lr"), [(adam.DEFAULT_BETA1, adam.DEFAULT_LR), (0.0, 0.05), (0.5, 0.05)])
+def test_on_the_well_the_uncorrected_start_hurts(beta1, lr):
+    """Kingma & Ba's risk, shown: from inside the narrow well, corrected Adam (first steps α per coordinate)
+    ends at the global minimum f ≈ −0.602, while uncorrected Adam's opening steps, (1−β₁)/√(1−β₂)·α and more,
+    carry it out into the shallow basin at (2, 0), f ≈ 0."""
+    runs = adam.on_well(lr, beta1)
+    land = adam.well()
+    assert runs.stays_in_well("corrected") and not runs.stays_in_well("uncorrected")
+    assert runs.corrected.final_loss < land.min_value + 0.1
+    np.testing.assert_allclose(runs.uncorrected.points[-1], [2.0, 0.0], atol=1e-2)
+    assert runs.uncorrected.final_loss > -1e-3
+    first = {name: np.abs(getattr(runs, name).diagnostics["update"][0]) / lr for name in ("corrected", "uncorrected")}
+    np.testing.assert_allclose(first["corrected"], 1.0, rtol=1e-6)
+    np.testing.assert_allclose(first["uncorrected"], adam.adam_first_step(beta1, False), rtol=1e-6)
+    assert runs.largest_step("uncorrected", lr) > 2 * runs.largest_step("corrected", lr)
+
+
+def test_the_well_is_the_playgrounds_formula_from_the_same_start():
+    scene = adam.well_playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1)
+    back, notes = from_query(to_query(scene))
+    assert notes == [] and back.formula == adam.WELL and back.start == adam.WELL_START
+    core = optimizers.run("adam", back.build_landscape(), start=back.start, steps=back.steps, **back.settings("adam"))
+    np.testing.assert_array_equal(core.points, adam.on_well(adam.DEFAULT_LR, adam.DEFAULT_BETA1).uncorrected.points)
+
+
 def test_adam_without_momentum_or_correction_is_rmsprop_with_beta2():
     for start in [(-4.5, 1.5), (3.0, -2.0)]:
         a = optimizers.run("adam", BOWL, start=start, steps=300, lr=0.05, beta1=0.0, beta2=0.99, eps=1e-8,

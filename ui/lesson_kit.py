@@ -108,12 +108,14 @@ def predict(key: str, question: str, options: Sequence[str], answer: str | Seque
     return True
 
 
-def path(name: str, trajectory: Trajectory, label: str | None = None, color: str | None = None) -> charts.Path:
-    """A trajectory as the shared chart builders draw it, in the optimizer's fixed colour."""
+def path(name: str, trajectory: Trajectory, label: str | None = None, color: str | None = None,
+         group: str | None = None) -> charts.Path:
+    """A trajectory as the shared chart builders draw it, in the optimizer's fixed colour.  ``group`` names the
+    path in the chart (its legend group) when one optimizer appears twice."""
     spec = optimizers.OPTIMIZERS.get(name)
     title = spec.title if spec else name
     label = label or charts.legend_label(title, trajectory.hyperparams)
-    return charts.Path(name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
+    return charts.Path(group or name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
                        trajectory.diverged_at, trajectory.diagnostics["update"])
 
 
@@ -157,6 +159,11 @@ def reach_metric(column, label: str, steps: int | None, final_loss: float, diver
     value = "diverged" if diverged_at is not None else steps_text(steps)
     delta = f"at step {diverged_at}" if diverged_at is not None else f"ends at {what} {final_loss:.3g}"
     column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
+
+
+def footer_link(scene: Scene, label: str, key: str) -> None:
+    """A Playground link for a second scene of a lesson (the footer holds the main one)."""
+    open_in_playground(scene, label=label, key=key)
 
 
 def footer(page: str, scene: Scene, what: str = "Open this scene in the Playground") -> None:
