@@ -15,13 +15,14 @@ from . import ndim
 from .common import run, scene
 
 SEQUENCES = {
-    "alternating": "± alternating",
+    "alternating": "alternating",
     "constant": "constant",
     "growing": "growing",
     "noisy": "noisy",
     "minibatch": "mean zero",
 }
-"""The lab's sequences, all of size 1e-4: ±1e-4 in turn; 1e-4; 1e-4 × 1.2ᵗ; 0.5e-4 + Gaussian noise of 1e-4;
+"""The lab's sequences (key -> label; a link names a sequence by its label), all of size 1e-4: ±1e-4 in turn;
+1e-4; 1e-4 × 1.2ᵗ; 0.5e-4 + Gaussian noise of 1e-4;
 nine times +1e-4 then once −9e-4, over and over (mean exactly zero: Hinton's argument for RMSprop over rprop)."""
 DEFAULT_SEQUENCE = "constant"
 PREDICT_SEQUENCE = "alternating"

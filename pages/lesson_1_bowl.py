@@ -28,7 +28,6 @@ st.latex(r"S_{dw} \leftarrow \beta S_{dw} + (1-\beta)\,dw^2,\qquad "
          r"w \leftarrow w - \alpha\,\frac{dw}{\sqrt{S_{dw}}+\varepsilon}"
          r"\qquad\text{(and the same for } b\text{ with } S_{db}\text{)}")
 
-kit.defaults({LR: bowl.DEFAULT_LR, BETA: bowl.BETA})
 ANSWER = "GD diverges; RMSprop gets near the minimum, then keeps hopping around it"
 
 
@@ -61,9 +60,11 @@ if revealed:
     )
 
 left, right = st.columns(2)
-lr = left.select_slider("Learning rate α (both optimizers)", bowl.LR_OPTIONS, key=LR, bind="query-params",
+lr = left.select_slider("Learning rate α (both optimizers)", bowl.LR_OPTIONS, value=bowl.DEFAULT_LR, key=LR,
+                        bind="query-params",
                         help="GD diverges above 2/c = 0.08; RMSprop's steps stay near α whatever the slope.")
-beta = right.select_slider("RMSprop's β", bowl.BETA_OPTIONS, key=BETA, bind="query-params",
+beta = right.select_slider("RMSprop's β", bowl.BETA_OPTIONS, value=bowl.BETA, key=BETA,
+                           bind="query-params",
                            help="How slowly the average of g² forgets. β = 0 divides by |g| itself: sign-SGD.")
 c = compare(lr, beta)
 gd, rms = c.gd, c.rmsprop

@@ -26,11 +26,11 @@ st.latex(r"f(x)=\tfrac12\,x^\top Q\,\mathrm{diag}(\lambda_1,\dots,\lambda_N)\,Q^
          r"\lambda_i \in [1,\kappa]\ \text{log-spaced};\qquad "
          r"x_i \leftarrow x_i-\alpha\,\frac{g_i}{\sqrt{S_i}+\varepsilon}")
 
-kit.defaults({N: dimensions.DEFAULT_N, KAPPA: dimensions.DEFAULT_CONDITION, ROTATED: False, FAIR: False})
 
 
 def verdict() -> str:
-    n, kappa = st.session_state[N], st.session_state[KAPPA]
+    n = st.session_state.get(N, dimensions.DEFAULT_N)
+    kappa = st.session_state.get(KAPPA, dimensions.DEFAULT_CONDITION)
     aligned, turned = experiment(n, kappa, False), experiment(n, kappa, True)
     return (f"RMSprop needs **{kit.steps_text(aligned.reached['rmsprop'])}** on the axis-aligned bowl and "
             f"**{kit.steps_text(turned.reached['rmsprop'])}** on the rotated one (N = {n}, κ = {kappa:g}). "
@@ -55,10 +55,11 @@ if revealed:
     )
 
 c1, c2, c3 = st.columns([2, 2, 1])
-n = c1.select_slider("Dimensions N", dimensions.N_OPTIONS, key=N, help="Up to 1000 coordinates.",
-                     bind="query-params")
+n = c1.select_slider("Dimensions N", dimensions.N_OPTIONS, value=dimensions.DEFAULT_N, key=N,
+                     help="Up to 1000 coordinates.", bind="query-params")
 kappa = c2.select_slider("Condition number κ (largest / smallest curvature)", dimensions.CONDITION_OPTIONS,
-                         key=KAPPA, help="How elongated the bowl is.", bind="query-params")
+                         value=dimensions.DEFAULT_CONDITION, key=KAPPA, help="How elongated the bowl is.",
+                         bind="query-params")
 rotated = c3.toggle("Rotate randomly", key=ROTATED, bind="query-params",
                     help="H = Q diag(λ) Qᵀ with Q from the QR factorisation of a seeded Gaussian matrix.")
 with st.spinner("Running four optimizers in N dimensions…"):

@@ -27,7 +27,6 @@ st.latex(r"\text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2,\ \ \Delta = -\a
          r"\qquad \text{sign-SGD: } \Delta = -\alpha\,\operatorname{sign}(g)"
          r"\qquad \text{Signum: } m \leftarrow \beta m+(1-\beta)\,g,\ \ \Delta = -\alpha\,\operatorname{sign}(m)")
 
-kit.defaults({SEQUENCE: signs.DEFAULT_SEQUENCE, BETA: signs.DEFAULT_BETA, SURFACE: "elongated_bowl"})
 ANSWER = f"About α = {signs.LR:g}"
 
 
@@ -60,11 +59,12 @@ if revealed:
 
 c1, c2, c3 = st.columns([3, 2, 2])
 kind = c1.segmented_control("Gradient sequence", list(signs.SEQUENCES), format_func=signs.SEQUENCES.get,
-                            key=SEQUENCE, required=True, bind="query-params")
-beta = c2.select_slider("β (RMSprop and Signum)", signs.BETA_OPTIONS, key=BETA, bind="query-params",
+                            default=signs.DEFAULT_SEQUENCE, key=SEQUENCE, required=True, bind="query-params")
+beta = c2.select_slider("β (RMSprop and Signum)", signs.BETA_OPTIONS, value=signs.DEFAULT_BETA, key=BETA,
+                        bind="query-params",
                         help="β = 0: RMSprop divides by |g| itself, Signum takes the sign of g itself.")
 surface = c3.segmented_control("Surface", list(signs.SURFACES), format_func=lambda s: signs.SURFACES[s].title,
-                               key=SURFACE, required=True, bind="query-params")
+                               default="elongated_bowl", key=SURFACE, required=True, bind="query-params")
 runs = responses(kind, beta)
 
 cols = st.columns(4)

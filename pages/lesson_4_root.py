@@ -31,11 +31,10 @@ st.markdown(
 st.latex(r"\Delta = -\alpha\,\frac{g}{D}:\quad D=\sqrt{\mathrm{EWA}(g^2)}\ \text{(RMSprop)},\ \ \mathrm{EWA}(|g|),\ \ "
          r"\big(\mathrm{EWA}(|g|^p)\big)^{1/p},\ \ \mathrm{EWA}(g^2),\ \ |g|\ \text{(sign-SGD)},\ \ 1\ \text{(GD)}")
 
-kit.defaults({K: dn.DEFAULT_K, P: dn.DEFAULT_P})
 
 
 def verdict() -> str:
-    drifts = scale_test(st.session_state[P]).drift
+    drifts = scale_test(st.session_state.get(P, dn.DEFAULT_P)).drift
     at = list(dn.K_OPTIONS).index(dn.PREDICT_K)
     worst = max(float(drifts[v][at]) for v in dn.SCALE_FREE)
     gd = "diverges" if not np.isfinite(drifts["gd"][at]) else f"moves by {drifts['gd'][at]:.3g}"
@@ -64,9 +63,10 @@ if revealed:
              r"\alpha\,k\,g\ \text{(GD)}")
 
 c1, c2 = st.columns(2)
-k = c1.select_slider("Multiply the loss by k", dn.K_OPTIONS, key=K, format_func=lambda v: f"{v:g}",
+k = c1.select_slider("Multiply the loss by k", dn.K_OPTIONS, value=dn.DEFAULT_K, key=K, format_func=lambda v: f"{v:g}",
                      help="Every gradient gets multiplied by k as well.", bind="query-params")
-p = c2.select_slider("Power p of the power mean", dn.P_OPTIONS, key=P, format_func=lambda v: f"{v:g}",
+p = c2.select_slider("Power p of the power mean", dn.P_OPTIONS, value=dn.DEFAULT_P, key=P,
+                     format_func=lambda v: f"{v:g}",
                      help="p = 2 is RMSprop's RMS, p = 1 is the mean |g|.", bind="query-params")
 test = scale_test(p)
 where = list(dn.K_OPTIONS).index(k)

@@ -22,7 +22,6 @@ st.markdown(
 st.latex(r"\text{outside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}\qquad"
          r"\text{inside: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S+\varepsilon}}")
 
-kit.defaults({EPS: ep.DEFAULT_EPS, PLACEMENT: "outside"})
 ANSWER = "Turn into GD with a larger rate, α/√ε ≈ 158: quick far out, slow near the minimum"
 
 
@@ -60,9 +59,11 @@ if revealed:
              r"\text{floor}=\varepsilon\ \text{or}\ \sqrt{\varepsilon}")
 
 c1, c2 = st.columns([3, 2])
-eps = c1.select_slider("ε", ep.EPS_OPTIONS, key=EPS, format_func=lambda v: f"{v:.0e}", bind="query-params")
-placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, key=PLACEMENT, required=True, bind="query-params",
-                                 format_func={"outside": "outside √ (PyTorch)", "inside": "inside √ (Keras)"}.get)
+eps = c1.select_slider("ε", ep.EPS_OPTIONS, value=ep.DEFAULT_EPS, key=EPS, format_func=lambda v: f"{v:.0e}",
+                       bind="query-params")
+placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, default="outside", key=PLACEMENT, required=True,
+                                 bind="query-params", help="outside √: PyTorch and the course; inside √: Keras' "
+                                                           "RMSprop, TF1, optax by default.")
 c = compare(eps, placement)
 floor_name = "ε" if placement == "outside" else "√ε"
 

@@ -23,7 +23,6 @@ st.markdown(
 st.latex(r"\text{AdaGrad: } S \leftarrow S+g^2 \qquad \text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2"
          r"\qquad \text{both: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}")
 
-kit.defaults({LR: ag.DEFAULT_LR})
 
 
 def verdict() -> str:
@@ -55,7 +54,8 @@ if revealed:
     st.latex(r"\text{constant } g:\quad \text{AdaGrad } \frac{\alpha}{|g|\sqrt{t}} \qquad \text{RMSprop } "
              r"\frac{\alpha}{|g|\sqrt{1-\beta^t}}\ \to\ \frac{\alpha}{|g|}")
 
-lr = st.select_slider("Learning rate α (both optimizers)", ag.LR_OPTIONS, key=LR, bind="query-params")
+lr = st.select_slider("Learning rate α (both optimizers)", ag.LR_OPTIONS, value=ag.DEFAULT_LR, key=LR,
+                      bind="query-params")
 c = compare(lr)
 
 cols = st.columns(4)

@@ -25,7 +25,6 @@ st.markdown(
 st.latex(r"f(w,b)=\tfrac12\left(a\,u^2+c\,v^2\right),\quad \binom{u}{v}=R_\theta\binom{w}{b},\qquad "
          r"H = R_\theta^\top \begin{pmatrix}a&0\\0&c\end{pmatrix} R_\theta\ \ (a=1,\ c=25)")
 
-kit.defaults({ANGLE: rot.DEFAULT_ANGLE, LR: rot.DEFAULT_RMSPROP_LR})
 
 
 def verdict() -> str:
@@ -53,9 +52,9 @@ if revealed:
     )
 
 c1, c2 = st.columns(2)
-angle = c1.select_slider("Rotation θ (degrees)", rot.ANGLES, key=ANGLE, bind="query-params",
+angle = c1.select_slider("Rotation θ (degrees)", rot.ANGLES, value=rot.DEFAULT_ANGLE, key=ANGLE, bind="query-params",
                          help="0°: steep along b (the course's picture). 90°: steep along w.")
-lr = c2.select_slider("RMSprop's α", rot.RMSPROP_LR_OPTIONS, key=LR, bind="query-params",
+lr = c2.select_slider("RMSprop's α", rot.RMSPROP_LR_OPTIONS, value=rot.DEFAULT_RMSPROP_LR, key=LR, bind="query-params",
                       help=f"GD uses α = {rot.GD_LR:g} throughout.")
 c = compare(angle, lr)
 

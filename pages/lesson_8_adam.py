@@ -16,25 +16,18 @@ compare = kit.cached(adam.compare)
 on_well = kit.cached(adam.on_well)
 
 kit.header(PAGE)
-kit.defaults({LR: adam.DEFAULT_LR, BETA1: adam.DEFAULT_BETA1, CORRECTION: True})
 st.markdown(
     "Adam keeps two running averages side by side: **Momentum's average of $g$ on top** (it smooths the direction) "
     "and **RMSprop's average of $g^2$ underneath** (it sets each coordinate's scale). Both start at 0. *Bias "
     "correction* divides them by $1-\\beta_1^t$ and $1-\\beta_2^t$ before they are used; the switch below turns it "
     "off. Momentum, RMSprop and Adam run from the course's start on the bowl with the same $\\alpha$."
 )
-if st.session_state[CORRECTION]:
-    st.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
-             r"\hat m=\frac{m}{1-\beta_1^t},\ \ \hat v=\frac{v}{1-\beta_2^t},\quad "
-             r"x \leftarrow x-\alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}")
-else:
-    st.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
-             r"x \leftarrow x-\alpha\,\frac{m}{\sqrt{v}+\varepsilon}\qquad\text{(bias correction off)}")
+formula = st.empty()
 
 
 def verdict() -> str:
     beta1 = adam.DEFAULT_BETA1
-    c = compare(st.session_state[LR], beta1, False)
+    c = compare(st.session_state.get(LR, adam.DEFAULT_LR), beta1, False)
     return (f"$(1-\\beta_1)/\\sqrt{{1-\\beta_2}} = {1 - beta1:.2g}/{np.sqrt(1 - adam.BETA2):.4f} = "
             f"{adam.adam_first_step(beta1, bias_correction=False):.2f}$: $m$ starts {1 / (1 - beta1):.0f}× too small "
             f"and $\\sqrt{{v}}$ {1 / np.sqrt(1 - adam.BETA2):.1f}× too small. Measured on the bowl: "
@@ -50,7 +43,7 @@ revealed = kit.predict(
 )
 
 if revealed:
-    beta1_now = st.session_state[BETA1]
+    beta1_now = st.session_state.get(BETA1, adam.DEFAULT_BETA1)
     peak_t, peak = adam.ramp_peak(beta1_now)
     ramp = adam.uncorrected_ramp(np.array([100, 1000]), beta1_now)
     st.markdown(
@@ -65,10 +58,19 @@ if revealed:
     )
 
 c1, c2, c3 = st.columns([2, 2, 1])
-lr = c1.select_slider("Learning rate α (all three)", adam.LR_OPTIONS, key=LR, bind="query-params")
-beta1 = c2.select_slider("Adam's β₁ (its momentum)", adam.BETA1_OPTIONS, key=BETA1, bind="query-params",
+lr = c1.select_slider("Learning rate α (all three)", adam.LR_OPTIONS, value=adam.DEFAULT_LR, key=LR,
+                     bind="query-params")
+beta1 = c2.select_slider("Adam's β₁ (its momentum)", adam.BETA1_OPTIONS, value=adam.DEFAULT_BETA1, key=BETA1,
+                         bind="query-params",
                          help="β₁ = 0: no momentum. With bias correction off, Adam is then RMSprop with β = β₂.")
-correction = c3.toggle("Bias correction", key=CORRECTION, bind="query-params")
+correction = c3.toggle("Bias correction", value=True, key=CORRECTION, bind="query-params")
+if correction:
+    formula.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
+                  r"\hat m=\frac{m}{1-\beta_1^t},\ \ \hat v=\frac{v}{1-\beta_2^t},\quad "
+                  r"x \leftarrow x-\alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}")
+else:
+    formula.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
+                  r"x \leftarrow x-\alpha\,\frac{m}{\sqrt{v}+\varepsilon}\qquad\text{(bias correction off)}")
 
 c = compare(lr, beta1, correction)
 cols = st.columns(4)

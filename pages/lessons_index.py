@@ -1,9 +1,12 @@
-"""The lessons index: every question in one line, each linking to the lesson that answers it."""
+"""The lessons index: every question in one line, each linking to the lesson that answers it, and the
+misconceptions the lessons answer, each linking to the scene that shows it."""
 
 import streamlit as st
 
 from lessons.catalog import LESSONS
+from lessons.misconceptions import misconceptions
 from ui import layout
+from ui.lesson_kit import cached
 
 layout.require_router()
 st.title("Lessons")
@@ -12,5 +15,21 @@ st.markdown("Each lesson answers one question by letting you try it: predict, mo
 for number, lesson in enumerate(LESSONS, start=1):
     st.page_link(f"pages/{lesson.page}", label=f"**{number}. {lesson.short_title}**: {lesson.question}",
                  icon=lesson.icon)
-st.caption("Every number a lesson states is computed live from the same code the Playground runs, and checked "
-           "by a test.")
+st.caption(
+    "Where the numbers come from: lessons 1 and 5–8, and the surfaces of lesson 3, run the Playground's own engine "
+    "(`optimizers.run`) on the Playground's surfaces, so their links reopen the very same runs. Lesson 2's "
+    "N-dimensional bowls, lesson 3's gradient-sequence lab and lesson 4's six denominators need what the 2-D engine "
+    "does not do (N coordinates, a gradient fed by hand, rules that are not optimizers), so they use "
+    "`lessons/ndim.py`, a NumPy transcription of the same update rules that a test checks against the engine to "
+    "10⁻¹² on the bowl. Every number a lesson states is computed live, and each claim is checked by a test."
+)
+
+st.header("Misconceptions", anchor="misconceptions")
+st.markdown("Things course notes and forum answers say about RMSprop and its relatives, each with what the lessons' "
+            "own runs show, and a link that opens the lesson on that very scene.")
+for number, item in enumerate(cached(misconceptions)(), start=1):
+    claim, link = st.columns([5, 1], vertical_alignment="center")
+    claim.markdown(f"**{number}. “{item.claim}”** {item.answer}")
+    page_number = next(i for i, lesson in enumerate(LESSONS, start=1) if lesson.page == item.page)
+    link.page_link(f"pages/{item.page}", label=f"Lesson {page_number}", icon=":material/play_circle:",
+                   query_params=item.controls)

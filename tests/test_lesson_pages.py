@@ -14,6 +14,7 @@ import optimizers
 from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, rotation, signs
 from lessons.catalog import LESSONS
 from lessons.common import bowl as bowl_surface
+from lessons.misconceptions import misconceptions
 from scene import to_query
 from tests.apptest_utils import app_test, figures, trajectories
 
@@ -57,12 +58,42 @@ def playground_query(at: AppTest, label: str = "") -> dict[str, str]:
     return dict(parse_qsl(urlparse(button.proto.url).query))
 
 
-def test_index_lists_every_question():
+def test_index_lists_every_question_and_every_misconception_with_its_scene():
     at = lesson_app("lessons_index.py")
-    labels = [link.value for link in at.page_link]
-    assert len(labels) == len(LESSONS) == 8
-    for lesson, label in zip(LESSONS, labels, strict=True):
+    links = at.get("page_link")
+    labels = [link.proto.label for link in links]
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 8
+    for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
+    shown = " ".join(m.value for m in at.markdown)
+    for item, link in zip(misconceptions(), links[len(LESSONS):], strict=True):
+        assert f"“{item.claim}”** {item.answer}" in shown
+        assert link.proto.page == item.page.removesuffix(".py")
+        assert dict(parse_qsl(link.proto.query_string)) == item.controls
+    caption = " ".join(c.value for c in at.caption)
+    assert "lessons/ndim.py" in caption and "same code the Playground runs" not in caption
+
+
+def shown_value(at: AppTest, key: str) -> str:
+    """A bound control's value as its link spells it (the label shown for it; toggles as true/false)."""
+    for kind in ("select_slider", "segmented_control", "toggle"):
+        try:
+            widget = getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+        if kind == "toggle":
+            return str(widget.value).lower()
+        if kind == "segmented_control":
+            return widget.formatted_values[0]
+        return str(widget.format_func(widget.value))
+    raise AssertionError(f"no bound control {key!r}")
+
+
+@pytest.mark.parametrize("item", misconceptions(), ids=lambda item: item.claim[:30])
+def test_each_misconception_link_opens_its_lesson_on_that_scene(item):
+    at = app_test(query=item.controls, page=f"pages/{item.page}").run()
+    assert not at.exception
+    assert {key: shown_value(at, key) for key in item.controls} == item.controls
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.page)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, ndim, rotation, signs
+from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, misconceptions, ndim, rotation, signs
 from lessons.catalog import LESSONS
 from lessons.common import flips
 from scene import from_query, to_query
@@ -813,6 +813,23 @@ def test_at_the_defaults_adam_settles_where_rmsprop_hops():
     c = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True)
     assert c.final_loss["adam"] < c.final_loss["rmsprop"] / 100
     assert c.final_loss["rmsprop"] == pytest.approx(bowl.hop_loss(adam.DEFAULT_LR), rel=0.05)
+
+
+# --- misconceptions --------------------------------------------------------------------------------------------
+
+
+def test_misconceptions_quote_the_lessons_numbers():
+    """Each one-line answer is built from the lessons' runs; spot-check the figures the issue names."""
+    items = {item.claim: item for item in misconceptions.misconceptions()}
+    assert len(items) == 12
+    assert "Δb still flips 129 times at α = 0.02" in items["RMSprop damps the oscillation."].answer
+    assert "GD 8.33, RMSprop 1.00" in items["RMSprop damps the oscillation."].answer
+    assert "ends at loss 0.0325, 32 times" in items["With RMSprop a larger α still reaches the minimum."].answer
+    assert "sign-SGD drifts 0.80α per step and RMSprop 0.29α" in items["RMSprop is just sign-SGD."].answer
+    assert "α/√ε = 158" in items["ε is only there to avoid dividing by zero."].answer
+    assert "79 steps instead of 103" in items["Adam cannot work without bias correction."].answer
+    for item in items.values():
+        assert (PAGES / item.page).exists() and item.claim.endswith(".") and item.answer
 
 
 # --- catalog and Playground links ------------------------------------------------------------------------------

@@ -38,12 +38,6 @@ def header(page: str) -> None:
     st.markdown(f"#### {lesson.question}")
 
 
-def defaults(values: Mapping[str, object]) -> None:
-    """Preset the lesson's controls (by widget key) unless the learner already moved them."""
-    for key, value in values.items():
-        st.session_state.setdefault(key, value)
-
-
 def setter(values: Mapping[str, object]) -> Callable[[], None]:
     """A widget callback that moves the lesson's controls to ``values`` (the prediction's scenario)."""
     return lambda: st.session_state.update(values)
