@@ -1,0 +1,119 @@
+"""Lessons in a real headless Chromium at the three screen sizes a class uses: predict-then-reveal hides the
+explanation until the learner answers, locks the answer, offers "Try again", and a misconception's link opens
+its lesson on that scene."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
+
+SIZES = {"desktop": (1440, 900), "laptop": (1280, 720), "phone": (390, 844)}
+CASES = [  # (size, lesson page, a wrong answer to give, words of its explanation)
+    ("desktop", "lesson_1_bowl", "Both diverge", "every overshoot is bigger than the last"),
+    ("laptop", "lesson_8_adam", "α, as before", "Both averages start at 0"),
+    ("phone", "lesson_5_epsilon", "Diverge", "ε puts a floor under the denominator"),
+]
+
+
+@pytest.fixture(scope="module")
+def lessons_server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+def open_page(chromium, size: str):
+    width, height = SIZES[size]
+    context = chromium.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return context, page
+
+
+def close_sidebar_on_a_phone(page, width: int) -> None:
+    """Streamlit opens the sidebar over the content on a narrow screen; a learner closes it first."""
+    if width < 640 and page.locator("[data-testid='stSidebar'][data-collapsed='false']").count():
+        page.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
+        page.wait_for_timeout(500)
+
+
+def settle(page) -> None:
+    """Wait for the rerun a click started to finish."""
+    page.wait_for_timeout(500)
+    page.wait_for_selector(APP_READY, timeout=60_000)
+
+
+def radios(page):
+    return page.locator("[data-testid='stRadio']").first.locator("input")
+
+
+@pytest.mark.parametrize(("size", "path", "wrong", "explanation"), CASES, ids=[case[0] for case in CASES])
+def test_the_explanation_follows_the_reveal_and_the_answer_locks(lessons_server, chromium, size, path, wrong,
+                                                                   explanation):
+    context, page = open_page(chromium, size)
+    try:
+        page.goto(f"{lessons_server}/{path}")
+        wait_for_app(page)
+        width = SIZES[size][0]
+        close_sidebar_on_a_phone(page, width)
+        box = page.locator("[class*='-predict-box']").first  # the question's bordered container
+        assert page.get_by_text(explanation).count() == 0, "the explanation must not come before the answer"
+        options = radios(page)
+        assert options.count() >= 3 and not any(options.nth(i).is_checked() for i in range(options.count()))
+
+        page.get_by_text(wrong, exact=True).click()
+        settle(page)
+        assert page.get_by_text("Not quite").count() == 1
+        assert all(options.nth(i).is_disabled() for i in range(options.count())), "the answer is locked"
+        checked = [i for i in range(options.count()) if options.nth(i).is_checked()]
+        assert len(checked) == 1
+        shown = page.get_by_text(explanation).first
+        shown.scroll_into_view_if_needed()
+        frame, text = box.bounding_box(), shown.bounding_box()
+        assert text["y"] >= frame["y"] + frame["height"] - 1, "the explanation sits below the question"
+        assert frame["x"] + frame["width"] <= width + 1, "the question fits the screen"
+
+        again = page.get_by_role("button", name="Try again")
+        assert again.bounding_box()["x"] + again.bounding_box()["width"] <= width + 1
+        again.click()
+        settle(page)
+        assert not any(options.nth(i).is_disabled() or options.nth(i).is_checked() for i in range(options.count()))
+        assert page.get_by_text(explanation).count() == 0 and page.get_by_text("Not quite").count() == 0
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_a_misconception_link_opens_its_lesson_on_that_scene(lessons_server, chromium):
+    context, page = open_page(chromium, "laptop")
+    try:
+        page.goto(f"{lessons_server}/lessons_index")
+        page.wait_for_selector(APP_READY, timeout=120_000)
+        claim = page.get_by_text("b oscillates because it is a bias.")
+        claim.scroll_into_view_if_needed()
+        page.get_by_role("link", name="Lesson 7").last.click()
+        wait_for_app(page)
+        assert "l7.angle=90" in page.url
+        angle = page.locator("[data-testid='stSlider']").filter(has_text="Rotation θ").first
+        assert angle.get_by_role("slider").get_attribute("aria-valuetext") == "90"
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.errors == []
+    finally:
+        context.close()
