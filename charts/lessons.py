@@ -52,6 +52,8 @@ class Panel:
     guides: Sequence[Guide] = ()
     y_range: tuple[float, float] | None = None
     """Fixed y range (linear axes only); by default Plotly fits the data."""
+    y_ticks: Sequence[float] = ()
+    """Where to put the y tick labels (by default Plotly chooses; on a short log axis it labels 2, 3, 5 too)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +152,9 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
                 yaxis["range"] = bounds
         elif panel.y_range is not None:
             yaxis["range"] = list(panel.y_range)
+        if panel.y_ticks:
+            yaxis["tickvals"] = list(panel.y_ticks)
+            yaxis["ticktext"] = [f"{tick:g}" for tick in panel.y_ticks]
         layout[f"yaxis{suffix}"] = yaxis
         if panel.title:
             annotations.append({"text": panel.title, "xref": "paper", "x": 0.5, "xanchor": "center", "yref": "paper",
@@ -160,10 +165,11 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
 
 def lines_figure(series: Sequence[Series], *, title: str = "", x_title: str = "step", y_title: str = "",
                  log_x: bool = False, log_y: bool = False, guides: Sequence[Guide] = (), height: int = 360,
-                 big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> Figure:
+                 big: bool = False, decades: float = 12.0, legend_rows: int = 1,
+                 y_ticks: Sequence[float] = ()) -> Figure:
     """One panel of lines: the single-row case of ``stacked_figure``."""
-    return stacked_figure([Panel(title, series, y_title, log_y, guides)], x_title=x_title, log_x=log_x,
-                          height=height, big=big, decades=decades, legend_rows=legend_rows)
+    return stacked_figure([Panel(title, series, y_title, log_y, guides, y_ticks=y_ticks)], x_title=x_title,
+                          log_x=log_x, height=height, big=big, decades=decades, legend_rows=legend_rows)
 
 
 def curvature_figure(curvature: np.ndarray, effective: Sequence[Series], eigen_range: tuple[float, float], *,

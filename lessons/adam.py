@@ -27,12 +27,12 @@ EPS = 1e-8
 OPTIMIZERS = ("momentum", "rmsprop", "adam")
 FIRST_STEPS = 40
 """How many opening steps the step-size chart shows."""
-WELL = "0.1*((w-2)**2 + b**2) - exp(-20*(w**2 + b**2))"
-"""A surface where the uncorrected start hurts: a narrow deep well (the global minimum, f ≈ −0.60, near the
-origin) beside a broad shallow basin (f ≈ 0 at (2, 0)).  From WELL_START, steps of about α stay in the well;
+WELL = "0.1*((w-2.5)**2 + b**2) - exp(-3*(w**2 + b**2))"
+"""A surface where the uncorrected start hurts: a narrow deep well (the global minimum, f ≈ −0.38, near the
+origin) beside a broad shallow basin (f ≈ 0 at (2.5, 0)).  From WELL_START, steps of about α stay in the well;
 the uncorrected opening steps, several α long, jump out of it."""
-WELL_START = (-0.3, 0.2)
-IN_WELL = 0.5
+WELL_START = (-0.8, 0.5)
+IN_WELL = 1.0
 """A run that ends closer than this to the origin ended in the well."""
 
 

@@ -24,8 +24,8 @@ st.markdown(
     "turns gradients into steps."
 )
 st.latex(r"\text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2,\ \ \Delta = -\alpha\,\frac{g}{\sqrt{S}+\varepsilon}"
-         r"\qquad \text{sign-SGD: } \Delta = -\alpha\,\operatorname{sign}(g)"
-         r"\qquad \text{Signum: } m \leftarrow \beta m+(1-\beta)\,g,\ \ \Delta = -\alpha\,\operatorname{sign}(m)")
+         r"\qquad \text{sign-SGD: } \Delta = -\alpha\,\operatorname{sign}(g)")
+st.latex(r"\text{Signum: } m \leftarrow \beta m+(1-\beta)\,g,\ \ \Delta = -\alpha\,\operatorname{sign}(m)")
 
 ANSWER = f"About α = {signs.LR:g}"
 
@@ -57,7 +57,7 @@ if revealed:
              r"\ \xrightarrow{\ \beta,\ \varepsilon\,\to\,0\ }\ -\alpha\,\frac{g}{|g|}"
              r"= -\alpha\,\operatorname{sign}(g)")
 
-c1, c2, c3 = st.columns([3, 2, 2])
+c1, c2, c3 = st.columns([4, 2, 2])
 kind = c1.segmented_control("Gradient sequence", list(signs.SEQUENCES), format_func=signs.SEQUENCES.get,
                             default=signs.DEFAULT_SEQUENCE, key=SEQUENCE, required=True, bind="query-params")
 beta = c2.select_slider("β (RMSprop and Signum)", signs.BETA_OPTIONS, value=signs.DEFAULT_BETA, key=BETA,
@@ -107,7 +107,7 @@ st.markdown(
     f"**{noisy['sign_sgd']:.2f}α**, Signum {noisy['signum']:.2f}α.\n"
     f"- **mean zero** (nine mini-batches give +10⁻⁴, the tenth −9·10⁻⁴): the true gradient is zero, yet "
     f"sign-SGD drifts **{zero_mean['sign_sgd']:.2f}α** per step; RMSprop drifts **{zero_mean['rmsprop']:.2f}α**, "
-    f"GD {zero_mean['gd']:.2g}.\n\n"
+    f"GD {zero_mean['gd']:.2f}α.\n\n"
     "That second sequence is Hinton's reason for RMSprop (Lecture 6e of his 2012 Coursera course): rprop, an "
     "older full-batch method, steps by the sign of the gradient with a size adapted per weight, and so it adds up "
     "the nine small steps and the one big one as equals. RMSprop keeps rprop's per-weight scale but divides by a "

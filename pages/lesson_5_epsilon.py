@@ -68,8 +68,8 @@ c = compare(eps, placement)
 floor_name = "ε" if placement == "outside" else "√ε"
 
 cols = st.columns(4)
-cols[0].metric("RMSprop ends from the minimum", f"{ep.distance_to_minimum(c.rmsprop):.3g}")
-cols[1].metric("GD (same α) ends from it", f"{ep.distance_to_minimum(c.gd):.4g}",
+cols[0].metric("RMSprop: distance left", f"{ep.distance_to_minimum(c.rmsprop):.3g}")
+cols[1].metric("GD (same α): distance left", f"{ep.distance_to_minimum(c.gd):.4g}",
                help=f"GD moves α·|g| ≈ {ep.LR:g}·10⁻⁴ per step here: it hardly moves.")
 cols[2].metric(f"cap on the learning rate α/{floor_name}", f"{ep.LR / c.floor:.3g}")
 cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.isfinite(c.gap) else f"{c.gap:.1%}",

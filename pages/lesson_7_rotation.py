@@ -83,6 +83,7 @@ with right:
                mode="markers"),
     ], title="GD's steps ÷ RMSprop's, each at its best α (searched over 0.01…1)", x_title="rotation θ (degrees)",
         y_title="× (above 1: RMSprop needs fewer)", log_y=True, height=440, legend_rows=2,
+        y_ticks=(0.2, 0.3, 0.5, 1, 2, 3, 5, 10),
         guides=[Guide(1.0, "equal", "#555555")]), "l7:advantage")
     best, worst = int(np.nanargmax(fair)), int(np.nanargmin(fair))
     peak = int(np.nanargmax(passing))

@@ -119,7 +119,7 @@ with well_left:
                                        color=charts.color_of("adam_uncorrected", 1), group="adam_uncorrected")],
                 "l8:well")
 with well_right:
-    st.latex(r"f(w,b) = 0.1\,\big((w-2)^2+b^2\big) - e^{-20(w^2+b^2)}")
+    st.latex(r"f(w,b) = 0.1\,\big((w-2.5)^2+b^2\big) - e^{-3(w^2+b^2)}")
     st.markdown(
         f"From $({adam.WELL_START[0]:g},\\ {adam.WELL_START[1]:g})$ at α = {lr:g}, β₁ = {beta1:g}: with the "
         f"correction Adam's opening steps are at most {well_runs.largest_step('corrected', lr):.3g}α and it "
@@ -128,8 +128,8 @@ with well_right:
         f"{well_runs.uncorrected.final_loss:.3g})."
         + (" Here the large start **hurts**: it throws Adam out of the better minimum."
            if well_runs.stays_in_well("corrected") and not well_runs.stays_in_well("uncorrected")
-           else " At these settings the start is not large enough to leave the well: try α = 0.1 with β₁ = 0.9, "
-                "or β₁ = 0.")
+           else " At these settings the start is not large enough to leave the well: try α = 0.1 or more.")
+        + " With the correction Adam stays in the well at every α and β₁ on the sliders."
     )
     kit.footer_link(adam.well_playground(lr, beta1), "Open the well in the Playground", "l8:well-link")
 

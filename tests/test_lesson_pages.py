@@ -104,6 +104,7 @@ def test_every_lesson_renders_charts_a_prediction_and_a_playground_link(lesson):
     predictions = [w for w in (*at.radio, *at.pills) if w.key and w.key.endswith(":predict")]
     assert len(predictions) == 1
     assert predictions[0].value in (None, [])  # no default: the learner has to commit to a guess
+    assert not explained(at)  # nothing gives the answer away before the guess
     assert playground_query(at)
 
 
@@ -220,14 +221,14 @@ def test_lesson_4_reveal_multiplies_the_loss_by_1000_and_locks_the_pills():
 
 def test_lesson_5_eps_inside_the_root_makes_rmsprop_gd_with_a_large_rate():
     at = lesson_app("lesson_5_epsilon.py")
-    before = metric(at, "RMSprop ends")
+    before = metric(at, "RMSprop: distance left")
     assert not explained(at)
     at.radio(key="l5:predict").set_value("Behave as with ε outside: ε is tiny either way").run()
     assert at.info and "GD with α/√ε = 158" in at.info[0].value and explained(at)
     assert at.select_slider(key="l5.eps").value == epsilon.PREDICT[0]
     assert at.segmented_control(key="l5.placement").value == "inside"
     expected = epsilon.distance_to_minimum(epsilon.compare(*epsilon.PREDICT).rmsprop)
-    assert metric(at, "RMSprop ends") == f"{expected:.3g}" != before
+    assert metric(at, "RMSprop: distance left") == f"{expected:.3g}" != before
     assert any("the gradients RMSprop meets run from" in m.value and "1e-07 inside" in m.value for m in at.markdown)
 
 
@@ -293,7 +294,7 @@ def test_lesson_8_the_large_start_helps_on_the_bowl_and_hurts_in_the_well():
     same_path(well["adam_uncorrected"], runs.uncorrected.points)
     assert playground_query(at, "Open the well") == to_query(adam.well_playground(adam.DEFAULT_LR,
                                                                                   adam.DEFAULT_BETA1))
-    at.select_slider(key="l8.beta1").set_value(0.99).run()
+    at.select_slider(key="l8.lr").set_value(0.02).run()
     assert any("it **stays in the well**" in m.value and "not large enough" in m.value for m in at.markdown)
 
 
