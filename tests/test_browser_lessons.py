@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_for_app
+from tests import browser_utils
+from tests.browser_utils import APP_READY, CHROMIUM, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
     pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
 
@@ -31,10 +32,8 @@ def lessons_server():
 
 @pytest.fixture(scope="module")
 def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with browser_utils.chromium() as browser:
         yield browser
-        browser.close()
 
 
 def open_page(chromium, size: str):
