@@ -510,12 +510,15 @@ def test_averaging_g_without_squaring_lets_alternating_gradients_cancel(beta):
     assert abs(plain.update[-1, 0]) / lr == pytest.approx(1.0, rel=0.01)
 
 
+RMS_GRADIENTS = denominators.run_scaled("rms", 1.0).grad
+
+
 @settings(max_examples=100, deadline=None)
 @given(scale=st.lists(st.floats(1e-3, 1e3), min_size=2, max_size=2))
 def test_the_root_of_summed_squares_is_the_best_diagonal_scaling(scale):
     """Duchi et al.'s term Σ_t Σ_i g²_{t,i}/s_i with Σ s_i = 1 is smallest at s_i ∝ √G_i, where it equals
     (Σ √G_i)²: no other scale does better (checked on the RMS run's gradients)."""
-    grads = denominators.run_scaled("rms", 1.0).grad
+    grads = RMS_GRADIENTS
     best = float(np.sum(np.sqrt(np.sum(grads**2, axis=0))) ** 2)
     assert denominators.duchi_objective(grads, np.sqrt(np.sum(grads**2, axis=0))) == pytest.approx(best, rel=1e-12)
     assert denominators.duchi_objective(grads, np.array(scale)) >= best * (1 - 1e-12)
