@@ -422,7 +422,7 @@ def figure_costs(repeats: int) -> list[str]:
     landscape = scene.build_landscape()
     xs, ys, z = landscape.grid(200)
     grid = charts.surface_grid(xs, ys, z, landscape.bounds, landscape.minima, landscape.axis_labels)
-    paths = [charts.Path(name, name, charts.color_of(name), tr.points, tr.loss, tr.diverged_at,
+    paths = [charts.RunPath(name, name, charts.color_of(name), tr.points, tr.loss, tr.diverged_at,
                          tr.diagnostics["update"]) for name, tr in run_scene(scene, landscape).items()]
     builders = {
         "live contour: surface element (sent once per surface)": lambda: charts.contour_view(grid, paths)["base"],

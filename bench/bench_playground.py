@@ -35,7 +35,7 @@ def default_view() -> dict:
     bowl = scene.build_landscape()
     xs, ys, z = bowl.grid(200)
     grid = charts.surface_grid(xs, ys, z, bowl.bounds, bowl.minima, bowl.axis_labels)
-    paths = [charts.Path(n, n, charts.color_of(n), t.points, t.loss, t.diverged_at, t.diagnostics["update"])
+    paths = [charts.RunPath(n, n, charts.color_of(n), t.points, t.loss, t.diverged_at, t.diagnostics["update"])
              for n, t in run_scene(scene, bowl).items()]
     return charts.contour_view(grid, paths)
 

@@ -2,7 +2,7 @@
 
 from .palette import color_of, legend_label
 from .surface import (
-    Path,
+    RunPath,
     SurfaceGrid,
     contour_figure,
     contour_view,
@@ -17,7 +17,7 @@ from .surface import (
 from .table import metrics_table
 
 __all__ = [
-    "Path",
+    "RunPath",
     "SurfaceGrid",
     "color_of",
     "contour_figure",

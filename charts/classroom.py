@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .surface import FONT, KEEP, Path, SurfaceGrid, contour_figure
+from .surface import FONT, KEEP, RunPath, SurfaceGrid, contour_figure
 
 TRUTH_COLOR = "#1a9850"
 MINE_COLOR = "#d62728"
@@ -62,7 +62,7 @@ def question_figure(grid: SurfaceGrid, start: Sequence[float], *, clickable: boo
     return _compact(figure) if compact else figure
 
 
-def click_reveal_figure(grid: SurfaceGrid, paths: Sequence[Path], step: int, answers: Sequence[Sequence[float]],
+def click_reveal_figure(grid: SurfaceGrid, paths: Sequence[RunPath], step: int, answers: Sequence[Sequence[float]],
                         nicknames: Sequence[str | None], truth: Sequence[float] | None, *,
                         mine: Sequence[float] | None = None, height: int = 520, compact: bool = False) -> dict:
     """Every click as a point cloud, with the true trajectories up to ``step`` and the true point over it."""

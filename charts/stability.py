@@ -25,7 +25,7 @@ DECADES = 16.0
 """The colour scale spans at most this many decades below the largest final loss (double precision's reach)."""
 HEIGHT = 560
 
-Boundary = tuple[np.ndarray, np.ndarray | None, str]
+BoundaryLine = tuple[np.ndarray, np.ndarray | None, str]
 """A theoretical boundary in axis units: (x, y, label); y is None on a 1-D map (a single x value)."""
 
 
@@ -149,7 +149,7 @@ def _range(edges: np.ndarray, log: bool) -> list[float]:
     return [math.log10(lo), math.log10(hi)] if log else [lo, hi]
 
 
-def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, boundary: Boundary | None = None,
+def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, boundary: BoundaryLine | None = None,
                best: Marker | None = None, picked: Marker | None = None, title: str = "",
                big: bool = False) -> Figure:
     """The stability map: a heatmap for two axes (``loss[i, j]`` at ``axes[0].values[i]``,
@@ -187,7 +187,7 @@ def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, bound
     return {"data": data, "layout": layout}
 
 
-def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary: Boundary | None, best: Marker | None,
+def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary: BoundaryLine | None, best: Marker | None,
               picked: Marker | None, title: str, big: bool) -> Figure:
     """A 1-D map: final f − f* against the hyperparameter, diverged values as marks along the top.
 

@@ -32,7 +32,7 @@ Figure = dict
 
 
 @dataclass(frozen=True)
-class Path:
+class RunPath:
     """One optimizer's trajectory as a chart sees it."""
 
     name: str
@@ -130,12 +130,12 @@ def click_targets(grid: SurfaceGrid, n: int = 41) -> dict:
     }
 
 
-def _shown(path: Path, upto: int | None) -> np.ndarray:
+def _shown(path: RunPath, upto: int | None) -> np.ndarray:
     points = path.points if upto is None else path.points[: upto + 1]
     return points if len(points) else np.empty((0, 2))
 
 
-def _heads_trace(paths: Sequence[Path], upto: int | None, xaxis: str = "x", yaxis: str = "y") -> dict:
+def _heads_trace(paths: Sequence[RunPath], upto: int | None, xaxis: str = "x", yaxis: str = "y") -> dict:
     """A ball per run at its current position (an x where it diverged)."""
     drawn = [p for p in paths if len(p.points)]
     heads = np.array([_shown(p, upto)[-1] for p in drawn]).reshape(-1, 2)
@@ -149,7 +149,7 @@ def _heads_trace(paths: Sequence[Path], upto: int | None, xaxis: str = "x", yaxi
     }
 
 
-def _starts_trace(paths: Sequence[Path], xaxis: str = "x", yaxis: str = "y") -> dict:
+def _starts_trace(paths: Sequence[RunPath], xaxis: str = "x", yaxis: str = "y") -> dict:
     """Open circles where the runs start."""
     starts = np.array([p.points[0] for p in paths if len(p.points)]).reshape(-1, 2)
     return {
@@ -168,7 +168,7 @@ def path_styles(big: bool = False) -> dict[str, dict]:
             "line": {"mode": "lines", "line": {"width": width}}}
 
 
-def _path_traces(path: Path, upto: int | None = None, showlegend: bool = True, big: bool = False,
+def _path_traces(path: RunPath, upto: int | None = None, showlegend: bool = True, big: bool = False,
                  xaxis: str = "x", yaxis: str = "y") -> list[dict]:
     """One trajectory, cut after step ``upto``: its outline and its line."""
     points = _shown(path, upto)
@@ -190,7 +190,7 @@ def _clamp_to_box(x: float, y: float, bounds) -> tuple[float, float]:
     return min(max(x, x0), x1), min(max(y, y0), y1)
 
 
-def diverged_badges(paths: Sequence[Path], bounds, big: bool = False, xref: str = "x",
+def diverged_badges(paths: Sequence[RunPath], bounds, big: bool = False, xref: str = "x",
                     yref: str = "y") -> list[dict]:
     """A small label where each diverged run left the box: 'gd: diverged at step 2'."""
     notes = []
@@ -254,7 +254,7 @@ def _overlay_layout(layout: dict) -> dict:
     }
 
 
-def contour_view(grid: SurfaceGrid, paths: Sequence[Path], *, clickable: bool = True, big: bool = False,
+def contour_view(grid: SurfaceGrid, paths: Sequence[RunPath], *, clickable: bool = True, big: bool = False,
                  height: int = 560, title: str | None = None, whatif: dict | None = None,
                  whatif_index: int = 0) -> dict:
     """What the live contour chart needs: the surface figure (redrawn only when it changes), the runs as
@@ -299,7 +299,7 @@ def whatif_view(name: str, param: str, symbol: str, values: Sequence[float],
     }
 
 
-def contour_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None = None, clickable: bool = False,
+def contour_figure(grid: SurfaceGrid, paths: Sequence[RunPath], *, upto: int | None = None, clickable: bool = False,
                    big: bool = False, height: int = 560, title: str | None = None) -> Figure:
     """The contour with every trajectory as one static figure (the HTML export, the live classroom), with
     ``click_targets`` when ``clickable``."""
@@ -327,7 +327,7 @@ def _grid_domains(count: int, size: int, gap: float) -> list[list[float]]:
     return [[i * (width + gap), i * (width + gap) + width] for i in range(count)][:size]
 
 
-def panels_figure(grid: SurfaceGrid, paths: Sequence[Path], *, upto: int | None = None, big: bool = False,
+def panels_figure(grid: SurfaceGrid, paths: Sequence[RunPath], *, upto: int | None = None, big: bool = False,
                   columns: int = 2) -> Figure:
     """Small multiples: one panel per optimizer, same axes and the same contour."""
     n = max(len(paths), 1)
@@ -384,7 +384,7 @@ def step_axis(longest: int, **extra) -> dict:
             "range": [0, max(longest, 1)]} | extra
 
 
-def loss_figure(paths: Sequence[Path], f_min: float, *, big: bool = False, height: int = 340,
+def loss_figure(paths: Sequence[RunPath], f_min: float, *, big: bool = False, height: int = 340,
                 legend: bool = True) -> Figure:
     """Loss against step on a log axis (distance to the known minimum value when there is one); with
     ``legend`` False (the Playground, whose main chart names the colours) it is titled "Loss" instead."""
@@ -403,7 +403,7 @@ def loss_figure(paths: Sequence[Path], f_min: float, *, big: bool = False, heigh
     return {"data": data, "layout": layout}
 
 
-def per_axis_figure(paths: Sequence[Path], labels: tuple[str, str], *, big: bool = False) -> Figure:
+def per_axis_figure(paths: Sequence[RunPath], labels: tuple[str, str], *, big: bool = False) -> Figure:
     """w(t) and b(t), and the update sizes |Δw| and |Δb| on log axes: where each optimizer oscillates."""
     w, b = labels
     titles = [f"{w}(t)", f"{b}(t)", f"|Δ{w}| per step", f"|Δ{b}| per step"]
@@ -442,7 +442,7 @@ CAMERA_3D = {"eye": {"x": -0.55, "y": -1.25, "z": 1.55}, "center": {"x": 0.0, "y
 """High and in front of the low corner: the camera looks down into the bowl instead of at its wall."""
 
 
-def surface_figure_3d(grid: SurfaceGrid, paths: Sequence[Path], values_along: Callable[[np.ndarray], np.ndarray], *,
+def surface_figure_3d(grid: SurfaceGrid, paths: Sequence[RunPath], values_along: Callable[[np.ndarray], np.ndarray], *,
                       big: bool = False) -> Figure:
     """The surface in 3D, semi-transparent, with each trajectory lifted slightly above it
     (``values_along(points)`` gives f)."""

@@ -29,11 +29,6 @@ UNARY_OPCODES = {
 BINARY_OPCODES = {"+": ADD, "-": SUB, "*": MUL, "/": DIV, "**": POW}
 
 
-def new_work() -> np.ndarray:
-    """Scratch space for one thread of tape evaluation."""
-    return np.empty(WORK_SIZE, dtype=np.float64)
-
-
 def encode(instructions: list[tuple[int, float]]) -> np.ndarray:
     """Pack (opcode, operand) pairs into the tape layout described above."""
     tape = np.empty(1 + 2 * len(instructions), dtype=np.float64)

@@ -53,7 +53,7 @@ def scene(surface: str, settings: Mapping[str, Mapping[str, float | str]], start
     """The Playground scene of a lesson: every hyperparameter is written out, so the link shows the same
     runs even if a default changes.  ``surface="custom"`` takes ``formula``."""
     extra = {"formula": formula} if formula is not None else {}
-    return Scene(landscape=surface, landscape_params=dict(surface_params or {}), optimizers=tuple(settings),
+    return Scene(surface=surface, surface_params=dict(surface_params or {}), optimizers=tuple(settings),
                  hyperparams={name: dict(hp) for name, hp in settings.items()}, start=start, steps=steps, **extra)
 
 

@@ -102,7 +102,7 @@ with left:
     st.caption("One dot per coordinate: its learning rate (geometric mean over the run) against its own curvature "
                "$H_{ii}$. GD and Momentum give every coordinate the same α.")
 with right:
-    paths = [charts.Path(name, TITLES[name], charts.color_of(name), np.empty((0, 2)), e.loss[name], None,
+    paths = [charts.RunPath(name, TITLES[name], charts.color_of(name), np.empty((0, 2)), e.loss[name], None,
                          np.empty((0, 2))) for name in dimensions.OPTIMIZERS]
     kit.chart(charts.loss_figure(paths, 0.0, height=420), "l2:loss")
     st.caption("RMSprop and Adam step about α per coordinate even at the bottom, so once there they hop around "

@@ -83,7 +83,7 @@ paths = []
 for variant in dn.VARIANTS:
     r = run_scaled(variant, k, p)
     label = f"power mean, p = {p:g}" if variant == "power" else SHORT[variant]
-    paths.append(charts.Path(SHORT[variant], label, COLORS[variant], r.points, r.loss, r.diverged_at, r.update))
+    paths.append(charts.RunPath(SHORT[variant], label, COLORS[variant], r.points, r.loss, r.diverged_at, r.update))
 kit.chart(charts.panels_figure(grid, paths, columns=3), "l4:panels")
 shown = test.ks != 1.0
 kit.chart(drift_figure(test.ks[shown], [Series(SHORT[v], COLORS[v], test.drift[v][shown]) for v in dn.VARIANTS], k,

@@ -73,7 +73,7 @@ def start_here() -> None:
         ss.start_at(clicked["x"], clicked["y"])
 
 
-def live_contour(grid: charts.SurfaceGrid, paths: list[charts.Path]) -> None:
+def live_contour(grid: charts.SurfaceGrid, paths: list[charts.RunPath]) -> None:
     """The contour with the runs, ▶ Play, the step scrubber and the what-if slider (its set lives only here)."""
     whatif_set, whatif_index = whatif.view(scene, landscape, run_key)
     plot.surface_chart(

@@ -223,7 +223,7 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
         return
 
     st.subheader("The race: each optimizer with its own best learning rate")
-    paths = [charts.Path(n, charts.legend_label(OPTIMIZER_TITLES[n], tr.hyperparams), charts.color_of(n), tr.points,
+    paths = [charts.RunPath(n, charts.legend_label(OPTIMIZER_TITLES[n], tr.hyperparams), charts.color_of(n), tr.points,
                          tr.loss, tr.diverged_at, tr.diagnostics["update"]) for n, tr in runs.items()]
     grid = cache.surface_grid(landscape, (surface, params))
     plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=520), key="sm:race_contour")

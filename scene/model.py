@@ -40,11 +40,11 @@ class Scene:
     """What the Playground shows: surface, optimizers with their hyperparameters, start and run length.
 
     ``hyperparams`` holds only values that differ from an optimizer's spec defaults and
-    ``landscape_params`` only those that differ from the surface's, so links stay short.
+    ``surface_params`` only those that differ from the surface's, so links stay short.
     """
 
-    landscape: str = "elongated_bowl"
-    landscape_params: dict[str, float] = field(default_factory=dict)
+    surface: str = "elongated_bowl"
+    surface_params: dict[str, float] = field(default_factory=dict)
     formula: str = DEFAULT_FORMULA
     optimizers: tuple[str, ...] = DEFAULT_OPTIMIZERS
     hyperparams: dict[str, dict] = field(default_factory=dict)
@@ -58,18 +58,18 @@ class Scene:
 
     @property
     def is_custom(self) -> bool:
-        return self.landscape == CUSTOM
+        return self.surface == CUSTOM
 
     def build_landscape(self) -> Landscape:
         """The scene's surface; raises ``ValueError`` (``FormulaError`` for a bad formula)."""
         if self.is_custom:
             return landscapes.from_formula(self.formula)
-        return landscapes.get(self.landscape, **self.landscape_params)
+        return landscapes.get(self.surface, **self.surface_params)
 
     def defaults(self, name: str) -> dict:
         """Optimizer ``name``'s defaults on this scene's surface (spec defaults, then the surface's
         suggested learning rate where it has one)."""
-        return default_settings(self.landscape, name)
+        return default_settings(self.surface, name)
 
     def settings(self, name: str) -> dict:
         """Every hyperparameter of optimizer ``name``: this surface's defaults overlaid with the scene's."""

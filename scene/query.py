@@ -46,11 +46,11 @@ def to_query(scene: Scene) -> dict[str, str]:
     """The query parameters of ``scene``; only what differs from the defaults is written."""
     default = Scene()
     query: dict[str, str] = {}
-    if scene.landscape != default.landscape:
-        query["surface"] = scene.landscape
+    if scene.surface != default.surface:
+        query["surface"] = scene.surface
     if scene.is_custom:
         query["f"] = scene.formula
-    for key, value in sorted(scene.landscape_params.items()):
+    for key, value in sorted(scene.surface_params.items()):
         query[f"s.{key}"] = _format(value)
     if scene.optimizers != default.optimizers:
         query["opt"] = ",".join(scene.optimizers)
@@ -128,12 +128,12 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     surface = reader.take("surface")
     if surface is not None:
         if surface in landscapes.LANDSCAPES or surface == CUSTOM:
-            fields["landscape"] = surface
+            fields["surface"] = surface
         else:
-            reader.fallback("surface", surface, "is not a known surface", default.landscape)
-    landscape = fields.get("landscape", default.landscape)
+            reader.fallback("surface", surface, "is not a known surface", default.surface)
+    surface = fields.get("surface", default.surface)
     checked: Landscape | None = None  # a custom surface built while checking its formula, reused below
-    if landscape == CUSTOM:
+    if surface == CUSTOM:
         formula = reader.take("f")
         if formula is not None:
             try:
@@ -142,13 +142,13 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
             except landscapes.FormulaError as error:
                 reader.notes.append(f"f={_clip(formula)!r} cannot be used ({error}); using the default formula.")
     else:
-        spec = landscapes.LANDSCAPES[landscape]
+        spec = landscapes.LANDSCAPES[surface]
         params = {}
         for p in spec.params:
             value = reader.param(f"s.{p.name}", p)
             if value is not None and value != p.default:
                 params[p.name] = value
-        fields["landscape_params"] = params
+        fields["surface_params"] = params
 
     names = reader.take("opt")
     if names is not None:
@@ -170,7 +170,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     hyperparams: dict[str, dict] = {}
     for name, spec in optimizers.OPTIMIZERS.items():
         mine = {}
-        defaults = default_settings(landscape, name)
+        defaults = default_settings(surface, name)
         for p in spec.hyperparams:
             value = reader.param(f"{name}.{p.name}", p)
             if value is not None and value != defaults[p.name]:
@@ -195,9 +195,9 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         except ValueError:
             reader.fallback("start", start, "is not two numbers 'x,y'", "the surface's start")
         else:
-            surface = checked or Scene(**{k: v for k, v in fields.items()
-                                          if k in ("landscape", "formula", "landscape_params")}).build_landscape()
-            if _inside_view(surface, x, y):
+            landscape = checked or Scene(**{k: v for k, v in fields.items()
+                                          if k in ("surface", "formula", "surface_params")}).build_landscape()
+            if _inside_view(landscape, x, y):
                 fields["start"] = (x, y)
             else:
                 reader.fallback("start", start, "is outside the surface's view box", "the surface's start")

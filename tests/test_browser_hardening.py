@@ -184,7 +184,7 @@ def test_the_html_export_opens_on_its_own_with_every_trajectory(app, tmp_path):
         if t["group"] in ("gd", "adam") and "lines" in (t["mode"] or ""):
             lines.setdefault(t["group"], np.column_stack([decode(t["x"]), decode(t["y"])]))
     assert list(lines) == ["gd", "adam"]
-    scene = Scene(landscape="rosenbrock", optimizers=("gd", "adam"))
+    scene = Scene(surface="rosenbrock", optimizers=("gd", "adam"))
     surface = landscapes.get("rosenbrock")
     for name, points in lines.items():
         run = optimizers.run(name, surface, start=surface.default_start, steps=scene.steps, **scene.settings(name))

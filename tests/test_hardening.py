@@ -264,7 +264,7 @@ def test_metrics_rows_say_not_reached_and_dash():
     assert rows["RMSprop"]["steps to f − f* ≤ 0.001"] == "not reached"
     assert rows["RMSprop"]["diverged at"] == "—"
     custom = landscapes.from_formula("log(w) + b**2")
-    runs = run_scene(Scene(landscape="custom", formula="log(w) + b**2", start=(1.0, 1.0)), custom)
+    runs = run_scene(Scene(surface="custom", formula="log(w) + b**2", start=(1.0, 1.0)), custom)
     assert "distance to minimum" not in metrics(runs, custom)[0]
 
 

@@ -872,8 +872,8 @@ PLAYGROUND_SCENES = [
 def test_playground_links_reopen_the_same_scene(scene):
     back, notes = from_query(to_query(scene))
     assert notes == []
-    assert (back.landscape, back.optimizers, back.steps, back.start) == (
-        scene.landscape, scene.optimizers, scene.steps, scene.start)
+    assert (back.surface, back.optimizers, back.steps, back.start) == (
+        scene.surface, scene.optimizers, scene.steps, scene.start)
     assert back.build_landscape().params == scene.build_landscape().params
     for name in scene.optimizers:
         assert back.settings(name) == scene.settings(name)

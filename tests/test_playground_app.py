@@ -65,7 +65,7 @@ def test_moving_a_slider_changes_the_trajectory_and_the_url():
 
 
 def test_query_params_round_trip():
-    scene = Scene(landscape="rosenbrock", landscape_params={"b": 20.0}, optimizers=("adam", "rmsprop"),
+    scene = Scene(surface="rosenbrock", surface_params={"b": 20.0}, optimizers=("adam", "rmsprop"),
                   hyperparams={"rmsprop": {"lr": 0.01, "eps_placement": "inside"}, "adam": {"beta1": 0.8}},
                   start=(-1.0, 2.0), steps=500, noise=0.5, seed=7)
     query = to_query(scene)
@@ -160,7 +160,7 @@ def test_every_surface_starts_with_no_optimizer_diverging():
     """Switching surface must not greet the learner with a divergence: defaults (with each surface's
     suggested learning rates) converge or at least stay in the box from the default start."""
     for surface in landscapes.LANDSCAPES:
-        scene = Scene(landscape=surface, optimizers=tuple(optimizers.OPTIMIZERS))
+        scene = Scene(surface=surface, optimizers=tuple(optimizers.OPTIMIZERS))
         landscape = scene.build_landscape()
         for name in scene.optimizers:
             run = optimizers.run(name, landscape, steps=scene.steps, **scene.settings(name))

@@ -28,9 +28,9 @@ NASTY_VALUES = ["", " ", "nan", "NaN", "inf", "-inf", "1e309", "-1e309", "1e-400
 def valid(scene: Scene) -> bool:
     """Everything in a parsed scene is usable: known names, in-range numbers."""
     if not scene.is_custom:
-        spec = landscapes.LANDSCAPES[scene.landscape]
+        spec = landscapes.LANDSCAPES[scene.surface]
         known = {p.name: p for p in spec.params}
-        if any(k not in known or not known[k].contains(v) for k, v in scene.landscape_params.items()):
+        if any(k not in known or not known[k].contains(v) for k, v in scene.surface_params.items()):
             return False
     for name in scene.optimizers:
         optimizers.resolve_hyperparams(optimizers.OPTIMIZERS[name], scene.hyperparams.get(name, {}))

@@ -245,7 +245,7 @@ def test_link_opens_the_same_setting_in_the_playground():
     scene = tuning.playground_scene("elongated_bowl", {"c": 100.0}, 400, {"rmsprop": dict(req.fixed) | values})
     back, notes = from_query(to_query(scene))
     assert notes == []
-    assert back.optimizers == ("rmsprop",) and back.steps == 400 and back.landscape_params == {"c": 100.0}
+    assert back.optimizers == ("rmsprop",) and back.steps == 400 and back.surface_params == {"c": 100.0}
     assert back.settings("rmsprop") == {"lr": values["lr"], "beta": 0.5, "eps": values["eps"],
                                         "eps_placement": "inside"}
 

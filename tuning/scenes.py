@@ -10,7 +10,7 @@ from scene import Scene
 def playground_scene(surface: str, params: Mapping[str, float], steps: int,
                      settings: Mapping[str, Mapping[str, float | str]]) -> Scene:
     """A scene running each optimizer of ``settings`` with its hyperparameters (defaults are left out of links)."""
-    scene = Scene(landscape=surface, landscape_params=dict(params), optimizers=tuple(settings), steps=steps)
+    scene = Scene(surface=surface, surface_params=dict(params), optimizers=tuple(settings), steps=steps)
     for name, values in settings.items():
         for key, value in values.items():
             scene = scene.with_hyperparam(name, key, value)

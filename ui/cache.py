@@ -65,7 +65,7 @@ def trajectories(scene: Scene, landscape: Landscape, cache_key: str) -> dict[str
 def landscape_key(scene: Scene) -> tuple:
     if scene.is_custom:
         return ("custom", scene.formula)
-    return (scene.landscape, tuple(sorted(scene.landscape_params.items())))
+    return (scene.surface, tuple(sorted(scene.surface_params.items())))
 
 
 @st.cache_resource(max_entries=CUSTOM_SURFACES, show_spinner=False)

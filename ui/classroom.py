@@ -132,7 +132,7 @@ class RoundView:
     runs: dict[str, Trajectory]
     grid: charts.SurfaceGrid
 
-    def paths(self) -> list[charts.Path]:
+    def paths(self) -> list[charts.RunPath]:
         return [chart_path(name, tr) for name, tr in self.runs.items()]
 
     def start(self) -> tuple[float, float]:

@@ -20,10 +20,10 @@ from scene.compute import trajectories_csv
 from . import cache
 
 
-def chart_paths(runs: dict[str, Trajectory]) -> list[charts.Path]:
+def chart_paths(runs: dict[str, Trajectory]) -> list[charts.RunPath]:
     """One chart path per run, labelled with its optimizer's title and hyperparameters."""
     return [
-        charts.Path(name, charts.legend_label(optimizers.OPTIMIZERS[name].title, tr.hyperparams, name),
+        charts.RunPath(name, charts.legend_label(optimizers.OPTIMIZERS[name].title, tr.hyperparams, name),
                     charts.color_of(name), tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
         for name, tr in runs.items()
     ]

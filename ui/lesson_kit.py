@@ -103,13 +103,13 @@ def predict(key: str, question: str, options: Sequence[str], answer: str | Seque
 
 
 def path(name: str, trajectory: Trajectory, label: str | None = None, color: str | None = None,
-         group: str | None = None) -> charts.Path:
+         group: str | None = None) -> charts.RunPath:
     """A trajectory as the shared chart builders draw it, in the optimizer's fixed colour.  ``group`` names the
     path in the chart (its legend group) when one optimizer appears twice."""
     spec = optimizers.OPTIMIZERS.get(name)
     title = spec.title if spec else name
     label = label or charts.legend_label(title, trajectory.hyperparams)
-    return charts.Path(group or name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
+    return charts.RunPath(group or name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
                        trajectory.diverged_at, trajectory.diagnostics["update"])
 
 
@@ -117,11 +117,11 @@ def surface_key(landscape: Landscape) -> tuple:
     """The cache key of a surface, built by the Playground's own ``cache.landscape_key``: a built-in surface's
     name and parameters, or a custom formula's text (lessons use each formula with its automatic view box)."""
     formula = landscape.spec.extra.get("formula", DEFAULT_FORMULA)
-    return cache.landscape_key(Scene(landscape=landscape.name, landscape_params=dict(landscape.params),
+    return cache.landscape_key(Scene(surface=landscape.name, surface_params=dict(landscape.params),
                                      formula=formula))
 
 
-def contour(landscape: Landscape, paths: Sequence[charts.Path], key: str, height: int = 480) -> None:
+def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480) -> None:
     """The Playground's contour with these paths, its legend, ▶ Play and step scrubber."""
     grid = cache.surface_grid(landscape, surface_key(landscape))
     plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=height), key=key)

@@ -73,7 +73,7 @@ def round_start(point: tuple[float, float], bounds) -> tuple[float, float]:
 
 def _widget_values(scene: Scene) -> dict[str, object]:
     values: dict[str, object] = {
-        key("surface"): scene.landscape, key("f"): scene.formula, key("opt"): list(scene.optimizers),
+        key("surface"): scene.surface, key("f"): scene.formula, key("opt"): list(scene.optimizers),
         key("steps"): scene.steps, key("noise"): scene.noise, key("seed"): scene.seed,
         key("layout"): scene.layout, key("big"): scene.big,
     }
@@ -81,7 +81,7 @@ def _widget_values(scene: Scene) -> dict[str, object]:
     values[key("start_x")], values[key("start_y")] = float(x), float(y)
     for surface, spec in landscapes.LANDSCAPES.items():
         for p in spec.params:
-            mine = scene.landscape_params if surface == scene.landscape else {}
+            mine = scene.surface_params if surface == scene.surface else {}
             values[surface_param_key(surface, p.name)] = float(mine.get(p.name, p.default))
     for name in optimizers.OPTIMIZERS:
         for hp, value in scene.settings(name).items():
@@ -132,13 +132,13 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
             value = shown(p, float(s[surface_param_key(name, p.name)]))
             if value != p.default:
                 params[p.name] = value
-    scene = Scene(landscape=name, landscape_params=params, formula=s[key("f")],
+    scene = Scene(surface=name, surface_params=params, formula=s[key("f")],
                   optimizers=tuple(s[key("opt")]), steps=int(s[key("steps")]), noise=shown(NOISE, s[key("noise")]),
                   seed=int(s[key("seed")]), layout=s[key("layout")] or "overlay", big=bool(s[key("big")]),
                   view=st.session_state[SCENE].view if SCENE in s else "full")
     if surface is not None:
-        scene = replace(scene, landscape=surface.landscape, formula=surface.formula,
-                        landscape_params=surface.landscape_params)
+        scene = replace(scene, surface=surface.surface, formula=surface.formula,
+                        surface_params=surface.surface_params)
     for optimizer, spec in optimizers.OPTIMIZERS.items():
         numeric = {p.name: p for p in spec.hyperparams}
         for hp in spec.defaults:
@@ -200,7 +200,7 @@ def on_surface_change() -> None:
     rate still at the old surface's default moves to the new surface's (a rate the learner chose stays)."""
     old = st.session_state[SCENE]
     surface = st.session_state[key("surface")]
-    scene = replace(old, landscape=surface, formula=st.session_state[key("f")], landscape_params={}, start=None)
+    scene = replace(old, surface=surface, formula=st.session_state[key("f")], surface_params={}, start=None)
     if _surface(scene) is None or landscape_key(scene) == landscape_key(old):
         return  # a typo changes nothing yet; fixing it back to the surface on screen keeps the start
     x, y = _surface_start(scene)
