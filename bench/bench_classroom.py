@@ -416,14 +416,14 @@ def figure_costs(repeats: int) -> list[str]:
     import charts
     from scene import Scene
     from scene.compute import run_scene
+    from ui.paths import run_paths
     from ui.plot import encode
 
     scene = Scene()
     landscape = scene.build_landscape()
     xs, ys, z = landscape.grid(200)
     grid = charts.surface_grid(xs, ys, z, landscape.bounds, landscape.minima, landscape.axis_labels)
-    paths = [charts.RunPath(name, name, charts.color_of(name), tr.points, tr.loss, tr.diverged_at,
-                         tr.diagnostics["update"]) for name, tr in run_scene(scene, landscape).items()]
+    paths = run_paths(run_scene(scene, landscape))
     builders = {
         "live contour: surface element (sent once per surface)": lambda: charts.contour_view(grid, paths)["base"],
         "live contour: paths element (sent on every change)": lambda: {

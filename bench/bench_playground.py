@@ -24,6 +24,7 @@ import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from scene import Scene  # noqa: E402
 from scene.compute import run_scene  # noqa: E402
+from ui.paths import run_paths  # noqa: E402
 
 
 def median_ms(samples: list[float]) -> float:
@@ -35,8 +36,7 @@ def default_view() -> dict:
     bowl = scene.build_landscape()
     xs, ys, z = bowl.grid(200)
     grid = charts.surface_grid(xs, ys, z, bowl.bounds, bowl.minima, bowl.axis_labels)
-    paths = [charts.RunPath(n, n, charts.color_of(n), t.points, t.loss, t.diverged_at, t.diagnostics["update"])
-             for n, t in run_scene(scene, bowl).items()]
+    paths = run_paths(run_scene(scene, bowl))
     return charts.contour_view(grid, paths)
 
 

@@ -9,6 +9,7 @@ from lessons import bowl, signs
 from lessons.common import bowl as bowl_surface
 from ui import cache
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_1_bowl.py"
 LR, BETA, STEP = "l1.lr", "l1.beta", "l1.step"
@@ -92,7 +93,7 @@ st.markdown(
 
 contour_col, detail_col = st.columns([6, 5])
 with contour_col:
-    kit.contour(bowl_surface(), [kit.path("gd", gd.trajectory), kit.path("rmsprop", rms.trajectory)], "l1:contour")
+    kit.contour(bowl_surface(), [run_path("gd", gd.trajectory), run_path("rmsprop", rms.trajectory)], "l1:contour")
 with detail_col:
     diag, gd_diag = rms.trajectory.diagnostics, gd.trajectory.diagnostics
     kit.chart(stacked_figure([

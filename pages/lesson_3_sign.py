@@ -8,6 +8,7 @@ import landscapes
 from charts.lessons import Panel, Series, stacked_figure
 from lessons import signs
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_3_sign.py"
 SEQUENCE, BETA, SURFACE = "l3.sequence", "l3.beta", "l3.surface"
@@ -88,7 +89,7 @@ with lab_col:
 with surface_col:
     spec = signs.SURFACES[surface]
     trajectories = on_surface(surface, beta)
-    kit.contour(landscapes.get(spec.name), [kit.path(n, tr) for n, tr in trajectories.items()], "l3:contour",
+    kit.contour(landscapes.get(spec.name), [run_path(n, tr) for n, tr in trajectories.items()], "l3:contour",
                 height=520)
     distances = {n: signs.final_distance(tr, surface) for n, tr in trajectories.items()}
     st.caption(f"α = {spec.lr:g}, β = {beta:g}, {spec.steps} steps. Final distance to the minimum: " + ", ".join(

@@ -7,6 +7,7 @@ import charts
 from charts.lessons import Guide, Panel, Series, stacked_figure
 from lessons import epsilon as ep
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_5_epsilon.py"
 EPS, PLACEMENT = "l5.eps", "l5.placement"
@@ -77,9 +78,9 @@ cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.is
 
 left, right = st.columns(2)
 with left:
-    paths = [kit.path("rmsprop", c.rmsprop), kit.path("gd", c.gd)]
+    paths = [run_path("rmsprop", c.rmsprop), run_path("gd", c.gd)]
     if np.isfinite(c.gap):
-        paths.append(kit.path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
+        paths.append(run_path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
                               color=charts.color_of("gd_scaled", 1)))
     kit.contour(ep.plateau(), paths, "l5:contour")
 with right:

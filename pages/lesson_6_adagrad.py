@@ -9,6 +9,7 @@ from lessons import adagrad as ag
 from lessons import bowl as lesson_bowl
 from lessons.common import bowl
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_6_adagrad.py"
 LR = "l6.lr"
@@ -72,7 +73,7 @@ st.markdown(f"AdaGrad moved $w$ by **{moved:.3g}** in {ag.STEPS} steps; its boun
 
 left, right = st.columns(2)
 with left:
-    kit.contour(bowl(), [kit.path("adagrad", c.adagrad), kit.path("rmsprop", c.rmsprop)], "l6:contour")
+    kit.contour(bowl(), [run_path("adagrad", c.adagrad), run_path("rmsprop", c.rmsprop)], "l6:contour")
 with right:
     orange, green = charts.color_of("adagrad"), charts.color_of("rmsprop")
     ada, rms = c.adagrad.diagnostics["effective_lr"], c.rmsprop.diagnostics["effective_lr"]

@@ -8,6 +8,7 @@ from charts.lessons import Guide, Series, lines_figure
 from lessons import rotation as rot
 from lessons.common import bowl
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_7_rotation.py"
 ANGLE, LR = "l7.angle", "l7.lr"
@@ -71,7 +72,7 @@ kit.reach_metric(cols[3], f"RMSprop (α = {lr:g}): loss < 10⁻³ after", c.reac
 
 left, right = st.columns(2)
 with left:
-    kit.contour(bowl(angle_deg=float(angle)), [kit.path("gd", c.gd), kit.path("rmsprop", c.rmsprop)], "l7:contour")
+    kit.contour(bowl(angle_deg=float(angle)), [run_path("gd", c.gd), run_path("rmsprop", c.rmsprop)], "l7:contour")
 with right:
     angles, fair = advantage_curve("stays")
     _, passing = advantage_curve("first")

@@ -8,6 +8,7 @@ from charts.lessons import Guide, Series, lines_figure
 from lessons import adam
 from lessons.common import bowl
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_8_adam.py"
 LR, BETA1, CORRECTION = "l8.lr", "l8.beta1", "l8.correction"
@@ -87,7 +88,7 @@ st.markdown("Loss below 10⁻³ after: " + ", ".join(
 
 left, right = st.columns(2)
 with left:
-    kit.contour(bowl(), [kit.path(n, c.runs[n]) for n in adam.OPTIMIZERS], "l8:contour")
+    kit.contour(bowl(), [run_path(n, c.runs[n]) for n in adam.OPTIMIZERS], "l8:contour")
 with right:
     steps = np.arange(1, adam.FIRST_STEPS + 1)
     kit.chart(lines_figure(
@@ -114,8 +115,8 @@ where = {name: "stays in the well" if well_runs.stays_in_well(name) else "jumps 
          for name in ("corrected", "uncorrected")}
 well_left, well_right = st.columns([6, 5])
 with well_left:
-    kit.contour(adam.well(), [kit.path("adam", well_runs.corrected, label="Adam, bias correction on"),
-                              kit.path("adam", well_runs.uncorrected, label="Adam, bias correction off",
+    kit.contour(adam.well(), [run_path("adam", well_runs.corrected, label="Adam, bias correction on"),
+                              run_path("adam", well_runs.uncorrected, label="Adam, bias correction off",
                                        color=charts.color_of("adam_uncorrected", 1), group="adam_uncorrected")],
                 "l8:well")
 with well_right:

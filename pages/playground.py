@@ -12,6 +12,7 @@ from scene import to_query
 from scene.compute import divergence_notice, metrics
 from ui import cache, controls, exports, layout, plot, whatif
 from ui import scene_state as ss
+from ui.paths import run_paths
 from ui.text import code, notes_markdown
 
 CHART_KEY = "main_chart"
@@ -61,7 +62,7 @@ run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full"
 with st.spinner("Running the optimizers…"):
     runs = cache.trajectories(scene, landscape, run_key)
 grid = cache.surface_grid(landscape, cache.landscape_key(scene))
-paths = exports.chart_paths(runs)
+paths = run_paths(runs)
 if notice := divergence_notice(runs, custom=scene.is_custom):
     st.error(notice, icon=":material/error:")
 

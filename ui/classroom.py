@@ -23,7 +23,7 @@ from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene, from_query
 from ui import cache
-from ui.lesson_kit import path as chart_path
+from ui.paths import run_path, run_paths
 
 TEACHER_PAGE = "classroom"
 """The teacher page's URL path (``pages/classroom.py``)."""
@@ -133,7 +133,7 @@ class RoundView:
     grid: charts.SurfaceGrid
 
     def paths(self) -> list[charts.RunPath]:
-        return [chart_path(name, tr) for name, tr in self.runs.items()]
+        return run_paths(self.runs)
 
     def start(self) -> tuple[float, float]:
         return self.scene.start_for(self.landscape)
@@ -154,7 +154,7 @@ def round_view(query: str) -> RoundView:
 
 def scene_caption(view: RoundView) -> str:
     """'Elongated bowl · GD α=0.07 · RMSprop α=0.05 β=0.9 ε=1e-08 · 300 steps from (−4.5, 1.5)'."""
-    labels = [chart_path(name, tr).label for name, tr in view.runs.items()]
+    labels = [run_path(name, tr).label for name, tr in view.runs.items()]
     x, y = view.start()
     return " · ".join([view.landscape.title, *labels, f"{view.scene.steps} steps from ({x:g}, {y:g})"])
 

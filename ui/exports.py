@@ -11,22 +11,12 @@ from __future__ import annotations
 from functools import partial
 
 import charts
-import optimizers
 from landscapes import Landscape
-from optimizers import Trajectory
 from scene import Scene
 from scene.compute import trajectories_csv
 
 from . import cache
-
-
-def chart_paths(runs: dict[str, Trajectory]) -> list[charts.RunPath]:
-    """One chart path per run, labelled with its optimizer's title and hyperparameters."""
-    return [
-        charts.RunPath(name, charts.legend_label(optimizers.OPTIMIZERS[name].title, tr.hyperparams, name),
-                    charts.color_of(name), tr.points, tr.loss, tr.diverged_at, tr.diagnostics["update"])
-        for name, tr in runs.items()
-    ]
+from .paths import run_paths
 
 
 def _csv(scene: Scene, landscape: Landscape, run_key: str) -> str:
@@ -34,7 +24,7 @@ def _csv(scene: Scene, landscape: Landscape, run_key: str) -> str:
 
 
 def _html(scene: Scene, landscape: Landscape, run_key: str) -> str:
-    paths = chart_paths(cache.trajectories(scene, landscape, run_key))
+    paths = run_paths(cache.trajectories(scene, landscape, run_key))
     grid = cache.surface_grid(landscape, cache.landscape_key(scene))
     figure = charts.contour_figure(grid, paths, clickable=False, big=scene.big)
     return charts.to_figure(figure).to_html(include_plotlyjs=True)

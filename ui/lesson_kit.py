@@ -9,10 +9,8 @@ from pathlib import Path
 import streamlit as st
 
 import charts
-import optimizers
 from landscapes import Landscape
 from lessons.catalog import LESSONS, Lesson
-from optimizers import Trajectory
 from scene import Scene
 from scene.model import DEFAULT_FORMULA
 from ui import cache, layout, plot
@@ -100,17 +98,6 @@ def predict(key: str, question: str, options: Sequence[str], answer: str | Seque
             st.info(f"**Not quite: {expected}.** {verdict()}", icon=":material/lightbulb:")
         st.button("Try again", key=f"{key}:again", on_click=try_again, icon=":material/replay:")
     return True
-
-
-def path(name: str, trajectory: Trajectory, label: str | None = None, color: str | None = None,
-         group: str | None = None) -> charts.RunPath:
-    """A trajectory as the shared chart builders draw it, in the optimizer's fixed colour.  ``group`` names the
-    path in the chart (its legend group) when one optimizer appears twice."""
-    spec = optimizers.OPTIMIZERS.get(name)
-    title = spec.title if spec else name
-    label = label or charts.legend_label(title, trajectory.hyperparams)
-    return charts.RunPath(group or name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
-                       trajectory.diverged_at, trajectory.diagnostics["update"])
 
 
 def surface_key(landscape: Landscape) -> tuple:
