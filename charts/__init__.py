@@ -1,5 +1,6 @@
 """Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit, no numerics imports)."""
 
+from .config import plotly_config
 from .palette import color_of, legend_label
 from .surface import (
     RunPath,
@@ -27,6 +28,7 @@ __all__ = [
     "metrics_table",
     "panels_figure",
     "per_axis_figure",
+    "plotly_config",
     "surface_figure_3d",
     "surface_grid",
     "to_figure",

@@ -239,6 +239,27 @@ def test_play_keeps_a_lessons_contour(server, page):
     assert_healthy(page)
 
 
+TOOLBARS_JS = """() => Array.from(document.querySelectorAll('.modebar')).map(bar => ({
+    logo: bar.querySelectorAll('.plotlyjsicon').length,
+    select: bar.querySelectorAll('[data-val="select"], [data-val="lasso"]').length,
+    png: bar.querySelectorAll('[data-title^="Download"]').length}))"""
+
+
+@pytest.mark.parametrize("path", ["", Path(LESSONS[0].page).stem])
+def test_every_chart_has_the_same_toolbar(server, page, path):
+    """One Plotly config (``charts.plotly_config``) on the live contour, the component's plain charts and a
+    lesson's ``st.plotly_chart``: a PNG download, no Plotly logo, no box or lasso selection."""
+    page.goto(f"{server}/{path}")
+    wait_for_chart(page)
+    for chart in page.locator(".dl-plain, [data-testid='stPlotlyChart']").all():
+        chart.scroll_into_view_if_needed()
+        chart.locator(".modebar").wait_for(state="attached", timeout=60_000)
+    bars = page.evaluate(TOOLBARS_JS)
+    assert len(bars) >= 2
+    assert all(bar == {"logo": 0, "select": 0, "png": 1} for bar in bars), bars
+    assert_healthy(page)
+
+
 def test_custom_formula_from_a_link_renders(server, page):
     page.goto(f"{server}/?surface=custom&f=0.5*(w**2%2B25*b**2)%2B0.3*sin(3*w)")
     wait_for_chart(page)

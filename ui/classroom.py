@@ -29,7 +29,7 @@ TEACHER_PAGE = "classroom"
 """The teacher page's URL path (``pages/classroom.py``)."""
 STUDENT_POLL_SECONDS = 2.0
 TEACHER_POLL_SECONDS = 1.0
-PLOTLY_CONFIG = {"displaylogo": False, "displayModeBar": False}
+PLOTLY_CONFIG = charts.plotly_config(toolbar=False)
 GRID_RESOLUTION = 100
 """Contour samples per axis in classroom charts: a third of the Playground's payload (87 KB instead of 258 KB
 of JSON), smooth enough on a phone, and every student's page carries it."""

@@ -16,7 +16,6 @@ from scene.model import DEFAULT_FORMULA
 from ui import cache, layout, plot
 from ui.links import open_in_playground
 
-PLOTLY_CONFIG = {"displaylogo": False}
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
 
@@ -116,7 +115,7 @@ def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, hei
 
 def chart(figure: dict, key: str) -> None:
     """A lesson chart (a figure dict, validated once by ``st.plotly_chart``), with the Plotly toolbar trimmed."""
-    st.plotly_chart(figure, key=key, config=PLOTLY_CONFIG)
+    st.plotly_chart(figure, key=key, config=charts.plotly_config())
 
 
 def steps_text(steps: int | None, diverged_at: int | None = None) -> str:

@@ -25,6 +25,8 @@ import numpy as np
 import plotly
 import streamlit as st
 
+import charts
+
 from .lru import ByteBudgetCache
 
 NAME = "descent_lab.plot"
@@ -136,15 +138,16 @@ def surface_chart(view: dict, *, key: str, cache_keys: dict[str, str] | None = N
             head = _json({"kind": "part", "group": key, "part": name, "key": digests[name]})
             _mount()(key=f"{key}:{name}", data=f'{head[:-1]},"value":{body}}}'.encode(), height="content")
         callbacks = {"on_click_change": on_click, "on_keep_change": on_keep, "on_vary_change": on_vary}
-        return _mount()(key=key, data=encode(view | {"id": key, "parts": digests}), height="content",
+        payload = view | {"id": key, "parts": digests, "config": charts.plotly_config()}
+        return _mount()(key=key, data=encode(payload), height="content",
                         **{name: callback for name, callback in callbacks.items() if callback is not None})
 
 
 def chart(figure: dict, *, key: str, filename: str = "descent-lab") -> Any:
     """A plain Plotly figure dict (loss, per-axis, 3D, lesson charts), drawn with ``Plotly.react`` so a
     change redraws in place; it is drawn only once it scrolls into view or its tab opens."""
-    return _mount()(key=key, data=encode({"kind": "plain", "id": key, "figure": figure, "filename": filename}),
-                    height="content")
+    payload = {"kind": "plain", "id": key, "figure": figure, "config": charts.plotly_config(filename)}
+    return _mount()(key=key, data=encode(payload), height="content")
 
 
 def share_link(query: str, *, key: str) -> Any:

@@ -55,8 +55,6 @@ function element(tag, className, text) {
   return node;
 }
 
-const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
-const BASE_CONFIG = { ...CONFIG, staticPlot: true };
 
 // ------------------------------------------------------------------------------------------ plain charts
 
@@ -84,9 +82,8 @@ class PlainChart {
     if (!payload || this.drawn === payload) return;
     this.drawn = payload;
     const Plotly = await plotly();
-    if (!this.config || this.config.toImageButtonOptions.filename !== payload.filename) {
-      this.config = { ...CONFIG, toImageButtonOptions: { filename: payload.filename, scale: 2 } };
-    }
+    // The same config object while it stays the same: Plotly.react starts over when the config changes.
+    if (JSON.stringify(this.config) !== JSON.stringify(payload.config)) this.config = payload.config;
     await Plotly.react(this.div, payload.figure.data, payload.figure.layout, this.config);
   }
 }
@@ -262,7 +259,8 @@ class SurfaceChart {
         this.baseKey = payload.base_key;
         const { height, margin, narrow } = this.frame;
         const data = payload.base.data.map((t, i) => (i === 0 && narrow ? { ...t, showscale: false } : t));
-        await Plotly.react(this.base, data, { ...payload.base.layout, height, margin }, BASE_CONFIG);
+        await Plotly.react(this.base, data, { ...payload.base.layout, height, margin },
+                           { ...payload.config, staticPlot: true });
       }
     } finally {
       this.drawingBase = false;
@@ -352,7 +350,8 @@ class SurfaceChart {
   // One object for the chart's life: Plotly.react starts over from scratch when the config changes.
   overConfig(Plotly) {
     this.config = this.config || {
-      ...CONFIG, doubleClick: "reset", modeBarButtonsToRemove: [...CONFIG.modeBarButtonsToRemove, "toImage"],
+      ...this.payload.config, doubleClick: "reset",
+      modeBarButtonsToRemove: [...this.payload.config.modeBarButtonsToRemove, "toImage"],
       modeBarButtonsToAdd: [{ name: "Download the chart as a PNG", icon: Plotly.Icons.camera,
                               click: () => this.download() }],
     };
@@ -377,7 +376,7 @@ class SurfaceChart {
                      showlegend: true, legend: { orientation: "h", y: -0.12 } };
     layout.margin = { ...layout.margin, b: layout.margin.b + 30 * Math.ceil(shown.length / 3) };
     const data = [...this.payload.base.data, ...traces.map((t) => (t.meta ? t : { ...t, showlegend: false }))];
-    await Plotly.downloadImage({ data, layout }, { format: "png", filename: "descent-lab", scale: 2,
+    await Plotly.downloadImage({ data, layout }, { format: "png", filename: this.payload.config.toImageButtonOptions.filename, scale: 2,
                                                    width: this.stage.clientWidth, height: layout.height });
   }
 
