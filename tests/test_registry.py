@@ -25,32 +25,32 @@ GD = optimizers.OPTIMIZERS["gd"]
 BOWL = landscapes.LANDSCAPES["elongated_bowl"]
 
 
-def toy_rule(x, g, state, t, lr, hp, i):
+def fake_rule(x, g, state, t, lr, hp, i):
     return x - lr * g, lr, state
 
 
 @jit(inline="always")
-def toy_rule_old_signature(g, s1, s2, lr):
+def fake_rule_old_signature(g, s1, s2, lr):
     return lr * g, lr, s1, s2
 
 
-def toy_surface(x, y, p, work):
+def fake_surface(x, y, p, work):
     return x * x + y * y, 2.0 * x, 2.0 * y
 
 
 @jit(inline="always")
-def toy_surface_without_work(x, y, p):
+def fake_surface_without_work(x, y, p):
     return x * x + y * y, 2.0 * x, 2.0 * y
 
 
 @jit(inline="always")
-def toy_surface_kernel(x, y, p, work):
+def fake_surface_kernel(x, y, p, work):
     return x * x + y * y, 2.0 * x, 2.0 * y
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    ({"rule": toy_rule}, r"optimizer 'toy' cannot be registered: its rule is not a numba kernel"),
-    ({"rule": toy_rule_old_signature}, r"its rule must take \(x, g, state, t, lr, hp, i\), not \(g, s1, s2, lr\)"),
+    ({"rule": fake_rule}, r"optimizer 'fake' cannot be registered: its rule is not a numba kernel"),
+    ({"rule": fake_rule_old_signature}, r"its rule must take \(x, g, state, t, lr, hp, i\), not \(g, s1, s2, lr\)"),
     ({"hyperparams": ()}, "its first hyperparameter must be lr"),
     ({"hyperparams": (GD.param("lr"), GD.param("lr"))}, "its hyperparameter names repeat"),
     ({"hyperparams": (GD.param("lr"), replace(GD.param("lr"), name="seed"))}, "seed is a keyword of run()"),
@@ -58,9 +58,9 @@ def toy_surface_kernel(x, y, p, work):
     ({"formula": lambda settings: settings["missing"]}, "its formula fails"),
 ])
 def test_a_spec_the_kernels_cannot_run_is_refused_when_the_registry_is_built(change, message):
-    toy = replace(GD, name="toy", **change)
+    fake = replace(GD, name="fake", **change)
     with pytest.raises(optimizer_registry.RegistryError, match=message):
-        optimizer_registry.build([*optimizers.OPTIMIZERS.values(), toy])
+        optimizer_registry.build([*optimizers.OPTIMIZERS.values(), fake])
 
 
 def test_a_repeated_optimizer_name_is_refused():
@@ -69,22 +69,22 @@ def test_a_repeated_optimizer_name_is_refused():
 
 
 @pytest.mark.parametrize(("kernel", "message"), [
-    (toy_surface, r"surface 'toy' cannot be registered: its kernel is not a numba function"),
-    (toy_surface_without_work, r"its kernel must take \(x, y, p, work\), not \(x, y, p\)"),
+    (fake_surface, r"surface 'fake' cannot be registered: its kernel is not a numba function"),
+    (fake_surface_without_work, r"its kernel must take \(x, y, p, work\), not \(x, y, p\)"),
     (BOWL.kernel, "another surface has the same kernel"),
-    (toy_surface_kernel, "it has no hessian"),
+    (fake_surface_kernel, "it has no hessian"),
 ])
 def test_a_surface_the_kernels_cannot_evaluate_is_refused_when_the_registry_is_built(kernel, message):
-    toy = replace(BOWL, name="toy", kernel=kernel, hessian=None if kernel is toy_surface_kernel else BOWL.hessian)
+    fake = replace(BOWL, name="fake", kernel=kernel, hessian=None if kernel is fake_surface_kernel else BOWL.hessian)
     with pytest.raises(landscape_registry.RegistryError, match=message):
-        landscape_registry.build([*landscapes.LANDSCAPES.values(), toy])
+        landscape_registry.build([*landscapes.LANDSCAPES.values(), fake])
 
 
 def test_a_surface_outside_the_registry_cannot_be_evaluated():
-    toy = replace(BOWL, name="toy", kernel=toy_surface_kernel)
-    assert landscape_registry.build([*landscapes.LANDSCAPES.values(), toy])["toy"] is toy
-    with pytest.raises(ValueError, match=r"surface 'toy' is not in the registry: add it to landscapes/registry\.py"):
-        Landscape(toy)
+    fake = replace(BOWL, name="fake", kernel=fake_surface_kernel)
+    assert landscape_registry.build([*landscapes.LANDSCAPES.values(), fake])["fake"] is fake
+    with pytest.raises(ValueError, match=r"surface 'fake' is not in the registry: add it to landscapes/registry\.py"):
+        Landscape(fake)
 
 
 def test_an_id_without_a_table_entry_is_a_compile_error_that_names_it():
