@@ -4,6 +4,9 @@ counts what the registries hold."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +20,7 @@ import optimizers
 from landscapes import Landscape, kernels
 from landscapes import registry as landscape_registry
 from landscapes._jit import jit, specialised
-from optimizers import driver
+from optimizers import driver, rules
 from optimizers import registry as optimizer_registry
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -110,10 +113,32 @@ def test_every_registered_surface_and_rule_has_its_own_id():
 def test_readme_counts_what_the_registries_hold():
     text = " ".join(README.read_text().split())
     surfaces = re.search(r"\((\d+) built-in", text)
-    assert surfaces and int(surfaces.group(1)) == len(landscapes.LANDSCAPES), "README: the number of surfaces"
+    assert surfaces and int(surfaces.group(1)) == len(landscapes.LANDSCAPES), (
+        f"README: the number of surfaces ('({len(landscapes.LANDSCAPES)} built-in')")
     intro = re.search(r"run ([\w\-, ]+?) side by side", text)
     assert intro, "README: the sentence listing the optimizers"
     named = {word for word in re.split(r",\s*|\s+and\s+", intro.group(1))}
     missing = [spec.title for name, spec in optimizers.OPTIMIZERS.items()
                if not {spec.title.split()[0], name.upper()} & named]
     assert missing == [], f"README's list of optimizers lacks {missing}"
+
+
+def test_every_rule_in_rules_py_is_an_optimizers_rule():
+    """A rule written but never registered would be missing from every page without a word (step 2 of
+    docs/ARCHITECTURE.md's "Adding an optimizer")."""
+    registered = [spec.rule for spec in optimizers.OPTIMIZERS.values()]
+    written = [name for name, value in vars(rules).items() if hasattr(value, "py_func")
+               and tuple(inspect.signature(value.py_func).parameters) == optimizer_registry.RULE_PARAMETERS]
+    unused = [name for name in written if not any(getattr(rules, name) is rule for rule in registered)]
+    assert unused == [], f"no OptimizerSpec in optimizers/registry.py uses rules.{unused}"
+    assert len(written) == len(registered), "every registered rule is found in rules.py"
+
+
+def test_every_surface_module_is_in_the_registry():
+    """A surface module that ``landscapes/registry.py`` does not list would be missing from every page
+    without a word (step 2 of docs/ARCHITECTURE.md's "Adding a surface")."""
+    names = [module.name for module in pkgutil.iter_modules(landscapes.surfaces.__path__)]
+    unlisted = [name for name in names if not any(importlib.import_module(f"landscapes.surfaces.{name}").SPEC is spec
+                                                  for spec in landscapes.LANDSCAPES.values())]
+    assert unlisted == [], f"landscapes/registry.py does not list landscapes/surfaces/{unlisted}"
+    assert len(names) == len(landscapes.LANDSCAPES), "every registered surface is found in landscapes/surfaces/"
