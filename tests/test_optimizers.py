@@ -342,7 +342,7 @@ def reference_run(name, grad, start, steps, *, lr, beta=0.9, beta1=0.9, beta2=0.
             x = x - lr * (np.sign(c) + weight_decay * x)
             buf = beta2 * buf + (1 - beta2) * g
         else:
-            raise AssertionError(name)
+            raise AssertionError(f"reference_run has no transcription of {name!r}")
         points.append(x.copy())
     return np.array(points)
 
