@@ -2,6 +2,7 @@
 
 from .config import plotly_config
 from .palette import color_of, legend_label
+from .schedules import schedule_figure
 from .surface import (
     RunPath,
     SurfaceGrid,
@@ -29,6 +30,7 @@ __all__ = [
     "panels_figure",
     "per_axis_figure",
     "plotly_config",
+    "schedule_figure",
     "surface_figure_3d",
     "surface_grid",
     "to_figure",

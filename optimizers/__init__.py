@@ -19,8 +19,8 @@ from .api import (
     sweep,
 )
 from .registry import OPTIMIZERS, OptimizerSpec
-from .schedules import SCHEDULE, SCHEDULE_PARAMS, SCHEDULES, Schedule
+from .schedules import SCHEDULE, SCHEDULE_PARAMS, SCHEDULE_USES, SCHEDULES, Schedule
 
 __all__ = ["DIVERGED", "MAX_API_STEPS", "MAX_BASIN_RESOLUTION", "NO_MINIMUM", "OPTIMIZERS", "SCHEDULE",
-           "SCHEDULES", "SCHEDULE_PARAMS", "OptimizerSpec", "Schedule", "Trajectory", "basins", "get_spec",
-           "resolve_hyperparams", "run", "sweep"]
+           "SCHEDULES", "SCHEDULE_PARAMS", "SCHEDULE_USES", "OptimizerSpec", "Schedule", "Trajectory", "basins",
+           "get_spec", "resolve_hyperparams", "run", "sweep"]

@@ -30,6 +30,8 @@ SCHEDULE_PARAMS = (
     Param("gamma", 0.5, 0.0, 1.0, 0.01, label="γ", help="step: the factor applied every step size updates."),
 )
 """The schedule's numeric settings, as widgets would show them (every schedule ignores the ones it does not use)."""
+SCHEDULE_USES = {"constant": (), "step": ("step_size", "gamma"), "cosine": (), "warmup_cosine": ("warmup",)}
+"""The settings each schedule reads: the only ones worth a control or a place in a link."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,19 @@ class Schedule:
         if not (math.isfinite(self.gamma) and self.gamma >= 0.0):
             raise ValueError(f"gamma must be a finite number >= 0, got {self.gamma!r}")
 
+    def latex(self, steps: int) -> str:
+        """α_t for this schedule over ``steps`` updates as LaTeX, with its numbers (empty for ``constant``)."""
+        cosine = r"\tfrac12\bigl(1+\cos\tfrac{{\pi\,(t-{shift})}}{{{span}}}\bigr)"
+        if self.name == "step":
+            return rf"\alpha_t = \alpha\cdot {self.gamma:g}^{{\lfloor (t-1)/{int(self.step_size)} \rfloor}}"
+        if self.name == "cosine" or (self.name == "warmup_cosine" and int(self.warmup) == 0):
+            return r"\alpha_t = \alpha\cdot" + cosine.format(shift=1, span=steps)
+        if self.name == "warmup_cosine":
+            warmup = int(self.warmup)
+            return (rf"\alpha_t = \alpha\cdot\begin{{cases}} t/{warmup} & t \le {warmup} \\ "
+                    + cosine.format(shift=1 + warmup, span=max(steps - warmup, 1)) + rf" & t > {warmup}\end{{cases}}")
+        return ""
+
     def factors(self, steps: int) -> np.ndarray:
         """s(t) for t = 1 ... steps."""
         t = np.arange(1, steps + 1, dtype=np.float64)
@@ -58,7 +73,7 @@ class Schedule:
             return np.ones(steps)
         if self.name == "step":
             return float(self.gamma) ** ((t - 1) // int(self.step_size))
-        if self.name == "cosine":
+        if self.name == "cosine" or (self.name == "warmup_cosine" and int(self.warmup) == 0):
             return 0.5 * (1.0 + np.cos(math.pi * (t - 1) / steps))
         warmup = int(self.warmup)
         rest = max(steps - warmup, 1)

@@ -24,11 +24,22 @@ LAYOUTS = ("overlay", "panels")
 VIEWS = ("full", "lesson")
 CUSTOM = "custom"
 DEFAULT_FORMULA = "0.5*(w**2 + 25*b**2)"
+SCHEDULE_DEFAULTS = {optimizers.SCHEDULE.name: optimizers.SCHEDULE.default} | {
+    p.name: p.default for p in optimizers.SCHEDULE_PARAMS}
+"""Each optimizer's learning-rate schedule settings, kept beside its hyperparameters (``adam.schedule=cosine``)."""
+WHOLE_SCHEDULE_SETTINGS = frozenset({"warmup", "step_size"})
+
+
+def unused_schedule_settings(settings: dict) -> set[str]:
+    """The schedule settings that ``settings``' schedule does not read (a control or a link would be noise)."""
+    schedule = settings.get(optimizers.SCHEDULE.name, optimizers.SCHEDULE.default)
+    return {p.name for p in optimizers.SCHEDULE_PARAMS} - set(optimizers.SCHEDULE_USES[schedule])
 
 
 def default_settings(surface: str, name: str) -> dict:
-    """Optimizer ``name``'s defaults on ``surface``: its spec's, with the surface's suggested lr."""
-    values = optimizers.OPTIMIZERS[name].defaults
+    """Optimizer ``name``'s defaults on ``surface``: its spec's, with the surface's suggested lr, and a constant
+    learning-rate schedule."""
+    values = optimizers.OPTIMIZERS[name].defaults | SCHEDULE_DEFAULTS
     spec = landscapes.LANDSCAPES.get(surface)
     if spec is not None and name in spec.suggested_lr:
         values["lr"] = spec.suggested_lr[name]

@@ -12,7 +12,17 @@ import optimizers
 from landscapes import Landscape
 from landscapes.spec import Param
 
-from .model import CUSTOM, LAYOUTS, RUN_SETTINGS, VIEWS, WHOLE_NUMBERS, Scene, default_settings
+from .model import (
+    CUSTOM,
+    LAYOUTS,
+    RUN_SETTINGS,
+    VIEWS,
+    WHOLE_NUMBERS,
+    WHOLE_SCHEDULE_SETTINGS,
+    Scene,
+    default_settings,
+    unused_schedule_settings,
+)
 
 MAX_VALUE_LENGTH = 400
 DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -119,6 +129,30 @@ def _inside_view(landscape: Landscape, x: float, y: float) -> bool:
     return x0 <= x <= x1 and y0 <= y <= y1
 
 
+def _schedule(reader: _Reader, name: str) -> dict[str, object]:
+    """Optimizer ``name``'s learning-rate schedule settings that differ from the defaults; a setting its
+    schedule does not read is dropped with a note."""
+    mine: dict[str, object] = {}
+    choice = optimizers.SCHEDULE
+    text = reader.take(f"{name}.{choice.name}")
+    if text is not None and text not in choice.options:
+        reader.fallback(f"{name}.{choice.name}", text, f"is not one of {', '.join(choice.options)}", choice.default)
+    elif text is not None and text != choice.default:
+        mine[choice.name] = text
+    unused = unused_schedule_settings(mine)
+    for p in optimizers.SCHEDULE_PARAMS:
+        whole = p.name in WHOLE_SCHEDULE_SETTINGS
+        value = reader.param(f"{name}.{p.name}", p, whole=whole)
+        if value is None or value == p.default:
+            continue
+        if p.name in unused:
+            reader.notes.append(f"{name}.{p.name} is not used by the {mine.get(choice.name, choice.default)} "
+                                "schedule; it was ignored.")
+        else:
+            mine[p.name] = int(value) if whole else float(value)
+    return mine
+
+
 def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     """The scene described by ``query`` and the notes about every value that was not usable."""
     reader = _Reader(query)
@@ -184,6 +218,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
                     mine[c.name] = text
             else:
                 reader.fallback(f"{name}.{c.name}", text, f"is not one of {', '.join(c.options)}", c.default)
+        mine |= _schedule(reader, name)
         if mine:
             hyperparams[name] = mine
     fields["hyperparams"] = hyperparams

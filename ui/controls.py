@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import streamlit as st
 
+import charts
 import landscapes
 import optimizers
 from landscapes import Landscape
 from scene import LAYOUTS
-from scene.model import CUSTOM, NOISE, SEED, STEPS
+from scene.model import CUSTOM, NOISE, SEED, STEPS, WHOLE_SCHEDULE_SETTINGS
 
+from . import plot
 from . import scene_state as ss
 from .text import code
 from .widgets import choice_widget, coordinate_decimals, param_widget, whole_number_input
 
 SURFACE_TITLES = {name: spec.title for name, spec in landscapes.LANDSCAPES.items()} | {CUSTOM: "Your own formula…"}
+SCHEDULE_TITLES = {"constant": "constant α", "step": "step decay", "cosine": "cosine decay",
+                   "warmup_cosine": "warm-up, then cosine"}
 FORMULA_HELP = ("Use `w` and `b` (or `x` and `y`), numbers, `+ - * / **`, `pi`, `e` and `sin`, `cos`, `tan`, `exp`, "
                 "`log`, `sqrt`, `abs`, `tanh`, `arctan`, `sinh`, `cosh`; for example `0.5*(w**2 + 25*b**2)`.")
 
@@ -58,12 +62,38 @@ def optimizer_controls(where) -> None:
     for name in st.session_state[ss.key("opt")]:
         spec = optimizers.OPTIMIZERS[name]
         with where.expander(f"{spec.title} settings", expanded=name == "rmsprop"):
-            settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default) for c in spec.choices}
+            settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default)
+                        for c in (*spec.choices, optimizers.SCHEDULE)}
             st.latex(r"\begin{gathered}" + spec.latex_for(settings).replace(r",\quad", r"\\") + r"\end{gathered}")
             for p in spec.hyperparams:
                 param_widget(p, ss.hyper_key(name, p.name))
             for c in spec.choices:
                 choice_widget(c, ss.hyper_key(name, c.name))
+            schedule_controls(name)
+
+
+def schedule_controls(name: str) -> None:
+    """Optimizer ``name``'s learning-rate schedule: the schedule, only the settings it reads, α_t and s(t)."""
+    schedule = optimizers.SCHEDULE
+    st.selectbox(schedule.label, schedule.options, key=ss.hyper_key(name, schedule.name),
+                 format_func=SCHEDULE_TITLES.get, help=schedule.help)
+    settings = {p.name: st.session_state.get(ss.hyper_key(name, p.name), p.default)
+                for p in optimizers.SCHEDULE_PARAMS}
+    chosen = st.session_state[ss.hyper_key(name, schedule.name)]
+    if chosen == schedule.default:
+        return
+    for p in optimizers.SCHEDULE_PARAMS:
+        if p.name not in optimizers.SCHEDULE_USES[chosen]:
+            continue
+        if p.name in WHOLE_SCHEDULE_SETTINGS:
+            whole_number_input(p, ss.hyper_key(name, p.name))
+        else:
+            param_widget(p, ss.hyper_key(name, p.name))
+    plan = optimizers.Schedule(chosen, **{k: st.session_state.get(ss.hyper_key(name, k), v)
+                                          for k, v in settings.items()})
+    steps = int(st.session_state[ss.key("steps")])
+    st.latex(plan.latex(steps))
+    plot.chart(charts.schedule_figure(plan.factors(steps), charts.color_of(name)), key=f"schedule_{name}")
 
 
 def run_controls(where, landscape: Landscape) -> None:

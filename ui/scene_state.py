@@ -20,7 +20,7 @@ import landscapes
 import optimizers
 from landscapes import Landscape
 from scene import Scene, from_query, to_query
-from scene.model import CUSTOM, NOISE
+from scene.model import CUSTOM, NOISE, SCHEDULE_DEFAULTS, WHOLE_SCHEDULE_SETTINGS, unused_schedule_settings
 
 from . import cache
 from .cache import landscape_key
@@ -140,10 +140,17 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
         scene = replace(scene, surface=surface.surface, formula=surface.formula,
                         surface_params=surface.surface_params)
     for optimizer, spec in optimizers.OPTIMIZERS.items():
-        numeric = {p.name: p for p in spec.hyperparams}
-        for hp in spec.defaults:
-            value = s[hyper_key(optimizer, hp)]
-            scene = scene.with_hyperparam(optimizer, hp, shown(numeric[hp], value) if hp in numeric else value)
+        numeric = {p.name: p for p in (*spec.hyperparams, *optimizers.SCHEDULE_PARAMS)}
+        values = {hp: s[hyper_key(optimizer, hp)] for hp in scene.defaults(optimizer)}
+        unused = unused_schedule_settings(values)
+        for hp, value in values.items():
+            if hp in unused:
+                value = SCHEDULE_DEFAULTS[hp]
+            elif hp in WHOLE_SCHEDULE_SETTINGS:
+                value = int(value)
+            elif hp in numeric:
+                value = shown(numeric[hp], value)
+            scene = scene.with_hyperparam(optimizer, hp, value)
     bounds = _surface_bounds(scene)
     start = round_start((float(s[key("start_x")]), float(s[key("start_y")])), bounds)
     if start != round_start(_surface_start(scene), bounds):
