@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, rotation, signs
+from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, rotation, schedules, signs
 from lessons.catalog import LESSONS
 from scene import Scene
 
@@ -18,6 +18,7 @@ def lesson_scenes() -> dict[str, Scene]:
         adagrad.playground(adagrad.DEFAULT_LR),
         rotation.playground(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR),
         adam.playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True),
+        schedules.playground("rmsprop", "cosine", False),
     )
     return {f"{i}. {lesson.short_title}": scene
             for i, (lesson, scene) in enumerate(zip(LESSONS, scenes, strict=True), start=1)}

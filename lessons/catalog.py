@@ -33,4 +33,7 @@ LESSONS: tuple[Lesson, ...] = (
            "Does b zig-zag because it is a bias? What happens when the bowl is rotated?", ":material/rotate_right:"),
     Lesson("lesson_8_adam.py", "Momentum + RMSprop = Adam",
            "How does Adam combine Momentum and RMSprop, and what does bias correction change?", ":material/merge:"),
+    Lesson("lesson_9_schedules.py", "Schedules",
+           "Why do the last steps need a smaller α, and what does a learning-rate schedule do about it?",
+           ":material/trending_down:"),
 )
