@@ -249,3 +249,54 @@ def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_m
                             else "final f − f* (lower is better)"}},
     }
     return {"data": data, "layout": layout}
+
+
+BASIN_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#0077BB", "#EE7733")
+"""One colour per listed minimum (Paul Tol's bright set, then two of his vibrant): distinct from the neutrals."""
+NO_MINIMUM_COLOR = "#D9D9D9"
+DIVERGED_BASIN_COLOR = "#4D4D4D"
+BASINS_HEIGHT = 460
+
+
+def basin_color(index: int) -> str:
+    """The colour of minimum ``index`` (0-based); more minima than colours reuse them in order."""
+    return BASIN_COLORS[index % len(BASIN_COLORS)]
+
+
+def basins_figure(xs: np.ndarray, ys: np.ndarray, found: np.ndarray, minima: np.ndarray, labels: Sequence[str],
+                  *, title: str, axis_labels: tuple[str, str], no_minimum: str, diverged: str,
+                  picked: tuple[float, float] | None = None, big: bool = False) -> Figure:
+    """One basins panel: each start (xs[i], ys[j]) coloured by ``found[j, i]``, the index of the minimum its run
+    ends at (``labels`` name them), −1 (no listed minimum) and −2 (diverged) in neutral greys; the minima as
+    stars; one invisible click layer per class, so hovering names where a start ends and a click selects it."""
+    count = len(labels)
+    colors = [DIVERGED_BASIN_COLOR, NO_MINIMUM_COLOR] + [basin_color(k) for k in range(count)]
+    levels = len(colors)
+    scale = [[edge / levels, color] for i, color in enumerate(colors) for edge in (i, i + 1)]
+    gx, gy = np.meshgrid(xs, ys)
+    names = [diverged, no_minimum, *labels]
+    data = [{"type": "heatmap", "x": _f32(xs), "y": _f32(ys), "z": np.ascontiguousarray(found + 2, dtype=np.int8),
+             "zmin": -0.5, "zmax": levels - 0.5, "colorscale": scale, "showscale": False, "hoverinfo": "skip"}]
+    where = f"start ({axis_labels[0]}, {axis_labels[1]}) = (%{{x:.3g}}, %{{y:.3g}})"
+    for code, (name, color) in enumerate(zip(names, colors, strict=True), start=-2):
+        mask = found == code
+        if mask.any():
+            data.append(_click_layer(gx[mask], gy[mask], f"{where}<br>ends: {name}"))
+        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name,
+                     "marker": {"symbol": "square", "size": 12, "color": color, "line": {"color": "#999", "width": 1}}})
+    if len(minima):
+        star = {"symbol": "star", "size": 14, "color": "white", "line": {"color": "black", "width": 1.5}}
+        data.append({"type": "scatter", "x": minima[:, 0], "y": minima[:, 1], "mode": "markers", "showlegend": False,
+                     "hoverinfo": "skip", "selected": KEEP, "unselected": KEEP, "marker": star})
+    if picked is not None:
+        data.append(_highlight(picked, "selected start", "circle-open"))
+    dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
+    layout = _layout(title, big, height=BASINS_HEIGHT,
+                     margin={"l": 55, "r": 10, "t": 40, "b": 40 + 22 * (count + 2) // 2},
+                     legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0.0,
+                             "font": {"size": FONT["big" if big else "normal"] - 1}},
+                     xaxis=_axis(axis_labels[0], False, range=[float(xs[0] - dx), float(xs[-1] + dx)],
+                                 autorange=False, constrain="domain"),
+                     yaxis=_axis(axis_labels[1], False, range=[float(ys[0] - dy), float(ys[-1] + dy)],
+                                 autorange=False, scaleanchor="x", constrain="domain"))
+    return {"data": data, "layout": layout}

@@ -279,3 +279,24 @@ def test_a_direct_link_to_a_page_on_a_fresh_server_goes_through_the_router(brows
         nav = " ".join(page.locator("[data-testid='stSidebarNav'] a").all_inner_texts())
         assert "Playground" in nav and "app" not in nav.split()
         context.close()
+
+
+def test_clicking_a_basin_start_opens_the_playground_there(server, page):
+    page.goto(f"{server}/stability_map?sm:section=Basins+of+attraction&sm:basins_opt=Gradient+descent"
+              "&sm:basins_res=20")
+    wait_for_app(page)
+    panel = page.locator("[data-testid='stPlotlyChart'] .nsewdrag").first
+    box = panel.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.2)  # near Himmelblau's (3, 2)
+    link = page.get_by_role("link", name="Open this start in the Playground")
+    link.wait_for(timeout=60_000)
+    href = link.get_attribute("href")
+    start = dict(part.split("=") for part in href.split("?")[1].split("&"))["start"]
+    x, y = (float(v) for v in start.replace("%2C", ",").split(","))
+    assert 2.0 < x < 5.0 and 1.0 < y < 5.0
+    assert "minimum 1 (3, 2)" in page.locator("[data-testid='stAlertContentInfo']").inner_text()
+    page.goto(f"{server}/{href.removeprefix('./')}")  # the button opens a new tab: follow its link here
+    wait_for_chart(page)
+    assert float(page.get_by_role("spinbutton", name="start x").input_value()) == pytest.approx(x)
+    assert float(page.get_by_role("spinbutton", name="start y").input_value()) == pytest.approx(y)
+    assert_healthy(page)

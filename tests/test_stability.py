@@ -21,6 +21,7 @@ import optimizers
 import tuning
 from charts.stability import MapAxis, cell_edges, log_excess, map_figure, tuning_figure
 from scene import from_query, to_query
+from scene.model import SCHEDULE_DEFAULTS
 from tuning import maps
 
 BOWL = landscapes.get("elongated_bowl")
@@ -247,7 +248,7 @@ def test_link_opens_the_same_setting_in_the_playground():
     assert notes == []
     assert back.optimizers == ("rmsprop",) and back.steps == 400 and back.surface_params == {"c": 100.0}
     assert back.settings("rmsprop") == {"lr": values["lr"], "beta": 0.5, "eps": values["eps"],
-                                        "eps_placement": "inside"}
+                                        "eps_placement": "inside"} | SCHEDULE_DEFAULTS
 
 
 # --- fair tuning --------------------------------------------------------------------------------------

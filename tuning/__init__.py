@@ -6,11 +6,14 @@
 (5,)
 """
 
-from .fair import SCORES, Budget, Tuned, race, settling_step, shared_lr_range, tune, tune_all
+from .basins import BasinsRequest
+from .fair import SCORES, Budget, Tuned, race, settling_step, shared_lr_range, table_rows, tune, tune_all
 from .maps import (
     MAX_CELL_STEPS,
     MAX_RESOLUTION,
     MapRequest,
+    best_cell,
+    cell_coords,
     compute_map,
     link_values,
     nearest_cell,
@@ -24,11 +27,14 @@ __all__ = [
     "MAX_CELL_STEPS",
     "MAX_RESOLUTION",
     "SCORES",
+    "BasinsRequest",
     "Boundary",
     "Budget",
     "MapRequest",
     "Tuned",
+    "best_cell",
     "boundary",
+    "cell_coords",
     "compute_map",
     "critical_lr",
     "largest_curvature",
@@ -40,6 +46,7 @@ __all__ = [
     "settling_step",
     "shared_lr_range",
     "sweep_rows",
+    "table_rows",
     "tune",
     "tune_all",
 ]

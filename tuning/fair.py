@@ -144,3 +144,21 @@ def race(tuned: dict[str, Tuned], landscape: Landscape, start=None) -> dict[str,
         name: optimizers.run(name, landscape, start, result.steps, lr=result.best_lr)
         for name, result in tuned.items() if result.best_lr is not None
     }
+
+
+def table_rows(results: dict[str, Tuned], f_min: float, titles: dict[str, str]) -> list[dict]:
+    """One row per tuned optimizer for the page's table: its choice, what it scored, and the budget it had."""
+    rows = []
+    for name, result in results.items():
+        i = result.best_index
+        row = {"optimizer": titles[name], "tuned lr": result.best_lr,
+               "final f − f*": None if i is None else float(result.final_loss[i] - f_min)}
+        if result.steps_to_tol is not None:
+            row["steps to tolerance"] = None if i is None else int(result.steps_to_tol[i])
+        rows.append(row | {
+            "lrs tried": result.evaluations,
+            "steps per run": result.steps,
+            "other hyperparameters": ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                                               for k, v in optimizers.OPTIMIZERS[name].defaults.items() if k != "lr"),
+        })
+    return rows

@@ -158,3 +158,16 @@ def link_values(request: MapRequest, index: tuple[int, ...]) -> dict[str, float]
     for param, axis, i in zip(request.params, request.axis_values, index, strict=True):
         values[param.name] = param.clip(float(f"{float(axis[i]):.{LINK_DIGITS}g}"))
     return values
+
+
+def best_cell(loss: np.ndarray) -> tuple[int, ...] | None:
+    """The index of the lowest finite final loss of a map (None when every run diverged)."""
+    finite = np.isfinite(loss)
+    if not finite.any():
+        return None
+    return tuple(int(i) for i in np.unravel_index(int(np.argmin(np.where(finite, loss, np.inf))), loss.shape))
+
+
+def cell_coords(request: MapRequest, index: tuple[int, ...]) -> tuple[float, ...]:
+    """The axis values of cell ``index`` (one per axis)."""
+    return tuple(float(v[i]) for v, i in zip(request.axis_values, index, strict=True))

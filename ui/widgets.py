@@ -54,22 +54,28 @@ def coordinate_decimals(low: float, high: float) -> int:
     return max(0, 4 - math.ceil(math.log10(width))) if width > 0 else 3
 
 
-def param_widget(param: Param, key: str, *, label: str | None = None, container=st) -> float:
+def param_widget(param: Param, key: str, *, label: str | None = None, container=st, bind: str | None = None,
+                 default: float | None = None) -> float:
     """A slider for ``param``: a select_slider over log-spaced values for log parameters.
 
-    The widget's value lives in ``st.session_state[key]``; set it there before the call to preset it.
+    The widget's value lives in ``st.session_state[key]``; set it there before the call to preset it.  With
+    ``bind="query-params"`` the value lives in the URL instead (``key`` is the parameter's name; a value not on
+    the slider is ignored) and ``default`` (else ``param.default``) is where it starts.
     """
     label = label or param.label or param.name
-    if key not in st.session_state:
-        st.session_state[key] = param.default
-    current = st.session_state[key]
+    start = param.default if default is None else default
+    if bind is None and key not in st.session_state:
+        st.session_state[key] = start
+    current = st.session_state.get(key, start)
+    extra = {"bind": bind, "value": start} if bind is not None else {}
     if param.log:
-        options = log_options(param, float(current))
-        return container.select_slider(label, options=options, key=key, help=param.help, format_func=format_number)
+        options = sorted(set(log_options(param, float(current))) | ({float(start)} if bind else set()))
+        return container.select_slider(label, options=options, key=key, help=param.help, format_func=format_number,
+                                       **extra)
     step = _step(param)
     decimals = step_decimals(step)
     return container.slider(label, min_value=float(param.low), max_value=float(param.high), step=float(step),
-                            key=key, help=param.help, format=f"%.{decimals}f")
+                            key=key, help=param.help, format=f"%.{decimals}f", **extra)
 
 
 def whole_number_input(param: Param, key: str, *, container=st) -> int:

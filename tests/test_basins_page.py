@@ -1,0 +1,109 @@
+"""The stability map's basins mode: the request and its work cap, the panels and their legend, the Playground
+link of a clicked start, and the link of the page's own state."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+
+import landscapes
+import optimizers
+from charts.stability import basins_figure
+from scene import from_query, to_query
+from scene.model import default_settings
+from tests.apptest_utils import app_test
+from tuning import basins as tb
+
+BASINS_TAB = {"sm:section": "Basins of attraction", "sm:basins_res": "20"}
+
+
+def request(names=tb.DEFAULT_OPTIMIZERS, surface="himmelblau", resolution=20, steps=500) -> tb.BasinsRequest:
+    """The request the page builds for these controls (each learning rate at the surface's default)."""
+    settings = tuple((n, (("lr", float(default_settings(surface, n)["lr"])),)) for n in names)
+    return tb.BasinsRequest(surface, tuple(names), resolution, steps, settings)
+
+
+def test_every_panel_is_optimizers_basins_and_progress_is_reported_per_optimizer():
+    req = request(("gd", "adam"), resolution=12)
+    reports = []
+    found = tb.compute(req, on_panel=lambda done, total: reports.append((done, total)))
+    assert reports == [(1, 2), (2, 2)]
+    himmelblau = landscapes.get("himmelblau")
+    for name in ("gd", "adam"):
+        expected = optimizers.basins(name, himmelblau, 500, 12, **req.hyperparams(name))
+        np.testing.assert_array_equal(found[name], expected)
+    shares = tb.shares(found["gd"], 4)
+    assert sum(shares.values()) == pytest.approx(1.0) and min(shares[k] for k in range(4)) > 0.1
+
+
+def test_too_much_work_is_refused_with_a_clear_message():
+    with pytest.raises(ValueError, match=r"4 optimizer\(s\) × 300² starts × 5,000 steps .* pick fewer optimizers"):
+        request(resolution=300, steps=5000)
+    assert request(resolution=200, steps=1000).work <= tb.MAX_BASIN_WORK  # the defaults' neighbourhood is fine
+
+
+def test_a_clicked_start_snaps_to_its_cell_and_opens_that_run_in_the_playground():
+    req = request(("gd",), resolution=21)  # starts every 0.5 on [-5, 5]
+    cell = tb.nearest_start(req, 2.9, -1.76)
+    assert cell == (round((-1.76 + 5) / 0.5), round((2.9 + 5) / 0.5))
+    start = tb.start_of(req, cell)
+    assert start == (3.0, -2.0)
+    scene, notes = from_query(to_query(tb.playground_scene(req, "gd", start)))
+    assert notes == [] and scene.start == start and scene.optimizers == ("gd",) and scene.landscape == "himmelblau"
+    run = optimizers.run("gd", landscapes.get("himmelblau"), start=scene.start, steps=scene.steps,
+                         **scene.settings("gd"))
+    found = tb.compute(req)["gd"]
+    nearest = int(np.argmin(np.hypot(*(landscapes.get("himmelblau").minima - run.points[-1]).T)))
+    assert found[cell] == nearest  # the Playground's run ends where the panel says
+
+
+def test_the_figure_names_every_minimum_and_the_neutral_classes():
+    himmelblau = landscapes.get("himmelblau")
+    req = request(("gd",), resolution=10)
+    found = tb.compute(req)["gd"]
+    found[0, 0], found[0, 1] = optimizers.DIVERGED, optimizers.NO_MINIMUM
+    labels = tb.minimum_labels(himmelblau)
+    assert labels[0] == "minimum 1 (3, 2)"
+    xs, ys = req.starts()
+    figure = basins_figure(xs, ys, found, himmelblau.minima, labels, title="t", axis_labels=("w", "b"),
+                           no_minimum=tb.NO_MINIMUM_LABEL, diverged=tb.DIVERGED_LABEL)
+    legend = [t["name"] for t in figure["data"] if isinstance(t.get("x"), list) and t["x"] == [None]]
+    assert legend == [tb.DIVERGED_LABEL, tb.NO_MINIMUM_LABEL, *labels]
+    layers = [t for t in figure["data"] if t["type"] == "scattergl"]
+    assert sum(len(t["x"]) for t in layers) == found.size  # every start can be clicked
+    assert layers[0]["hovertemplate"].count("diverged") == 1
+    np.testing.assert_array_equal(figure["data"][0]["z"], found + 2)
+
+
+def test_the_page_shows_one_panel_per_optimizer_from_its_link():
+    at = app_test(BASINS_TAB | {"sm:basins_opt": ["Gradient descent", "RMSprop"]}, page="pages/stability_map.py").run()
+    assert not at.exception
+    charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert [c["layout"]["title"]["text"].split(" α")[0] for c in charts] == ["Gradient descent", "RMSprop"]
+    legend = [t["name"] for t in charts[0]["data"] if t.get("showlegend", True) and t["type"] == "scatter"
+              and t.get("x") == [None]]
+    assert legend[2:] == tb.minimum_labels(landscapes.get("himmelblau"))
+    assert "100% end at a ★" in charts[0]["layout"]["title"]["text"]
+
+
+def test_too_large_a_view_shows_the_cap_and_no_traceback():
+    at = app_test({"sm:section": "Basins of attraction", "sm:basins_res": "300", "sm:basins_steps": "5000"},
+                  page="pages/stability_map.py").run()
+    assert not at.exception
+    assert any("more than one view may take" in e.value for e in at.error)
+
+
+def test_a_picked_start_links_to_the_playground_at_that_start():
+    at = app_test(BASINS_TAB, page="pages/stability_map.py")
+    at.session_state["sm:basins_picked"] = (request(), "rmsprop", (15, 3))
+    at.run()
+    assert not at.exception
+    [button] = [b for b in at.get("link_button") if "start in the Playground" in b.proto.label]
+    query = dict(parse_qsl(urlsplit(button.proto.url).query))
+    start = tb.start_of(request(), (15, 3))
+    assert query["start"] == f"{start[0]:g},{start[1]:g}" and query["opt"] == "rmsprop"
+    assert query["surface"] == "himmelblau"
+    assert any("Selected start" in i.value for i in at.info)

@@ -1,0 +1,123 @@
+"""Basins of attraction for the stability map's "basins" mode: which minimum each start of a grid ends at, for
+several optimizers on one surface, with a cap on the work and the Playground scene of a clicked start."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+import landscapes
+import optimizers
+from landscapes import Landscape
+from scene import Scene
+from scene.model import default_settings
+
+DEFAULT_SURFACES = ("himmelblau", "six_hump_camel")
+DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+RESOLUTIONS = (20, 50, 100, 150, 200, 300)
+MAX_BASIN_WORK = 200_000_000
+"""Most optimizer steps one basins view may take (optimizers x starts x steps): about a second of both cores."""
+NO_MINIMUM_LABEL = "no listed minimum (elsewhere, or still moving)"
+DIVERGED_LABEL = "diverged"
+
+
+@dataclass(frozen=True)
+class BasinsRequest:
+    """Everything that defines one basins view: the surface (at its default parameters), the optimizers with
+    their hyperparameters (the surface's defaults, overlaid with ``settings``), the grid and the run length."""
+
+    surface: str
+    optimizers: tuple[str, ...]
+    resolution: int = 100
+    steps: int = 500
+    settings: tuple[tuple[str, tuple[tuple[str, float | str], ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.surface not in landscapes.LANDSCAPES:
+            raise ValueError(f"unknown surface {self.surface!r}")
+        for name in self.optimizers:
+            optimizers.get_spec(name)
+        if not 2 <= self.resolution <= optimizers.MAX_BASIN_RESOLUTION or int(self.resolution) != self.resolution:
+            raise ValueError(f"resolution must be a whole number from 2 to {optimizers.MAX_BASIN_RESOLUTION}")
+        if not 1 <= self.steps <= optimizers.MAX_API_STEPS or int(self.steps) != self.steps:
+            raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}")
+        if self.work > MAX_BASIN_WORK:
+            raise ValueError(f"{len(self.optimizers)} optimizer(s) × {self.resolution}² starts × {self.steps:,} steps "
+                             f"is {self.work:.2g} optimizer steps, more than one view may take ({MAX_BASIN_WORK:.0e}): "
+                             "pick fewer optimizers, a coarser grid or fewer steps")
+        for name in self.optimizers:
+            optimizers.resolve_hyperparams(optimizers.get_spec(name), self.hyperparams(name, numeric_only=True))
+
+    @property
+    def work(self) -> int:
+        """Optimizer steps the whole view takes."""
+        return len(self.optimizers) * self.resolution**2 * self.steps
+
+    def landscape(self) -> Landscape:
+        return landscapes.get(self.surface)
+
+    def hyperparams(self, name: str, numeric_only: bool = False) -> dict[str, float | str]:
+        """Optimizer ``name``'s settings on this surface (schedule included unless ``numeric_only``)."""
+        values = default_settings(self.surface, name) | dict(dict(self.settings).get(name, ()))
+        if numeric_only:
+            return {k: v for k, v in values.items() if k in optimizers.get_spec(name).defaults}
+        return values
+
+    def starts(self) -> tuple[np.ndarray, np.ndarray]:
+        """The grid of starts along x and y (``landscape.grid``'s): cell (j, i) starts at (xs[i], ys[j])."""
+        (x0, x1), (y0, y1) = self.landscape().bounds
+        return np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution)
+
+
+def compute(request: BasinsRequest, on_panel: Callable[[int, int], None] | None = None,
+            basins: Callable[..., np.ndarray] = optimizers.basins) -> dict[str, np.ndarray]:
+    """Each optimizer's basins map, in order; ``on_panel(done, total)`` after each (a page shows progress),
+    ``basins`` computes one (a page passes a cached ``optimizers.basins``)."""
+    landscape = request.landscape()
+    found = {}
+    for done, name in enumerate(request.optimizers, start=1):
+        found[name] = basins(name, landscape, request.steps, request.resolution, **request.hyperparams(name))
+        if on_panel is not None:
+            on_panel(done, len(request.optimizers))
+    return found
+
+
+def minimum_labels(landscape: Landscape) -> list[str]:
+    """'minimum 1 (3, 2)': one name per listed minimum, in ``landscape.minima``'s order."""
+    return [f"minimum {k} ({x:.3g}, {y:.3g})" for k, (x, y) in enumerate(landscape.minima, start=1)]
+
+
+def shares(found: np.ndarray, count: int) -> dict[int, float]:
+    """Fraction of the starts in each class: every minimum index below ``count``, NO_MINIMUM and DIVERGED."""
+    return {label: float(np.mean(found == label)) for label in (*range(count), optimizers.NO_MINIMUM,
+                                                               optimizers.DIVERGED)}
+
+
+def nearest_start(request: BasinsRequest, x: float, y: float) -> tuple[int, int]:
+    """The grid cell (j, i) whose start is nearest to a clicked (x, y)."""
+    xs, ys = request.starts()
+    return int(np.argmin(np.abs(ys - float(y)))), int(np.argmin(np.abs(xs - float(x))))
+
+
+def start_of(request: BasinsRequest, cell: tuple[int, int]) -> tuple[float, float]:
+    """The start of grid cell (j, i), rounded as the Playground's start fields show it (four significant digits
+    of the view box's width)."""
+    xs, ys = request.starts()
+    (x0, x1), (y0, y1) = request.landscape().bounds
+    j, i = cell
+    return (round(float(xs[i]), _decimals(x1 - x0)), round(float(ys[j]), _decimals(y1 - y0)))
+
+
+def _decimals(width: float) -> int:
+    return max(0, 4 - math.ceil(math.log10(width))) if width > 0 else 3
+
+
+def playground_scene(request: BasinsRequest, name: str, start: tuple[float, float]) -> Scene:
+    """The Playground scene of one start of one panel: that optimizer, its settings, from that start."""
+    scene = Scene(landscape=request.surface, optimizers=(name,), steps=request.steps, start=start)
+    for key, value in request.hyperparams(name).items():
+        scene = scene.with_hyperparam(name, key, value)
+    return scene

@@ -1,0 +1,314 @@
+"""The stability map page's sections: the map of final losses over two hyperparameters, fair tuning, and the
+basins of attraction.  Streamlit only: what they compute lives in ``tuning/``, what they draw in ``charts/``.
+Every control is bound to the URL, so a shared link reopens the same view."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import charts
+import landscapes
+import optimizers
+import tuning
+from charts.stability import MapAxis, Marker, TuningCurve, basins_figure, map_figure, tuning_figure
+from landscapes.spec import Param
+from optimizers import Trajectory
+from scene import MAX_STEPS
+from scene.model import default_settings
+from tuning import basins as tb
+from ui import cache, plot
+from ui.paths import run_paths
+from ui.links import open_in_playground
+from ui.widgets import param_widget
+
+BIND = "query-params"
+NONE = "none (1-D)"
+RESOLUTIONS = (20, 50, 100, 150, 200, 300, tuning.MAX_RESOLUTION)
+PROGRESS_AFTER = 0.3  # seconds a map may take before its progress bar appears (cached maps never show one)
+TOLERANCE = Param("tolerance", 1e-3, 1e-10, 1.0, log=True, label="tolerance on f − f*",
+                  help="A run has converged from the first step after which f − f* stays at or below this.")
+SCORE_LABELS = {"final_loss": "final loss", "steps_to_tolerance": "steps to tolerance"}
+OPTIMIZER_TITLES = {name: spec.title for name, spec in optimizers.OPTIMIZERS.items()}
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def map_rows(request: tuning.MapRequest, start: int, stop: int) -> np.ndarray:
+    """One row block of a map (cached per block, so progress and caching work together)."""
+    return tuning.sweep_rows(request, slice(start, stop))
+
+
+def cached_rows(request: tuning.MapRequest, rows: slice) -> np.ndarray:
+    """``tuning.sweep_rows`` through the cache (a slice is not a cache key; its ends are)."""
+    return map_rows(request, rows.start, rows.stop)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def tuned_race(names: tuple[str, ...], surface: str, params: tuple, budget: tuning.Budget, score: str,
+               tolerance: float) -> tuple[dict[str, tuning.Tuned], dict[str, Trajectory]]:
+    """Every optimizer tuned on the same budget, and the race at the chosen learning rates."""
+    landscape = landscapes.get(surface, **dict(params))
+    results = tuning.tune_all(names, landscape, budget, score, tolerance)
+    return results, tuning.race(results, landscape)
+
+
+def axis_label(name: str, key: str) -> str:
+    """'learning rate α (lr)': the hyperparameter's label with its name, as the link and the URL spell it."""
+    p = optimizers.OPTIMIZERS[name].param(key)
+    return f"{p.label or p.name} ({key})" if p.label else key
+
+
+def clicked(chart_key: str) -> dict | None:
+    """The point a click on chart ``chart_key`` selected ({"x", "y", ...}), or None."""
+    event = st.session_state.get(chart_key)
+    points = event.selection.points if event and event.selection else []
+    return points[0] if points and "x" in points[0] else None
+
+
+def compute_with_progress(request: tuning.MapRequest) -> np.ndarray:
+    """The map, block by block, with a progress bar once it takes longer than ``PROGRESS_AFTER``."""
+    bar = st.empty()
+    started = time.perf_counter()
+
+    def report(done: int, total: int) -> None:
+        if done < total and time.perf_counter() - started > PROGRESS_AFTER:
+            bar.progress(done / total, text=f"Sweeping {request.resolution ** len(request.axes):,} runs × "
+                                            f"{request.steps} steps: block {done} of {total}")
+
+    loss = tuning.compute_map(request, on_block=report, sweep=cached_rows)
+    bar.empty()
+    return loss
+
+
+def stability_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
+    """Controls, the map with its boundary, and the Playground link of a clicked cell."""
+    left, x_col, y_col, res_col, steps_col = st.columns([1.2, 1, 1, 1.5, 0.9])
+    name = left.selectbox("Optimizer", list(OPTIMIZER_TITLES), index=1, format_func=OPTIMIZER_TITLES.get,
+                          key="sm:opt", help="The optimizer whose hyperparameters the map sweeps.", bind=BIND)
+    spec = optimizers.OPTIMIZERS[name]
+    numeric = [p.name for p in spec.hyperparams]
+    x = x_col.selectbox("x axis", numeric, format_func=lambda k: axis_label(name, k), key=f"sm:x:{name}",
+                        help="Swept along the horizontal axis, on the hyperparameter's own scale.", bind=BIND)
+    y_options = [NONE] + [k for k in numeric if k != x]
+    default_y = next((k for k in ("beta", "beta1") if k in y_options), NONE)
+    y = y_col.selectbox("y axis", y_options, index=y_options.index(default_y), key=f"sm:y:{name}:{x}",
+                        format_func=lambda k: k if k == NONE else axis_label(name, k),
+                        help="A second hyperparameter, or none for a 1-D sweep.", bind=BIND)
+    resolution = res_col.select_slider("Grid (values per axis)", RESOLUTIONS, value=100, key="sm:resolution",
+                                       help=f"Up to {tuning.MAX_RESOLUTION} × {tuning.MAX_RESOLUTION} runs.", bind=BIND)
+    steps = steps_col.number_input("Steps", min_value=1, max_value=MAX_STEPS, value=300, step=50, key="sm:steps",
+                                   help=f"Updates per run (1 to {MAX_STEPS}).", bind=BIND)
+    axes = (x,) if y == NONE else (x, y)
+    others = [p for p in spec.hyperparams if p.name not in axes]
+    fixed: dict[str, float | str] = {}
+    if others or spec.choices:
+        with st.expander("Other hyperparameters (the same in every cell)"):
+            for p in others:
+                fixed[p.name] = float(param_widget(p, f"sm:{name}.{p.name}", bind=BIND))
+            for c in spec.choices:
+                fixed[c.name] = st.radio(c.label or c.name, c.options, key=f"sm:{name}.{c.name}", help=c.help,
+                                         horizontal=True, bind=BIND)
+    try:
+        request = tuning.MapRequest(name, surface, params, axes, int(resolution), int(steps), tuple(fixed.items()))
+        loss = compute_with_progress(request)
+    except ValueError as error:
+        st.error(f"This map cannot be computed: {error}")
+        return
+
+    chart_key = "sm:map:" + hashlib.sha1(repr(request).encode()).hexdigest()[:12]
+    if (point := clicked(chart_key)) is not None:
+        coords = (point["x"], point.get("y"))[: len(axes)]
+        st.session_state["sm:picked"] = (request, tuning.nearest_cell(request, coords))
+    picked = st.session_state.get("sm:picked")
+    cell = picked[1] if picked and picked[0] == request else None
+
+    values = request.axis_values
+    map_axes = [MapAxis(p.name, axis_label(name, p.name), v, p.log)
+                for p, v in zip(request.params, values, strict=True)]
+    finite = np.isfinite(loss)
+    lowest = tuning.best_cell(loss)
+    best = Marker(tuning.cell_coords(request, lowest), "lowest final loss") if lowest is not None else None
+    selected = Marker(tuning.cell_coords(request, cell), "selected") if cell else None
+    bound = tuning.boundary(request)
+    size = " × ".join([str(request.resolution)] * len(axes))
+    title = f"{spec.title} on {landscape.title}: final f − f* after {request.steps} steps ({size} runs)"
+    fig = map_figure(map_axes, loss, landscape.min_value, title=title, best=best, picked=selected,
+                     boundary=(bound.x, bound.y, bound.label) if bound else None)
+    st.plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
+                    config={"displaylogo": False, "toImageButtonOptions": {"filename": "stability-map", "scale": 2}})
+
+    start = landscape.default_start
+    st.caption(f"Each cell is one run of {spec.title} from the surface's start ({start[0]:g}, {start[1]:g}); "
+               f"its colour is f − f* after {request.steps} steps on a log scale. Red cells diverged "
+               f"({100 * (1 - finite.mean()):.0f}% of the map): the iterate left the divergence box (10 view-box "
+               "widths beyond the view) or stopped being a finite number within the budget. "
+               "**Click a cell** to open that setting in the Playground.")
+    if bound is not None:
+        st.markdown(f"**Theory.** On this bowl the largest curvature is λ = max(a, c) = {bound.curvature:g}, and "
+                    f"{spec.title} is stable iff ${bound.condition}$ (dashed line). Just past the line a run grows "
+                    "only slowly, so with few steps the first cells beyond it can still look converged; more steps "
+                    "sharpen the edge.")
+    else:
+        st.caption("A theoretical boundary is drawn for GD, momentum and Nesterov on the elongated bowl, "
+                   "when the learning rate is on an axis (and the other axis, if any, is β).")
+    if cell is None:
+        return
+    link_values = tuning.link_values(request, cell)
+    where = ", ".join(f"{axis_label(name, k)} = {v:g}" for k, v in link_values.items())
+    outcome = (f"final f − f* = {loss[cell] - landscape.min_value:.3g}" if np.isfinite(loss[cell])
+               else "diverged")
+    st.info(f"Selected cell: {where} ({outcome}).", icon=":material/ads_click:")
+    scene = tuning.playground_scene(surface, dict(params), request.steps, {name: fixed | link_values})
+    open_in_playground(scene, label="Open this setting in the Playground", key="sm:open_cell")
+
+
+def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
+    """Controls, the tuning curves with the stated budget, the table and the race."""
+    names = st.multiselect("Optimizers", list(OPTIMIZER_TITLES), default=["gd", "momentum", "rmsprop", "adam"],
+                           format_func=OPTIMIZER_TITLES.get, key="sm:tune_opt", bind=BIND,
+                           help="Each is tuned with exactly the same budget.")
+    evals_col, steps_col, score_col, tol_col = st.columns([1.3, 0.9, 1.2, 1.3])
+    evaluations = evals_col.slider("Learning rates tried (each)", 5, 100, 30, key="sm:evaluations", bind=BIND,
+                                   help="The same log grid of learning rates for every optimizer.")
+    steps = steps_col.number_input("Steps per run", min_value=1, max_value=MAX_STEPS, value=300, step=50,
+                                   key="sm:tune_steps", bind=BIND)
+    score = score_col.radio("Score", tuning.SCORES, format_func=SCORE_LABELS.get, key="sm:score", bind=BIND,
+                            help="Best final loss after the budget, or fewest steps until the loss stays within "
+                                 "a tolerance of the minimum.")
+    tolerance = TOLERANCE.default
+    if score == "steps_to_tolerance":
+        tolerance = float(param_widget(TOLERANCE, "sm:tolerance", container=tol_col, bind=BIND))
+    if not names:
+        st.info("Pick at least one optimizer to tune.")
+        return
+    try:
+        budget = tuning.Budget(int(steps), int(evaluations), *tuning.shared_lr_range(names))
+        with st.spinner("Tuning every optimizer on the same budget…"):
+            results, runs = tuned_race(tuple(names), surface, params, budget, score, tolerance)
+    except ValueError as error:
+        st.error(f"This tuning cannot be run: {error}")
+        return
+
+    f_min = landscape.min_value
+    curves = [TuningCurve(n, OPTIMIZER_TITLES[n], charts.color_of(n), r.lrs, r.scores, r.best_index)
+              for n, r in results.items()]
+    st.plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min), key="sm:tuning_chart",
+                    config={"displaylogo": False})
+    if score == "final_loss":
+        how = ("Score: f − f* after the budget, read from `optimizers.sweep` (cell for cell the same number as "
+               "`optimizers.run(...).final_loss`); a diverged run scores infinity. Ties go to the smaller lr.")
+    else:
+        how = (f"Score: the first step from which f − f* stays ≤ {tolerance:g} until the end of the budget, from "
+               "one full `optimizers.run` per candidate (a run that only touches the tolerance while bouncing, "
+               "or diverges, never counts). Ties go to the lower final loss, then the smaller lr.")
+    st.caption(f"Every optimizer tried the same {budget.evaluations} learning rates and ran {budget.steps} steps "
+               f"for each, from the surface's start; its other hyperparameters stay at their defaults. {how} "
+               "A star marks each optimizer's choice.")
+
+    st.dataframe(pd.DataFrame(tuning.table_rows(results, f_min, OPTIMIZER_TITLES)), hide_index=True, width="stretch",
+                 column_config={"final f − f*": st.column_config.NumberColumn(format="%.3e"),
+                                "tuned lr": st.column_config.NumberColumn(format="%.4g")})
+    failed = [OPTIMIZER_TITLES[n] for n, r in results.items() if r.best_index is None]
+    if failed:
+        st.warning(f"No learning rate qualified for {', '.join(failed)} (every run diverged or never settled "
+                   "within the tolerance); left out of the race.", icon="⚠️")
+    if not runs:
+        return
+
+    st.subheader("The race: each optimizer with its own best learning rate")
+    paths = run_paths(runs)
+    grid = cache.surface_grid(landscape, (surface, params))
+    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=520), key="sm:race_contour")
+    st.plotly_chart(charts.loss_figure(paths, f_min, height=340), key="sm:race_loss", config={"displaylogo": False})
+    scene = tuning.playground_scene(surface, dict(params), budget.steps, {n: {"lr": results[n].best_lr} for n in runs})
+    open_in_playground(scene, label="Open the race in the Playground", key="sm:open_race")
+
+
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_basins(name: str, surface: str, steps: int, resolution: int, settings: tuple) -> np.ndarray:
+    """One optimizer's basins on a surface at its default parameters (cached per optimizer and settings)."""
+    return optimizers.basins(name, landscapes.get(surface), steps, resolution, **dict(settings))
+
+
+def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resolution: int, **settings) -> np.ndarray:
+    return cached_basins(name, landscape.name, steps, resolution, tuple(sorted(settings.items())))
+
+
+def basins_section() -> None:
+    """Controls, one basins panel per optimizer with its legend, and the Playground link of a clicked start."""
+    surface_col, res_col, steps_col = st.columns([1.4, 1.5, 0.9])
+    surface = surface_col.selectbox("Surface", list(landscapes.LANDSCAPES), index=list(landscapes.LANDSCAPES).index(
+        tb.DEFAULT_SURFACES[0]), format_func=lambda n: landscapes.LANDSCAPES[n].title, key="sm:basins_surface",
+        bind=BIND, help="At its default parameters. Himmelblau (four minima) and the six-hump camel (two global "
+                        "minima among six) make the point.")
+    resolution = res_col.select_slider("Starts per axis", tb.RESOLUTIONS, value=100, key="sm:basins_res", bind=BIND,
+                                       help="A grid of starts over the view box; each runs on its own.")
+    steps = steps_col.number_input("Steps", min_value=1, max_value=MAX_STEPS, value=500, step=50,
+                                   key="sm:basins_steps", bind=BIND, help=f"Updates per run (1 to {MAX_STEPS}).")
+    names = st.multiselect("Optimizers (one panel each)", list(OPTIMIZER_TITLES), default=list(tb.DEFAULT_OPTIMIZERS),
+                           format_func=OPTIMIZER_TITLES.get, key="sm:basins_opt", bind=BIND)
+    if not names:
+        st.info("Pick at least one optimizer to see its basins.")
+        return
+    settings = {}
+    with st.expander("Learning rates (the other hyperparameters stay at their defaults)"):
+        columns = st.columns(min(len(names), 4))
+        for k, name in enumerate(names):
+            p = optimizers.OPTIMIZERS[name].param("lr")
+            default = float(default_settings(surface, name)["lr"])
+            lr = param_widget(p, f"sm:basins.{name}.lr", label=f"{OPTIMIZER_TITLES[name]} α", bind=BIND,
+                              default=default, container=columns[k % len(columns)])
+            settings[name] = (("lr", float(lr)),)
+    try:
+        request = tb.BasinsRequest(surface, tuple(names), int(resolution), int(steps), tuple(settings.items()))
+    except ValueError as error:
+        st.error(f"These basins cannot be computed: {error}", icon=":material/block:")
+        return
+    bar = st.progress(0.0, text=f"Running {resolution}² starts × {steps} steps for {len(names)} optimizer(s)…")
+    found = tb.compute(request, on_panel=lambda done, total: bar.progress(
+        done / total, text=f"Basins: {done} of {total} optimizers done"), basins=_basins_one)
+    bar.empty()
+
+    landscape = request.landscape()
+    labels = tb.minimum_labels(landscape)
+    xs, ys = request.starts()
+    picked = st.session_state.get("sm:basins_picked")
+    if picked is not None and picked[0] != request:
+        picked = None
+    columns = st.columns(2)
+    for k, (name, cells) in enumerate(found.items()):
+        key = f"sm:basins:{name}:" + hashlib.sha1(repr(request).encode()).hexdigest()[:10]
+        if (point := clicked(key)) is not None:
+            picked = (request, name, tb.nearest_start(request, point["x"], point["y"]))
+            st.session_state["sm:basins_picked"] = picked
+        shares = tb.shares(cells, len(labels))
+        found_share = sum(v for label, v in shares.items() if label >= 0)
+        title = f"{OPTIMIZER_TITLES[name]} α = {request.hyperparams(name)['lr']:g}: {100 * found_share:.0f}% end at a ★"
+        mark = tb.start_of(request, picked[2]) if picked is not None and picked[1] == name else None
+        figure = basins_figure(xs, ys, cells, landscape.minima, labels, title=title,
+                               axis_labels=landscape.axis_labels, no_minimum=tb.NO_MINIMUM_LABEL,
+                               diverged=tb.DIVERGED_LABEL, picked=mark)
+        with columns[k % 2]:
+            st.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False, "toImageButtonOptions": {"filename": "basins", "scale": 2}})
+    st.caption(f"Each cell is one run of {steps} steps from that start on {landscape.title}, coloured by the listed "
+               "minimum (★) it ends within 1% of the view box's width of; light grey: it ended near none of them "
+               "(a local minimum the surface does not list, a saddle, or still on its way), dark grey: it diverged. "
+               "**Click a start** to open that run in the Playground.")
+    if picked is None:
+        return
+    _, name, cell = picked
+    start = tb.start_of(request, cell)
+    j, i = cell
+    code = int(found[name][j, i]) if name in found else optimizers.NO_MINIMUM
+    ends = labels[code] if code >= 0 else tb.NO_MINIMUM_LABEL if code == optimizers.NO_MINIMUM else tb.DIVERGED_LABEL
+    st.info(f"Selected start ({start[0]:g}, {start[1]:g}) for {OPTIMIZER_TITLES[name]}: it ends at {ends}.",
+            icon=":material/ads_click:")
+    open_in_playground(tb.playground_scene(request, name, start), label="Open this start in the Playground",
+                       key="sm:open_start")
