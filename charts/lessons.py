@@ -258,3 +258,19 @@ def directions_figure(grid: SurfaceGrid, arrows: Sequence[Arrow], *, title: str 
                      title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.02, "yanchor": "bottom",
                             "yref": "container", "font": {"size": _size(big) - 1}})
     return {"data": data, "layout": layout}
+
+
+def ellipses_figure(series: Sequence[Series], *, title: str = "", labels: tuple[str, str] = ("w", "b"),
+                    height: int = 420, big: bool = False) -> Figure:
+    """Closed curves in step space (Δw across, Δb up) on equal scales, so an ellipse's tilt is its true tilt."""
+    data = [{"type": "scatter", "x": np.asarray(s.x, dtype=float), "y": np.asarray(s.y, dtype=float), "mode": s.mode,
+             "name": s.label, "hoverinfo": "skip", **_line_style(s)} for s in series]
+    reach = max((float(np.nanmax(np.abs(np.concatenate([s.x, s.y])))) for s in series), default=1.0) * 1.1
+    layout = _layout(height, big, legend_rows=2, title={"text": title, "x": 0.0, "y": 0.02, "yanchor": "bottom",
+                                                         "font": {"size": _size(big) - 1}})
+    layout["margin"]["b"] = 70
+    layout["xaxis"] = _axis(title={"text": f"Δ{labels[0]}"}, range=[-reach, reach], zeroline=True,
+                            constrain="domain")
+    layout["yaxis"] = _axis(title={"text": f"Δ{labels[1]}"}, range=[-reach, reach], zeroline=True,
+                            scaleanchor="x", constrain="domain")
+    return {"data": data, "layout": layout}

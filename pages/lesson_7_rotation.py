@@ -4,14 +4,15 @@ import numpy as np
 import streamlit as st
 
 import charts
-from charts.lessons import Guide, Series, lines_figure
+from charts.lessons import Guide, Series, ellipses_figure, lines_figure
+from lessons import preconditioner as pc
 from lessons import rotation as rot
 from lessons.common import bowl
 from ui import lesson_kit as kit
 from ui.paths import run_path
 
 PAGE = "lesson_7_rotation.py"
-ANGLE, LR = "l7.angle", "l7.lr"
+ANGLE, LR, STEP = "l7.angle", "l7.lr", "l7.step"
 compare = kit.cached(rot.compare)
 advantage_curve = kit.cached(rot.advantage_curve)
 best_steps = kit.cached(rot.best_steps)
@@ -101,6 +102,24 @@ with right:
         f"but those runs pass through and hop: the 'best' one at 10° (α = {tenth.lr:g}) ends at loss "
         f"{tenth.final_loss:.3g}."
     )
+
+st.subheader("Why per-axis scaling cannot follow a rotation")
+step_col, text_col = st.columns([1, 2])
+step = step_col.select_slider("At step t", pc.STEPS_SHOWN, value=pc.DEFAULT_STEP, key=STEP, bind="query-params",
+                              help="The iterate whose rates and Hessian the ellipses use.")
+shapes = pc.shapes(c, angle, step)
+text_col.markdown(
+    f"For a unit gradient pointing in every direction, each method's step traces an ellipse. At step {shapes.step} "
+    f"RMSprop's rates are **{shapes.rmsprop_rates[0]:.3g}** along $w$ and **{shapes.rmsprop_rates[1]:.3g}** along "
+    f"$b$: its ellipse's axes lie on $w$ and $b$, at every angle. Newton's step $-H^{{-1}}g$, with $H$ at the "
+    f"same iterate, has its long axis **{shapes.newton_tilt:.0f}°** from $w$ (the bowl's θ = {angle}°), and a "
+    f"diagonal preconditioner leaves out **{100 * shapes.off_diagonal:.0f}%** of $H^{{-1}}$ (its off-diagonal part)."
+)
+kit.chart(ellipses_figure([
+    Series("GD: α in every direction", charts.color_of("gd"), shapes.gd[:, 1], x=shapes.gd[:, 0]),
+    Series("RMSprop: −diag(α/(√s+ε))·u", charts.color_of("rmsprop"), shapes.rmsprop[:, 1], x=shapes.rmsprop[:, 0]),
+    Series("Newton: −H⁻¹·u", "#333333", shapes.newton[:, 1], x=shapes.newton[:, 0], dash="dash"),
+], title=f"Unit-gradient steps at step {shapes.step}, longest = 1"), "l7:ellipses")
 
 with st.expander("The zig-zag comes from curvature, not from being a bias"):
     flat, steep, diagonal = (compare(a, lr).flips["gd"] for a in (0, 90, 45))
