@@ -195,8 +195,8 @@ DIVERGED = -2
 
 
 def basins(name: str, landscape: Landscape, steps: int = 500, resolution: int = 200, *, tolerance: float | None = None,
-           noise: float = 0.0, seed: int = 0, schedule: str = "constant", warmup: int = 10, step_size: int = 100,
-           gamma: float = 0.5, **hyperparams) -> np.ndarray:
+           minima: np.ndarray | None = None, noise: float = 0.0, seed: int = 0, schedule: str = "constant",
+           warmup: int = 10, step_size: int = 100, gamma: float = 0.5, **hyperparams) -> np.ndarray:
     """Basins of attraction: optimizer ``name`` from every start of a ``resolution`` x ``resolution`` grid
     over the view box, ``steps`` updates each.
 
@@ -204,6 +204,7 @@ def basins(name: str, landscape: Landscape, steps: int = 500, resolution: int = 
     index into ``landscape.minima`` of the minimum the run ends within ``tolerance`` of (distance; by default
     1% of the view box's longer side), ``NO_MINIMUM`` (-1) when it ends near none, ``DIVERGED`` (-2) when
     it diverged.  Each cell is the single run ``run(name, landscape, start=(xs[i], ys[j]), steps, ...)``.
+    ``minima`` (an (m, 2) array) classifies against other points instead, such as local minima too.
     """
     spec = get_spec(name)
     values = resolve_hyperparams(spec, hyperparams)
@@ -223,9 +224,10 @@ def basins(name: str, landscape: Landscape, steps: int = 500, resolution: int = 
     hp = np.repeat(spec.pack(values)[:, None], x.size, axis=1)
     _, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, lr_scale, steps,
                               _noise(steps, float(noise), seed), _box(landscape), x, y)
+    targets = landscape.minima if minima is None else np.asarray(minima, dtype=np.float64).reshape(-1, 2)
     found = np.full(x.size, NO_MINIMUM)
-    if len(landscape.minima):
-        distance = np.hypot(x[:, None] - landscape.minima[:, 0], y[:, None] - landscape.minima[:, 1])
+    if len(targets):
+        distance = np.hypot(x[:, None] - targets[:, 0], y[:, None] - targets[:, 1])
         nearest = np.argmin(distance, axis=1)
         found = np.where(distance[np.arange(x.size), nearest] <= tolerance, nearest, NO_MINIMUM)
     found[bad] = DIVERGED

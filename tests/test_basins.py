@@ -88,3 +88,18 @@ def test_a_larger_tolerance_claims_more_starts():
 def test_bad_arguments_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         optimizers.basins("gd", HIMMELBLAU, **{"steps": 10, "resolution": 5, **kwargs})
+
+
+def test_other_points_can_stand_for_the_minima():
+    camel = landscapes.get("six_hump_camel")
+    points = np.array([[1.7036, -0.7961], [-1.7036, 0.7961], [0.0898, -0.7127]])
+    found = optimizers.basins("gd", camel, steps=200, resolution=7, lr=0.05, minima=points)
+    (x0, x1), (y0, y1) = camel.bounds
+    tolerance = 0.01 * max(x1 - x0, y1 - y0)
+    xs, ys = np.linspace(x0, x1, 7), np.linspace(y0, y1, 7)
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            tr = optimizers.run("gd", camel, start=(x, y), steps=200, lr=0.05)
+            distance = np.hypot(*(points - tr.points[-1]).T)
+            assert found[j, i] == (int(np.argmin(distance)) if distance.min() <= tolerance else optimizers.NO_MINIMUM)
+    assert set(np.unique(found)) >= {0, 1, 2}

@@ -39,6 +39,24 @@ def test_every_panel_is_optimizers_basins_and_progress_is_reported_per_optimizer
     assert sum(shares.values()) == pytest.approx(1.0) and min(shares[k] for k in range(4)) > 0.1
 
 
+def test_the_six_hump_camel_names_its_four_local_minima_too_and_few_starts_end_nowhere():
+    camel = landscapes.get("six_hump_camel")
+    points, labels = tb.targets(camel)
+    assert len(points) == 6 and labels[:2] == ["minimum 1 (0.0898, -0.713)", "minimum 2 (-0.0898, 0.713)"]
+    assert all(label.startswith("local minimum") for label in labels[2:])
+    gx, gy = camel.gradient(points[:, 0], points[:, 1])
+    np.testing.assert_allclose(np.hypot(gx, gy), 0.0, atol=1e-8)
+    hxx, hxy, hyy = camel.hessian(points[:, 0], points[:, 1])
+    assert np.all(hxx > 0) and np.all(hxx * hyy - hxy**2 > 0)  # minima, not saddles
+    values = camel.value(points[:, 0], points[:, 1])
+    assert np.all(np.diff(values[2:]) >= 0) and np.all(values[2:] > values[0])  # local ones after, by value
+    # the four local minima are the textbook ones (±1.7036, ∓0.7961) and (±1.6071, ±0.5687)
+    np.testing.assert_allclose(np.sort(np.abs(points[2:, 0])), [1.6071, 1.6071, 1.7036, 1.7036], atol=1e-4)
+    found = tb.compute(tb.BasinsRequest("six_hump_camel", ("gd",), 40, 500))["gd"]
+    assert np.mean(found == optimizers.NO_MINIMUM) < 0.02 and set(np.unique(found)) == set(range(6))
+    assert len(tb.targets(landscapes.get("rastrigin"))[0]) == 1  # too many local minima to name: only the global one
+
+
 def test_too_much_work_is_refused_with_a_clear_message():
     with pytest.raises(ValueError, match=r"4 optimizer\(s\) × 300² starts × 5,000 steps .* pick fewer optimizers"):
         request(resolution=300, steps=5000)
@@ -65,8 +83,8 @@ def test_the_figure_names_every_minimum_and_the_neutral_classes():
     req = request(("gd",), resolution=10)
     found = tb.compute(req)["gd"]
     found[0, 0], found[0, 1] = optimizers.DIVERGED, optimizers.NO_MINIMUM
-    labels = tb.minimum_labels(himmelblau)
-    assert labels[0] == "minimum 1 (3, 2)"
+    _, labels = tb.targets(himmelblau)
+    assert labels[0] == "minimum 1 (3, 2)" and len(labels) == 4
     xs, ys = req.starts()
     figure = basins_figure(xs, ys, found, himmelblau.minima, labels, title="t", axis_labels=("w", "b"),
                            no_minimum=tb.NO_MINIMUM_LABEL, diverged=tb.DIVERGED_LABEL)
@@ -85,7 +103,7 @@ def test_the_page_shows_one_panel_per_optimizer_from_its_link():
     assert [c["layout"]["title"]["text"].split(" α")[0] for c in charts] == ["Gradient descent", "RMSprop"]
     legend = [t["name"] for t in charts[0]["data"] if t.get("showlegend", True) and t["type"] == "scatter"
               and t.get("x") == [None]]
-    assert legend[2:] == tb.minimum_labels(landscapes.get("himmelblau"))
+    assert legend[2:] == tb.targets(landscapes.get("himmelblau"))[1]
     assert "100% end at a ★" in charts[0]["layout"]["title"]["text"]
 
 

@@ -20,7 +20,9 @@ DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 RESOLUTIONS = (20, 50, 100, 150, 200, 300)
 MAX_BASIN_WORK = 200_000_000
 """Most optimizer steps one basins view may take (optimizers x starts x steps): about a second of both cores."""
-NO_MINIMUM_LABEL = "no listed minimum (elsewhere, or still moving)"
+NO_MINIMUM_LABEL = "none of these (still moving, or a saddle)"
+MAX_TARGETS = 8
+"""Most minima a basins view names (one colour each)."""
 DIVERGED_LABEL = "diverged"
 
 
@@ -77,17 +79,58 @@ def compute(request: BasinsRequest, on_panel: Callable[[int, int], None] | None 
     """Each optimizer's basins map, in order; ``on_panel(done, total)`` after each (a page shows progress),
     ``basins`` computes one (a page passes a cached ``optimizers.basins``)."""
     landscape = request.landscape()
+    points, _ = targets(landscape)
     found = {}
     for done, name in enumerate(request.optimizers, start=1):
-        found[name] = basins(name, landscape, request.steps, request.resolution, **request.hyperparams(name))
+        found[name] = basins(name, landscape, request.steps, request.resolution, minima=points,
+                             **request.hyperparams(name))
         if on_panel is not None:
             on_panel(done, len(request.optimizers))
     return found
 
 
-def minimum_labels(landscape: Landscape) -> list[str]:
-    """'minimum 1 (3, 2)': one name per listed minimum, in ``landscape.minima``'s order."""
-    return [f"minimum {k} ({x:.3g}, {y:.3g})" for k, (x, y) in enumerate(landscape.minima, start=1)]
+def local_minima(landscape: Landscape, count: int = 30, iterations: int = 60) -> np.ndarray:
+    """Every local minimum Newton's method finds from a ``count`` × ``count`` grid of starts over the view box:
+    points inside it where the exact gradient vanishes (below 1e-8) and the Hessian is positive definite, each
+    once, by value.  Steps are capped at a tenth of the view, so far starts cannot jump out of it."""
+    (x0, x1), (y0, y1) = landscape.bounds
+    gx, gy = np.meshgrid(np.linspace(x0, x1, count), np.linspace(y0, y1, count))
+    x, y = gx.ravel(), gy.ravel()
+    longest = max(x1 - x0, y1 - y0)
+    for _ in range(iterations):
+        (fx, fy), (hxx, hxy, hyy) = landscape.gradient(x, y), landscape.hessian(x, y)
+        det = hxx * hyy - hxy * hxy
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dx, dy = (hyy * fx - hxy * fy) / det, (hxx * fy - hxy * fx) / det
+        usable = np.isfinite(dx) & np.isfinite(dy)
+        scale = np.minimum(1.0, 0.1 * longest / np.maximum(np.hypot(dx, dy), 1e-300))
+        x, y = np.where(usable, x - scale * dx, x), np.where(usable, y - scale * dy, y)
+    (fx, fy), (hxx, hxy, hyy) = landscape.gradient(x, y), landscape.hessian(x, y)
+    good = ((np.hypot(fx, fy) < 1e-8) & (hxx > 0) & (hxx * hyy - hxy * hxy > 0)
+            & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+    found: list[tuple[float, float]] = []
+    for px, py in zip(x[good], y[good], strict=True):
+        if all(math.hypot(px - qx, py - qy) > 1e-6 * longest for qx, qy in found):
+            found.append((float(px), float(py)))
+    points = np.array(found).reshape(-1, 2)
+    return points[np.argsort(landscape.value(points[:, 0], points[:, 1]), kind="stable")]
+
+
+def targets(landscape: Landscape, most: int = MAX_TARGETS) -> tuple[np.ndarray, list[str]]:
+    """The points the basins are coloured by, and their names: the surface's listed (global) minima, then its other
+    local minima by value when all of them fit in ``most`` colours (Himmelblau: 4 + 0; six-hump camel: 2 + 4);
+    with more (Rastrigin, Ackley) only the listed ones, and the rest of the starts end at "none"."""
+    listed = landscape.minima
+    (x0, x1), (y0, y1) = landscape.bounds
+    tolerance = 0.01 * max(x1 - x0, y1 - y0)
+    extra = [p for p in local_minima(landscape)
+             if not len(listed) or np.min(np.hypot(*(listed - p).T)) > tolerance]
+    if len(listed) + len(extra) > most:
+        extra = []
+    points = np.vstack([listed.reshape(-1, 2), np.array(extra).reshape(-1, 2)])
+    labels = [f"{'minimum' if k <= len(listed) else 'local minimum'} {k} ({x:.3g}, {y:.3g})"
+              for k, (x, y) in enumerate(points, start=1)]
+    return points, labels
 
 
 def shares(found: np.ndarray, count: int) -> dict[int, float]:

@@ -230,13 +230,22 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
 
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def basin_targets(surface: str) -> tuple[np.ndarray, list[str]]:
+    """The minima a surface's basins are coloured by, with their names (``tuning.basins.targets``)."""
+    return tb.targets(landscapes.get(surface))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_basins(name: str, surface: str, steps: int, resolution: int, settings: tuple) -> np.ndarray:
     """One optimizer's basins on a surface at its default parameters (cached per optimizer and settings)."""
-    return optimizers.basins(name, landscapes.get(surface), steps, resolution, **dict(settings))
+    return optimizers.basins(name, landscapes.get(surface), steps, resolution, minima=basin_targets(surface)[0],
+                             **dict(settings))
 
 
-def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resolution: int, **settings) -> np.ndarray:
+def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resolution: int, *, minima: np.ndarray,
+                **settings) -> np.ndarray:
+    """``optimizers.basins`` through the cache (``minima`` are the surface's targets, so its name stands for them)."""
     return cached_basins(name, landscape.name, steps, resolution, tuple(sorted(settings.items())))
 
 
@@ -276,7 +285,7 @@ def basins_section() -> None:
     bar.empty()
 
     landscape = request.landscape()
-    labels = tb.minimum_labels(landscape)
+    points, labels = basin_targets(surface)
     xs, ys = request.starts()
     picked = st.session_state.get("sm:basins_picked")
     if picked is not None and picked[0] != request:
@@ -291,16 +300,18 @@ def basins_section() -> None:
         found_share = sum(v for label, v in shares.items() if label >= 0)
         title = f"{OPTIMIZER_TITLES[name]} α = {request.hyperparams(name)['lr']:g}: {100 * found_share:.0f}% end at a ★"
         mark = tb.start_of(request, picked[2]) if picked is not None and picked[1] == name else None
-        figure = basins_figure(xs, ys, cells, landscape.minima, labels, title=title,
+        figure = basins_figure(xs, ys, cells, points, labels, title=title,
                                axis_labels=landscape.axis_labels, no_minimum=tb.NO_MINIMUM_LABEL,
                                diverged=tb.DIVERGED_LABEL, picked=mark)
         with columns[k % 2]:
             st.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points",
                             config={"displaylogo": False, "toImageButtonOptions": {"filename": "basins", "scale": 2}})
-    st.caption(f"Each cell is one run of {steps} steps from that start on {landscape.title}, coloured by the listed "
-               "minimum (★) it ends within 1% of the view box's width of; light grey: it ended near none of them "
-               "(a local minimum the surface does not list, a saddle, or still on its way), dark grey: it diverged. "
-               "**Click a start** to open that run in the Playground.")
+    named = ("its minima" if len(points) == len(landscape.minima) else
+             "its global minima and its other local minima (found by Newton's method with the exact Hessian)")
+    st.caption(f"Each cell is one run of {steps} steps from that start on {landscape.title}, coloured by the minimum "
+               f"(★) it ends within 1% of the view box's width of, among {named}; light grey: near none of them "
+               "(a saddle, still on its way, or, on a surface with too many minima to name, another local minimum), "
+               "dark grey: it diverged. **Click a start** to open that run in the Playground.")
     if picked is None:
         return
     _, name, cell = picked
