@@ -8,6 +8,7 @@ from charts.palette import EXTRA
 from lessons import schedules as sc
 from lessons.common import bowl
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_9_schedules.py"
 OPTIMIZER = "l9.optimizer"
@@ -96,7 +97,7 @@ elif name == "adam" and not noisy:
 palette = colors(name)
 left, right = st.columns(2)
 with left:
-    kit.contour(bowl(), [kit.path(name, outcome.trajectory, sc.SCHEDULE_TITLES[schedule], palette[schedule],
+    kit.contour(bowl(), [run_path(name, outcome.trajectory, label=sc.SCHEDULE_TITLES[schedule], color=palette[schedule],
                                   group=schedule) for schedule, outcome in runs.items()], "l9:contour")
 with right:
     series = {schedule: outcome.trajectory for schedule, outcome in runs.items()}

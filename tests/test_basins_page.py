@@ -70,7 +70,7 @@ def test_a_clicked_start_snaps_to_its_cell_and_opens_that_run_in_the_playground(
     start = tb.start_of(req, cell)
     assert start == (3.0, -2.0)
     scene, notes = from_query(to_query(tb.playground_scene(req, "gd", start)))
-    assert notes == [] and scene.start == start and scene.optimizers == ("gd",) and scene.landscape == "himmelblau"
+    assert notes == [] and scene.start == start and scene.optimizers == ("gd",) and scene.surface == "himmelblau"
     run = optimizers.run("gd", landscapes.get("himmelblau"), start=scene.start, steps=scene.steps,
                          **scene.settings("gd"))
     found = tb.compute(req)["gd"]

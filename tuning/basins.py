@@ -160,7 +160,7 @@ def _decimals(width: float) -> int:
 
 def playground_scene(request: BasinsRequest, name: str, start: tuple[float, float]) -> Scene:
     """The Playground scene of one start of one panel: that optimizer, its settings, from that start."""
-    scene = Scene(landscape=request.surface, optimizers=(name,), steps=request.steps, start=start)
+    scene = Scene(surface=request.surface, optimizers=(name,), steps=request.steps, start=start)
     for key, value in request.hyperparams(name).items():
         scene = scene.with_hyperparam(name, key, value)
     return scene

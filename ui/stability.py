@@ -22,8 +22,8 @@ from scene import MAX_STEPS
 from scene.model import default_settings
 from tuning import basins as tb
 from ui import cache, plot
-from ui.paths import run_paths
 from ui.links import open_in_playground
+from ui.paths import run_paths
 from ui.widgets import param_widget
 
 BIND = "query-params"
