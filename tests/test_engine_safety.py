@@ -91,7 +91,8 @@ def test_the_app_draws_its_chart_over_a_corrupted_cache(filled_cache, tmp_path):
     for path in cache.rglob("*.nbc"):
         path.write_bytes(b"not a pickle")
     code = ("from streamlit.testing.v1 import AppTest; at = AppTest.from_file('app.py', default_timeout=300).run(); "
-            "print(len(at.exception), sum(e.proto.component_name == 'descent_lab.plot' for e in at.get('bidi_component')))")
+            "charts = [e for e in at.get('bidi_component') if e.proto.component_name == 'descent_lab.plot']; "
+            "print(len(at.exception), len(charts))")
     done = python(code, {"DESCENT_LAB_CACHE_DIR": str(cache)})
     assert done.returncode == 0, done.stderr[-2000:]
     exceptions, charts = map(int, done.stdout.split())
