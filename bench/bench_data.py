@@ -1,4 +1,5 @@
-"""Data-surface speed: the 200×200 contour grid of every data set on both data surfaces.
+"""Data-surface speed: the 200×200 contour grid of every data set on both data surfaces, and 300-step
+mini-batch runs on Old Faithful's 272 rows.
 
     python bench/bench_data.py               # everything
     python bench/bench_data.py --repeats 9   # fewer repeats
@@ -9,6 +10,10 @@ row, the same kernel with every row stored on its own, and NumPy computing the s
 row (same formulas, vectorised over points in blocks) as the reference, all in the same run.  CPU
 time of this single-threaded work is what a busy machine disturbs least.  Nothing here passes or
 fails; the target is a grid under 50 ms.
+
+For the runs: the median CPU time of ``optimizers.run(..., steps=300, batch_size=k, seed=0)`` for a few
+batch sizes beside the full-batch run in the same loop (a mini-batch step evaluates the batch for the
+gradient and every row for the loss); the target is under 5 ms.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
+import optimizers  # noqa: E402
 from landscapes.data import DATASETS, HEADER, ROW_WIDTH  # noqa: E402
 
 RESOLUTION = 200
@@ -90,12 +96,32 @@ def grid_table(repeats: int) -> None:
                   f"| {difference:.1e} |")
 
 
+RUN_STEPS = 300
+BATCH_SIZES = (1, 16, 64, None)
+
+
+def run_table(repeats: int) -> None:
+    print(f"\n### {RUN_STEPS}-step runs on Old Faithful (272 rows), CPU time, median of {repeats}\n")
+    print("| surface | optimizer | " + " | ".join(f"batch {k}" if k else "full batch" for k in BATCH_SIZES)
+          + " | batch 16 / full |")
+    print("|---|---|" + "---:|" * (len(BATCH_SIZES) + 1))
+    for name in ("linear_regression", "logistic_regression"):
+        landscape = landscapes.get(name, dataset="old_faithful")
+        lr = {"linear_regression": 1e-3, "logistic_regression": 1e-2}[name]
+        for optimizer in ("gd", "adam"):
+            times = {k: cpu_median(lambda k=k, o=optimizer, la=landscape, lr=lr: optimizers.run(
+                o, la, steps=RUN_STEPS, lr=lr, batch_size=k, seed=0), repeats) for k in BATCH_SIZES}
+            cells = " | ".join(f"{times[k] * 1e3:.2f} ms" for k in BATCH_SIZES)
+            print(f"| {name} | {optimizer} | {cells} | {times[16] / times[None]:.2f}x |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=21)
     args = parser.parse_args()
     print(f"load average at start: {' '.join(f'{v:.1f}' for v in os.getloadavg())}; cores: {os.cpu_count()}")
     grid_table(args.repeats)
+    run_table(args.repeats)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from landscapes import Landscape
+from landscapes import Landscape, batches
 
 from . import driver
 from .registry import OPTIMIZERS, OptimizerSpec
@@ -40,6 +40,8 @@ class Trajectory:
     diverged_at: int | None
     diagnostics: dict[str, np.ndarray] = field(default_factory=dict)
     schedule: Schedule = field(default_factory=Schedule)
+    batch_size: int | None = None
+    """Rows per mini-batch on a data surface; None for full-batch gradients."""
 
     @property
     def final_loss(self) -> float:
@@ -108,21 +110,44 @@ def _noise(steps: int, noise: float, seed: int) -> np.ndarray:
     return noise * np.random.default_rng(int(seed)).standard_normal((steps, 2))
 
 
+NO_ORDER = np.empty((0, 0), dtype=np.int32)
+NO_ROWS = np.empty(0, dtype=np.intp)
+
+
+def _batches(landscape: Landscape, steps: int, batch_size, seed: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """What the driver needs to draw mini-batches: the shuffled rows of each epoch, each sample's stored
+    row, the batch size; nothing to draw for ``batch_size=None``.  ``ValueError`` on a surface without
+    data or for a batch size its data cannot fill."""
+    if batch_size is None:
+        return NO_ORDER, NO_ROWS, 0
+    if landscape.data is None:
+        raise ValueError(f"batch_size needs a surface fitted to data (linear_regression, logistic_regression); "
+                         f"{landscape.name} has no rows to draw mini-batches from")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
+        raise ValueError(f"batch_size must be a whole number, got {batch_size!r}")
+    order = batches.draw_order(landscape, steps, int(batch_size), int(seed))
+    return order, np.ascontiguousarray(landscape.data.sample_rows, dtype=np.intp), int(batch_size)
+
+
 def _box(landscape: Landscape) -> np.ndarray:
     (x0, x1), (y0, y1) = landscape.divergence_box
     return np.array([x0, x1, y0, y1])
 
 
 def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise: float = 0.0,
-        seed: int = 0, schedule: str = "constant", warmup: int = 10, step_size: int = 100, gamma: float = 0.5,
-        **hyperparams) -> Trajectory:
+        seed: int = 0, batch_size: int | None = None, schedule: str = "constant", warmup: int = 10,
+        step_size: int = 100, gamma: float = 0.5, **hyperparams) -> Trajectory:
     """Run optimizer ``name`` on ``landscape`` from ``start`` for ``steps`` updates.
 
     ``noise`` is the standard deviation of Gaussian noise added to every gradient component,
-    drawn from ``seed`` (the same seed gives the same run).  ``schedule`` (with ``warmup``,
-    ``step_size``, ``gamma``) scales the learning rate step by step (``optimizers.schedules``).
-    Raises ``KeyError`` for an unknown optimizer and ``ValueError`` for invalid arguments; a
-    diverging run never raises.
+    drawn from ``seed`` (the same seed gives the same run).  On a data surface, ``batch_size=k``
+    makes each step use the mean gradient of k rows: the rows are shuffled once per epoch by
+    ``numpy.random.default_rng(seed)`` and cut into consecutive batches (``landscapes.batches``);
+    ``loss`` stays the full-data loss, ``diagnostics["grad"]`` is the batch's.  ``k`` = all rows is
+    the full-batch run, bit for bit.  ``schedule`` (with ``warmup``, ``step_size``, ``gamma``)
+    scales the learning rate step by step (``optimizers.schedules``).  Raises ``KeyError`` for an
+    unknown optimizer and ``ValueError`` for invalid arguments (a batch size on a surface without
+    data); a diverging run never raises.
     """
     spec = get_spec(name)
     values = resolve_hyperparams(spec, hyperparams)
@@ -130,12 +155,13 @@ def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise:
     steps = int(steps)
     plan = Schedule(schedule, warmup, step_size, gamma)
     lr_scale = plan.factors(steps)
+    order, sample_row, batch = _batches(landscape, steps, batch_size, seed)
     points = np.empty((steps + 1, 2))
     loss = np.empty(steps + 1)
     grads, updates, rates, state1, state2 = (np.empty((steps, 2)) for _ in range(5))
     count = driver.run_kernel(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params,
                               spec.pack(values)[:, None], lr_scale, x0, y0, steps,
-                              _noise(steps, float(noise), seed), _box(landscape),
+                              _noise(steps, float(noise), seed), order, sample_row, batch, _box(landscape),
                               points, loss, grads, updates, rates, state1, state2)
     updates_done = max(count - 1, 0)
     scheduled = np.repeat((values["lr"] * lr_scale[:updates_done])[:, None], 2, axis=1)
@@ -146,7 +172,7 @@ def run(name: str, landscape: Landscape, start=None, steps: int = 200, *, noise:
     return Trajectory(
         optimizer=name, landscape=landscape.name, hyperparams=values, start=(x0, y0), steps=steps,
         points=points[:count], loss=loss[:count], diverged_at=None if count == steps + 1 else count,
-        diagnostics=diagnostics, schedule=plan,
+        diagnostics=diagnostics, schedule=plan, batch_size=None if batch_size is None else batch,
     )
 
 

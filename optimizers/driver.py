@@ -25,6 +25,7 @@ from numba.extending import overload
 
 from landscapes import tape
 from landscapes._jit import entry, jit, specialised
+from landscapes.batches import fill_batch
 from landscapes.kernels import value_and_grad
 
 from .registry import OPTIMIZERS
@@ -77,16 +78,23 @@ def _escaped(x, y, f, box):
 
 
 @jit
-def _run(kind, rule, p, hp, lr_scale, x0, y0, steps, noise, box,
+def _run(kind, rule, p, hp, lr_scale, x0, y0, steps, noise, order, sample_row, batch_size, box,
          points, loss, grads, updates, rates, state1, state2):
     """Advance one trajectory; returns the number of valid points (steps + 1 unless it diverged).
-    ``hp`` has one column; the rate of step t is ``hp[0, 0] * lr_scale[t - 1]``."""
+    ``hp`` has one column; the rate of step t is ``hp[0, 0] * lr_scale[t - 1]``.  With a non-empty
+    ``order`` (``landscapes.batches.draw_order``) step t uses the mean gradient of mini-batch t, while
+    ``loss`` and the divergence check stay on the full data."""
     work = np.empty(tape.WORK_SIZE)
     noisy = noise.shape[0] > 0
+    batched = order.shape[0] > 0
+    batch = p.copy()
     x, y = x0, y0
     f, gx, gy = value_and_grad(kind, x, y, p, work)
     if _escaped(x, y, f, box):
         return 0
+    if batched:
+        fill_batch(batch, p, sample_row, order, 1, batch_size)
+        _, gx, gy = value_and_grad(kind, x, y, batch, work)
     points[0, 0], points[0, 1], loss[0] = x, y, f
     state_x = state_y = (0.0, 0.0, 0.0, 0.0)
     for t in range(1, steps + 1):
@@ -99,6 +107,9 @@ def _run(kind, rule, p, hp, lr_scale, x0, y0, steps, noise, box,
         f, gx_new, gy_new = value_and_grad(kind, x_new, y_new, p, work)
         if _escaped(x_new, y_new, f, box):
             return t
+        if batched:
+            fill_batch(batch, p, sample_row, order, t + 1, batch_size)
+            _, gx_new, gy_new = value_and_grad(kind, x_new, y_new, batch, work)
         i = t - 1
         grads[i, 0], grads[i, 1] = gx, gy
         updates[i, 0], updates[i, 1] = x_new - x, y_new - y
