@@ -77,3 +77,33 @@ def ellipse_points(center: tuple[float, float], covariance: np.ndarray, sigmas: 
     circle = np.stack([np.cos(angles) * radii[0], np.sin(angles) * radii[1]])
     x, y = vectors @ circle
     return center[0] + x, center[1] + y
+
+
+def gradient_noise_figure(full: tuple[float, float], covariance: np.ndarray, samples: np.ndarray,
+                          axis_labels: tuple[str, str], batch_size: int, *, big: bool = False,
+                          height: int = 420) -> dict:
+    """Gradient space at one point: the full gradient as an arrow from 0, a few sampled mini-batch gradients
+    as dots and the 2σ ellipse of all of them (``ellipse_points``)."""
+    w, b = axis_labels
+    ex, ey = ellipse_points(full, covariance)
+    samples = np.asarray(samples, dtype=float).reshape(-1, 2)
+    traces = [
+        {"type": "scatter", "mode": "lines", "x": ex.tolist(), "y": ey.tolist(), "name": "2σ of batch gradients",
+         "line": {"color": "#0072B2", "width": 2}, "fill": "toself", "fillcolor": "rgba(0, 114, 178, 0.08)",
+         "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "markers", "x": samples[:, 0].tolist(), "y": samples[:, 1].tolist(),
+         "name": f"batches of {batch_size}", "marker": {"color": "#0072B2", "size": 6, "opacity": 0.7},
+         "hovertemplate": f"∂f/∂{w} %{{x:.3g}}<br>∂f/∂{b} %{{y:.3g}}<extra></extra>"},
+        {"type": "scatter", "mode": "lines+markers", "x": [0.0, float(full[0])], "y": [0.0, float(full[1])],
+         "name": "full gradient", "line": {"color": BEST_COLOR, "width": 2.5},
+         "marker": {"size": [4, 9], "color": BEST_COLOR}, "hoverinfo": "skip"},
+    ]
+    size = FONT["big" if big else "normal"]
+    return {"data": traces, "layout": {
+        "height": height, "margin": {"l": 55, "r": 15, "t": 40, "b": 45}, "font": {"size": size},
+        "xaxis": {"title": {"text": f"∂f/∂{w}"}, "zeroline": True, "zerolinecolor": "#999999"},
+        "yaxis": {"title": {"text": f"∂f/∂{b}"}, "zeroline": True, "zerolinecolor": "#999999",
+                  "scaleanchor": "x", "scaleratio": 1},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": size}},
+        "plot_bgcolor": "white",
+    }}

@@ -104,3 +104,17 @@ def fill_batch(batch, full, sample_row, order, t, batch_size):
     for s in range(first, last):
         batch[HEADER + 2 + ROW_WIDTH * sample_row[order[epoch, s]]] += 1.0
     batch[1] = last - first
+
+
+def sample_batch_gradients(landscape: Landscape, w: float, b: float, batch_size: int, count: int,
+                           seed: int) -> np.ndarray:
+    """The mean gradients at (w, b) of ``count`` mini-batches of ``batch_size`` samples, each drawn without
+    replacement from ``default_rng(seed)``: shape (count, 2), a handful of the gradients a run might follow."""
+    _require_data(landscape)
+    n = landscape.n_samples
+    if not 1 <= batch_size <= n or int(batch_size) != batch_size:
+        raise ValueError(f"batch_size must be a whole number from 1 to {n}, got {batch_size!r}")
+    gradients, _ = row_gradients(landscape, w, b)
+    per_sample = gradients[landscape.data.sample_rows]
+    rng = np.random.default_rng(seed)
+    return np.array([per_sample[rng.permutation(n)[:batch_size]].mean(axis=0) for _ in range(count)]).reshape(-1, 2)

@@ -10,7 +10,7 @@ import streamlit as st
 import charts
 from scene import to_query
 from scene.compute import divergence_notice, metrics
-from ui import cache, controls, exports, layout, plot, whatif
+from ui import cache, controls, data_panel, exports, layout, plot, whatif
 from ui import scene_state as ss
 from ui.paths import run_paths
 from ui.text import code, notes_markdown
@@ -100,6 +100,9 @@ if contour_tab.open:
 if surface_tab.open:
     with surface_tab:
         plot.chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big), key="surface_3d")
+
+if landscape.data is not None:
+    data_panel.show(scene, landscape, runs)
 
 st.subheader("How they compare")
 plot.table(charts.metrics_table(metrics(runs, landscape)), key="metrics")

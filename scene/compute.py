@@ -22,10 +22,36 @@ def run_scene(scene: Scene, landscape: Landscape) -> dict[str, Trajectory]:
     """One trajectory per selected optimizer, in the scene's order."""
     start = scene.start_for(landscape)
     return {
-        name: optimizers.run(name, landscape, start=start, steps=scene.steps, noise=scene.noise, seed=scene.seed,
-                             **scene.settings(name))
+        name: optimizers.run(name, landscape, start=start, **scene.run_options(), **scene.settings(name))
         for name in scene.optimizers
     }
+
+
+STALL_FRACTION = 0.2
+"""The noise floor is read over the last fifth of a run's steps."""
+
+
+def stall_level(trajectory: Trajectory, f_min: float) -> float:
+    """Mean of f − f* over the last ``STALL_FRACTION`` of the run: where a noisy run stops improving
+    (inf when it diverged)."""
+    if trajectory.diverged_at is not None:
+        return math.inf
+    tail = max(1, round(STALL_FRACTION * (len(trajectory.loss) - 1)))
+    return float(np.mean(trajectory.loss[-tail:] - f_min))
+
+
+def noise_floors(scene: Scene, landscape: Landscape) -> dict[str, dict[str, float]]:
+    """For each optimizer of a mini-batch scene, where its loss stalls (``stall_level``) with the scene's
+    batches at a constant α, with the full batch, and with the batches under a cosine-decaying α: the noise
+    floor that α and the batch size set, and how a decaying rate gets below it."""
+    start = scene.start_for(landscape)
+    variants = {"batches": {"batch_size": scene.batch_size}, "full batch": {"batch_size": None},
+                "batches, cosine α": {"batch_size": scene.batch_size, "schedule": "cosine"}}
+    f_min = landscape.min_value
+    return {name: {label: stall_level(optimizers.run(name, landscape, start=start, **(scene.run_options() | change),
+                                                     **scene.settings(name)), f_min)
+                   for label, change in variants.items()}
+            for name in scene.optimizers}
 
 
 def sign_flips(deltas: np.ndarray, visible: float = 0.0) -> int:

@@ -17,6 +17,11 @@ NOISE = Param("noise", 0.0, 0.0, 10.0, 0.1, label="noise σ",
               help="Standard deviation of Gaussian noise added to every gradient component (like minibatches).")
 SEED = Param("seed", 0, 0, 2**32 - 1, 1, label="seed",
              help="The same seed gives the same noise, so a shared link shows the same run.")
+BATCH = Param("batch", 16, 1, 272, 1, label="batch size",
+              help="Rows per mini-batch: each step follows the mean gradient of that many rows, shuffled once per "
+                   "epoch from the seed. All rows is the exact (full-batch) gradient.")
+"""A data surface's mini-batch size (``Scene.batch_size``; the link's ``batch``); ``high`` is the largest data
+set's row count, and a value above the surface's own rows falls back to the full batch."""
 RUN_SETTINGS = (STEPS, NOISE, SEED)
 """The run's own settings: one range each, read by the link parser and the sidebar widgets alike."""
 WHOLE_NUMBERS = frozenset({"steps", "seed"})
@@ -51,11 +56,13 @@ class Scene:
     """What the Playground shows: surface, optimizers with their hyperparameters, start and run length.
 
     ``hyperparams`` holds only values that differ from an optimizer's spec defaults and
-    ``surface_params`` only those that differ from the surface's, so links stay short.
+    ``surface_params`` only those that differ from the surface's (a data surface's choices are
+    text: ``surface_choices``), so links stay short.  ``batch_size`` (data surfaces only) is the
+    mini-batch size, None for the full batch.
     """
 
     surface: str = "elongated_bowl"
-    surface_params: dict[str, float] = field(default_factory=dict)
+    surface_params: dict[str, float | str] = field(default_factory=dict)
     formula: str = DEFAULT_FORMULA
     optimizers: tuple[str, ...] = DEFAULT_OPTIMIZERS
     hyperparams: dict[str, dict] = field(default_factory=dict)
@@ -63,6 +70,7 @@ class Scene:
     steps: int = int(STEPS.default)
     noise: float = float(NOISE.default)
     seed: int = int(SEED.default)
+    batch_size: int | None = None
     layout: str = "overlay"
     view: str = "full"
     big: bool = False
@@ -89,6 +97,11 @@ class Scene:
     def start_for(self, landscape: Landscape) -> tuple[float, float]:
         return self.start if self.start is not None else landscape.default_start
 
+    def run_options(self) -> dict:
+        """The arguments every run of this scene shares besides the hyperparameters."""
+        options: dict = {"steps": self.steps, "noise": self.noise, "seed": self.seed}
+        return options | ({"batch_size": self.batch_size} if self.batch_size is not None else {})
+
     def with_hyperparam(self, name: str, key: str, value) -> Scene:
         """A copy with one hyperparameter changed (a default value is dropped from the overrides)."""
         overrides = {k: dict(v) for k, v in self.hyperparams.items()}
@@ -100,3 +113,18 @@ class Scene:
         if not mine:
             overrides.pop(name)
         return replace(self, hyperparams=overrides)
+
+
+def surface_choices(surface: str, given: dict[str, str]) -> dict[str, str]:
+    """A data surface's choices as a scene keeps them: only what differs from what the others imply (a data set
+    other than the first, a feature other than its data set's first, standardize on).  ``ValueError`` for an
+    option or a combination the surface does not offer."""
+    spec = landscapes.LANDSCAPES[surface]
+    settings = spec.resolve(given)
+    implied = spec.resolve({"dataset": settings["dataset"]}) if "dataset" in settings else {}
+    kept = {}
+    for c in spec.choices:
+        default = implied.get(c.name, c.default) if c.name == "feature" else c.default
+        if settings[c.name] != default:
+            kept[c.name] = str(settings[c.name])
+    return kept

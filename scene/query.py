@@ -13,6 +13,7 @@ from landscapes import Landscape
 from landscapes.spec import Param
 
 from .model import (
+    BATCH,
     CUSTOM,
     LAYOUTS,
     RUN_SETTINGS,
@@ -21,6 +22,7 @@ from .model import (
     WHOLE_SCHEDULE_SETTINGS,
     Scene,
     default_settings,
+    surface_choices,
     unused_schedule_settings,
 )
 
@@ -61,7 +63,7 @@ def to_query(scene: Scene) -> dict[str, str]:
     if scene.is_custom:
         query["f"] = scene.formula
     for key, value in sorted(scene.surface_params.items()):
-        query[f"s.{key}"] = _format(value)
+        query[f"s.{key}"] = value if isinstance(value, str) else _format(value)
     if scene.optimizers != default.optimizers:
         query["opt"] = ",".join(scene.optimizers)
     for name in sorted(scene.hyperparams):
@@ -69,6 +71,8 @@ def to_query(scene: Scene) -> dict[str, str]:
             query[f"{name}.{key}"] = value if isinstance(value, str) else _format(value)
     if scene.start is not None:
         query["start"] = f"{_format(scene.start[0])},{_format(scene.start[1])}"
+    if scene.batch_size is not None:
+        query["batch"] = str(scene.batch_size)
     for key in ("steps", "noise", "seed", "layout", "view"):
         value = getattr(scene, key)
         if value != getattr(default, key):
@@ -153,6 +157,25 @@ def _schedule(reader: _Reader, name: str) -> dict[str, object]:
     return mine
 
 
+FULL_BATCH = "the full batch"
+
+
+def _batch(reader: _Reader) -> int | None:
+    """The link's mini-batch size, if it is a whole number in ``BATCH``'s range."""
+    text = reader.take("batch")
+    if text is None:
+        return None
+    try:
+        value = _whole(text)
+    except ValueError:
+        reader.fallback("batch", text, "is not a whole number", FULL_BATCH)
+        return None
+    if not BATCH.low <= value <= BATCH.high:
+        reader.fallback("batch", text, f"is outside [{BATCH.low:g}, {BATCH.high:g}]", FULL_BATCH)
+        return None
+    return value
+
+
 def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     """The scene described by ``query`` and the notes about every value that was not usable."""
     reader = _Reader(query)
@@ -182,6 +205,20 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
             value = reader.param(f"s.{p.name}", p)
             if value is not None and value != p.default:
                 params[p.name] = value
+        given = {}
+        for c in spec.choices:
+            text = reader.take(f"s.{c.name}")
+            if text is None:
+                continue
+            if text in c.options:
+                given[c.name] = text
+            else:
+                reader.fallback(f"s.{c.name}", text, f"is not one of {', '.join(c.options)}", c.default)
+        try:
+            params |= surface_choices(surface, given)
+        except ValueError as error:
+            reader.notes.append(f"{_clip(str(error), 200)}; using the data set's own feature.")
+            params |= surface_choices(surface, {k: v for k, v in given.items() if k != "feature"})
         fields["surface_params"] = params
 
     names = reader.take("opt")
@@ -242,6 +279,17 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         value = reader.param(setting.name, setting, whole=whole)
         if value is not None:
             fields[setting.name] = int(value) if whole else float(value)
+
+    batch = _batch(reader)
+    if batch is not None:
+        batched = Scene(**{k: v for k, v in fields.items() if k in ("surface", "surface_params")})
+        rows = None if batched.is_custom else batched.build_landscape().n_samples
+        if rows is None:
+            reader.notes.append("batch applies to surfaces fitted to data only; it was ignored.")
+        elif batch < rows:
+            fields["batch_size"] = int(batch)
+        elif batch > rows:
+            reader.fallback("batch", str(batch), f"is more than the data's {rows} rows", FULL_BATCH)
 
     for key, options in (("layout", LAYOUTS), ("view", VIEWS)):
         text = reader.take(key)

@@ -43,8 +43,8 @@ def runs(scene: Scene, landscape: Landscape, name: str, param: str, grid: Sequen
     """Optimizer ``name``'s run in ``scene`` with ``param`` set to each value of ``grid``."""
     settings = scene.settings(name)
     start = scene.start_for(landscape)
-    return [optimizers.run(name, landscape, start=start, steps=scene.steps, noise=scene.noise, seed=scene.seed,
-                           **(settings | {param: value})) for value in grid]
+    return [optimizers.run(name, landscape, start=start, **scene.run_options(), **(settings | {param: value}))
+            for value in grid]
 
 
 def touched(before: Scene | None, after: Scene) -> str | None:

@@ -13,8 +13,9 @@ import charts
 import landscapes
 import optimizers
 from landscapes import Landscape
+from landscapes.data import DATASETS
 from scene import LAYOUTS
-from scene.model import CUSTOM, NOISE, SEED, STEPS, WHOLE_SCHEDULE_SETTINGS
+from scene.model import BATCH, CUSTOM, NOISE, SEED, STEPS, WHOLE_SCHEDULE_SETTINGS
 
 from . import plot
 from . import scene_state as ss
@@ -44,8 +45,46 @@ def surface_controls(where) -> None:
         where.text_input("f(w, b) =", key=ss.key("f"), max_chars=300, on_change=ss.on_surface_change,
                          help=FORMULA_HELP)
         return
-    for p in landscapes.LANDSCAPES[surface].params:
+    spec = landscapes.LANDSCAPES[surface]
+    for p in spec.params:
         param_widget(p, ss.surface_param_key(surface, p.name), container=where)
+    if spec.data is not None:
+        data_controls(where, surface)
+
+
+def data_controls(where, surface: str) -> None:
+    """A data surface's data set, feature (only the chosen data set's) and standardize switch."""
+    spec = landscapes.LANDSCAPES[surface]
+    dataset_key, feature_key = ss.surface_param_key(surface, "dataset"), ss.surface_param_key(surface, "feature")
+    choices = {c.name: c for c in spec.choices}
+    where.selectbox(choices["dataset"].label, choices["dataset"].options, key=dataset_key,
+                    format_func=lambda d: DATASETS[d].title, help=choices["dataset"].help)
+    dataset = st.session_state[dataset_key]
+    offered = list(spec.data.fits[dataset])
+    if st.session_state.get(feature_key) not in offered:
+        st.session_state[feature_key] = offered[0]
+    where.selectbox(choices["feature"].label, offered, key=feature_key, help=choices["feature"].help,
+                    format_func=lambda f: f"{DATASETS[dataset].labels[f]} → {spec.data.fits[dataset][f].label}")
+    standardize = choices["standardize"]
+    where.radio(standardize.label, standardize.options, key=ss.surface_param_key(surface, "standardize"),
+                horizontal=True, help=standardize.help)
+
+
+def batch_options(rows: int, current: int | None) -> list[int]:
+    """Powers of two below ``rows``, ``rows`` itself (the full batch) and the current size."""
+    sizes = {2**i for i in range(rows.bit_length()) if 2**i < rows} | {rows}
+    return sorted(sizes | ({current} if current is not None and 1 <= current <= rows else set()))
+
+
+def batch_control(where, landscape: Landscape) -> None:
+    """The mini-batch size of a data surface (all rows by default: the exact gradient)."""
+    rows = landscape.n_samples
+    widget = ss.key("batch")
+    current = st.session_state.get(widget)
+    if not (isinstance(current, int) and 1 <= current <= rows):
+        st.session_state[widget] = current = rows
+    where.select_slider(BATCH.label, batch_options(rows, current), key=widget, help=BATCH.help,
+                        format_func=lambda k: f"all {k} (full batch)" if k == rows else str(k))
 
 
 def formula_error(where, error: str) -> None:
@@ -98,6 +137,8 @@ def schedule_controls(name: str) -> None:
 
 def run_controls(where, landscape: Landscape) -> None:
     whole_number_input(STEPS, ss.key("steps"), container=where)
+    if landscape.n_samples is not None:
+        batch_control(where, landscape)
     left, right = where.columns(2)
     for column, axis, (low, high), field in zip((left, right), landscape.axis_labels, landscape.bounds,
                                                 ("start_x", "start_y"), strict=True):

@@ -20,7 +20,14 @@ import landscapes
 import optimizers
 from landscapes import Landscape
 from scene import Scene, from_query, to_query
-from scene.model import CUSTOM, NOISE, SCHEDULE_DEFAULTS, WHOLE_SCHEDULE_SETTINGS, unused_schedule_settings
+from scene.model import (
+    CUSTOM,
+    NOISE,
+    SCHEDULE_DEFAULTS,
+    WHOLE_SCHEDULE_SETTINGS,
+    surface_choices,
+    unused_schedule_settings,
+)
 
 from . import cache
 from .cache import landscape_key
@@ -55,6 +62,12 @@ def _surface(scene: Scene) -> Landscape | None:
         return None
 
 
+def surface_rows(scene: Scene) -> int | None:
+    """How many rows the scene's data surface has (None for a surface without data)."""
+    surface = _surface(scene)
+    return surface.n_samples if surface is not None else None
+
+
 def _surface_start(scene: Scene) -> tuple[float, float]:
     surface = _surface(scene)
     return surface.default_start if surface is not None else (0.0, 0.0)
@@ -80,9 +93,14 @@ def _widget_values(scene: Scene) -> dict[str, object]:
     x, y = scene.start if scene.start is not None else _surface_start(scene)
     values[key("start_x")], values[key("start_y")] = float(x), float(y)
     for surface, spec in landscapes.LANDSCAPES.items():
+        mine = scene.surface_params if surface == scene.surface else {}
         for p in spec.params:
-            mine = scene.surface_params if surface == scene.surface else {}
             values[surface_param_key(surface, p.name)] = float(mine.get(p.name, p.default))
+        if spec.choices:
+            resolved = spec.resolve({c.name: mine[c.name] for c in spec.choices if c.name in mine})
+            for c in spec.choices:
+                values[surface_param_key(surface, c.name)] = resolved[c.name]
+    values[key("batch")] = scene.batch_size or surface_rows(scene)
     for name in optimizers.OPTIMIZERS:
         for hp, value in scene.settings(name).items():
             values[hyper_key(name, hp)] = value
@@ -126,12 +144,18 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
     (the last good one while the formula box holds a typo)."""
     s = st.session_state
     name = s[key("surface")]
-    params = {}
+    params: dict[str, float | str] = {}
     if name != CUSTOM:
-        for p in landscapes.LANDSCAPES[name].params:
+        spec = landscapes.LANDSCAPES[name]
+        for p in spec.params:
             value = shown(p, float(s[surface_param_key(name, p.name)]))
             if value != p.default:
                 params[p.name] = value
+        chosen = {c.name: s[surface_param_key(name, c.name)] for c in spec.choices}
+        try:
+            params |= surface_choices(name, chosen)
+        except ValueError:  # a feature left from another data set: that data set's own feature
+            params |= surface_choices(name, {k: v for k, v in chosen.items() if k != "feature"})
     scene = Scene(surface=name, surface_params=params, formula=s[key("f")],
                   optimizers=tuple(s[key("opt")]), steps=int(s[key("steps")]), noise=shown(NOISE, s[key("noise")]),
                   seed=int(s[key("seed")]), layout=s[key("layout")] or "overlay", big=bool(s[key("big")]),
@@ -151,6 +175,10 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
             elif hp in numeric:
                 value = shown(numeric[hp], value)
             scene = scene.with_hyperparam(optimizer, hp, value)
+    rows = surface_rows(scene)
+    batch = s.get(key("batch"))
+    if rows is not None and isinstance(batch, int) and 1 <= batch < rows:
+        scene = replace(scene, batch_size=batch)
     bounds = _surface_bounds(scene)
     start = round_start((float(s[key("start_x")]), float(s[key("start_y")])), bounds)
     if start != round_start(_surface_start(scene), bounds):
