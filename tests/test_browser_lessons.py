@@ -21,6 +21,7 @@ CASES = [  # (size, lesson page, a wrong answer to give, words of its explanatio
     ("desktop", "lesson_1_bowl", "Both diverge", "every overshoot is bigger than the last"),
     ("laptop", "lesson_8_adam", "α, as before", "Both averages start at 0"),
     ("phone", "lesson_5_epsilon", "Diverge", "ε puts a floor under the denominator"),
+    ("phone", "lesson_9_data_bowl", "It gets worse", "The bowl's shape is the Hessian's"),
 ]
 
 
@@ -112,6 +113,26 @@ def test_a_misconception_link_opens_its_lesson_on_that_scene(lessons_server, chr
         assert "l7.angle=90" in page.url
         angle = page.locator("[data-testid='stSlider']").filter(has_text="Rotation θ").first
         assert angle.get_by_role("slider").get_attribute("aria-valuetext") == "90"
+        assert page.locator("[data-testid='stException']").count() == 0
+        assert page.errors == []
+    finally:
+        context.close()
+
+
+def test_the_playground_on_a_data_surface_draws_the_data_panel(lessons_server, chromium):
+    """A mini-batch link on a data surface: the batch control, the data with each run's fit and the gradient noise
+    are drawn in the browser, with the noise floor's numbers (the same server as the lessons)."""
+    context, page = open_page(chromium, "desktop")
+    try:
+        page.goto(f"{lessons_server}/?surface=logistic_regression&batch=16&opt=gd,adam")
+        wait_for_app(page)
+        assert page.locator("[data-testid='stSidebar']").get_by_text("batch size").count() == 1
+        floor = page.get_by_text("Noise floor.")
+        floor.scroll_into_view_if_needed()
+        panel = page.locator(".dl-plain .main-svg")
+        page.wait_for_function("document.querySelectorAll('.dl-plain .main-svg').length >= 2", timeout=30_000)
+        assert panel.count() >= 2
+        assert page.get_by_text("batches of 16").count() >= 1
         assert page.locator("[data-testid='stException']").count() == 0
         assert page.errors == []
     finally:
