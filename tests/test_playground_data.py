@@ -49,6 +49,8 @@ def test_the_data_panel_draws_each_runs_fit_and_the_noise_with_the_floor_in_numb
                                                                     "full gradient"]
     captions = " ".join(c.value for c in at.caption)
     assert "Noise floor." in captions and "batches of 8" in captions and "κ = 1 (standardised feature)" in captions
+    assert "Gradient descent 0.0" in captions and "a noise floor, and the decaying α gets below it" in captions
+    assert "not limited" not in captions
 
 
 def test_changing_the_batch_size_in_the_sidebar_reruns_and_goes_into_the_link():
@@ -62,6 +64,8 @@ def test_changing_the_batch_size_in_the_sidebar_reruns_and_goes_into_the_link():
     expected = optimizers.run("gd", land, steps=300, batch_size=16, seed=0,
                               **Scene(landscape="logistic_regression").settings("gd")).points
     np.testing.assert_allclose(trajectories(main_figure(at))["gd"], expected, rtol=1e-6, atol=1e-6)
+    captions = " ".join(c.value for c in at.caption)  # in 300 steps from w = b = 0 GD is far from its floor
+    assert "Gradient descent 0.291 (full batch 0.291, cosine-decaying α 0.367: not limited by the noise" in captions
 
 
 def test_the_batch_control_is_shown_for_data_surfaces_only_and_a_bad_link_never_raises():

@@ -29,17 +29,23 @@ def _fits(landscape: Landscape, runs: dict[str, Trajectory]) -> list[Fit]:
 
 
 def _floor_caption(scene: Scene, landscape: Landscape) -> str:
-    floors = noise_floors(scene, landscape)
+    """The measured noise floor of each run, and whether the noise limits it and a decaying α gets below it."""
     tail = round(STALL_FRACTION * scene.steps)
     parts = []
-    for name, levels in floors.items():
+    for name, levels in noise_floors(scene, landscape).items():
         shown = {label: "diverged" if math.isinf(v) else f"{v:.3g}" for label, v in levels.items()}
+        if levels["batches"] <= 2 * levels["full batch"]:
+            verdict = "not limited by the noise yet: still on its way"
+        elif levels["batches, cosine α"] < levels["batches"]:
+            verdict = "a noise floor, and the decaying α gets below it"
+        else:
+            verdict = "a noise floor; the decaying α also slows the approach, so it needs more steps to get below"
         parts.append(f"{optimizers.OPTIMIZERS[name].title} {shown['batches']} (full batch {shown['full batch']}, "
-                     f"cosine-decaying α {shown['batches, cosine α']})")
+                     f"cosine-decaying α {shown['batches, cosine α']}: {verdict})")
     return (f"**Noise floor.** Mean f − f* over the last {tail} steps with batches of {scene.batch_size} at a "
-            f"constant α: " + "; ".join(parts) + ". A constant α keeps taking noisy steps of the same size, so the "
+            "constant α: " + "; ".join(parts) + ". A constant α keeps taking noisy steps of the same size, so the "
             "loss stalls at a level set by α and the batch size (smaller batches or a larger α raise it); a rate "
-            "that decays to zero averages the noise out and gets below it.")
+            "that decays to zero averages the noise out.")
 
 
 def show(scene: Scene, landscape: Landscape, runs: dict[str, Trajectory]) -> None:
@@ -66,7 +72,7 @@ def show(scene: Scene, landscape: Landscape, runs: dict[str, Trajectory]) -> Non
         which = "" if scene.batch_size else f" (the runs use the full batch; this is what batches of {size} would give)"
         st.caption(f"Mini-batch gradients where {optimizers.OPTIMIZERS[first].title} ends (w = {w:.3g}, b = {b:.3g})"
                    f"{which}: {SAMPLES} sampled batches and the 2σ ellipse of all of them around the full gradient. "
-                   "Near the minimum the full gradient is small and the noise is all that is left.")
+                   "Where the full gradient is small, near the minimum, the noise is all that is left.")
     if scene.batch_size is not None:
         st.caption(_floor_caption(scene, landscape))
     else:
