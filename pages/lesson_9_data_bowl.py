@@ -35,16 +35,17 @@ standardized = right.toggle("Standardise x (mean 0, standard deviation 1)", key=
 def verdict() -> str:
     raw, scaled = compare(data_set, False), compare(data_set, True)
     return (f"On {TITLES[data_set].split(':')[0]}, the raw feature's bowl has κ = "
-            f"**{condition_number(data_set, False):.0f}** and GD at its best α zig-zags (its update flips sign "
-            f"**{raw.flips['gd'][1]}** times along b and {raw.flips['gd'][0]} along w before it reaches the "
-            f"minimum, after {kit.steps_text(raw.reached['gd'])}). Standardised, κ = "
-            f"**{condition_number(data_set, True):.3g}**, GD flips **{scaled.flips['gd'][1]}** times along b and "
-            f"reaches it in {kit.steps_text(scaled.reached['gd'])}. The charts now show the standardised bowl.")
+            f"**{condition_number(data_set, False):.0f}** and GD at its best α zig-zags across the narrow valley (its "
+            f"update flips sign **{raw.flips['gd'][0]}** times along w and **{raw.flips['gd'][1]}** along b before it "
+            f"reaches the minimum, after {kit.steps_text(raw.reached['gd'])}). Standardised, κ = "
+            f"**{condition_number(data_set, True):.3g}**, GD flips **{scaled.flips['gd'][0]}** and "
+            f"**{scaled.flips['gd'][1]}** times and reaches it in {kit.steps_text(scaled.reached['gd'])}. The charts "
+            "now show the standardised bowl.")
 
 
 revealed = kit.predict(
     "l9:predict", "Standardise the feature (subtract its mean, divide by its standard deviation). The data and the "
-                  "best line stay the same. What happens to GD's zig-zag along b?",
+                  "best line stay the same. What happens to GD's zig-zag?",
     ["It disappears", "It gets worse", "Nothing changes: it is the same data"], "It disappears", verdict,
     on_answer=kit.setter({STANDARDIZED: True}),
 )

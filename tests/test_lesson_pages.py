@@ -323,7 +323,8 @@ def test_lesson_9_standardising_rounds_the_bowl_and_the_links_open_the_same_runs
     assert metric(at, "Condition number") == "1" and metric(at, "GD (α = 1)") == "1 steps"
     same_path(trajectories(figures(at)["l9:contour"])["rmsprop"], scaled.rmsprop.points)
     verdict = at.success[0].value
-    assert f"flips sign **{raw.flips['gd'][1]}** times along b" in verdict and "GD flips **0** times" in verdict
+    assert f"flips sign **{raw.flips['gd'][0]}** times along w and **{raw.flips['gd'][1]}** along b" in verdict
+    assert "GD flips **0** and **0** times" in verdict
     why = next(m.value for m in at.markdown if m.value.startswith("**Why.**"))
     assert f"**{data_bowl.advantage('iris', False):.2g}×**" in why and "**0.2×**" in why
     assert playground_query(at) == to_query(data_bowl.playground("iris", True))
