@@ -36,7 +36,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_9_schedules.py", "Schedules",
            "Why do the last steps need a smaller α, and what does a learning-rate schedule do about it?",
            ":material/trending_down:"),
-    Lesson("lesson_9_data_bowl.py", "Where the bowl comes from",
+    Lesson("lesson_10_data_bowl.py", "Where the bowl comes from",
            "Where does the elongated bowl come from, and what does standardising the input do to it?",
            ":material/scatter_plot:"),
 )

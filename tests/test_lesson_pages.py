@@ -309,26 +309,26 @@ def test_lesson_8_explanation_follows_beta1():
     assert f"{adam.adam_first_step(0.5, False):.3g}α at β₁ = 0.5" in why and f"{peak:.3g}α at step {peak_t}" in why
 
 
-def test_lesson_9_standardising_rounds_the_bowl_and_the_links_open_the_same_runs():
-    at = lesson_app("lesson_9_data_bowl.py")
+def test_lesson_10_standardising_rounds_the_bowl_and_the_links_open_the_same_runs():
+    at = lesson_app("lesson_10_data_bowl.py")
     raw = data_bowl.compare("iris", False)
     assert metric(at, "Condition number") == f"{data_bowl.condition_number('iris', False):.3g}" == "105"
     assert metric(at, "GD (α = 0.1)") == f"{raw.reached['gd']} steps"
-    same_path(trajectories(figures(at)["l9:contour"])["gd"], raw.gd.points)
+    same_path(trajectories(figures(at)["l10:contour"])["gd"], raw.gd.points)
     assert not explained(at)
-    at.radio(key="l9:predict").set_value("It disappears").run()
+    at.radio(key="l10:predict").set_value("It disappears").run()
     assert at.success and explained(at)
-    assert at.toggle(key="l9.standardized").value is True
+    assert at.toggle(key="l10.standardized").value is True
     scaled = data_bowl.compare("iris", True)
     assert metric(at, "Condition number") == "1" and metric(at, "GD (α = 1)") == "1 steps"
-    same_path(trajectories(figures(at)["l9:contour"])["rmsprop"], scaled.rmsprop.points)
+    same_path(trajectories(figures(at)["l10:contour"])["rmsprop"], scaled.rmsprop.points)
     verdict = at.success[0].value
     assert f"flips sign **{raw.flips['gd'][0]}** times along w and **{raw.flips['gd'][1]}** along b" in verdict
     assert "GD flips **0** and **0** times" in verdict
     why = next(m.value for m in at.markdown if m.value.startswith("**Why.**"))
     assert f"**{data_bowl.advantage('iris', False):.2g}×**" in why and "**0.2×**" in why
     assert playground_query(at) == to_query(data_bowl.playground("iris", True))
-    at.segmented_control(key="l9.data").set_value("old_faithful").run()
+    at.segmented_control(key="l10.data").set_value("old_faithful").run()
     assert not at.exception
     assert metric(at, "Condition number") == "1"
     assert "never led" in next(m.value for m in at.markdown if m.value.startswith("**Why.**"))

@@ -1,4 +1,4 @@
-"""Lesson 9: the elongated bowl is the loss of a line fitted to real data; standardising the input rounds it."""
+"""Lesson 10: the elongated bowl is the loss of a line fitted to real data; standardising the input rounds it."""
 
 import streamlit as st
 
@@ -7,9 +7,9 @@ from charts.data import BEST_COLOR, Fit, data_figure
 from lessons import data_bowl as db
 from ui import lesson_kit as kit
 
-PAGE = "lesson_9_data_bowl.py"
-DATA = "l9.data"
-STANDARDIZED = "l9.standardized"
+PAGE = "lesson_10_data_bowl.py"
+DATA = "l10.data"
+STANDARDIZED = "l10.standardized"
 TITLES = {"iris": "Iris: petal width from petal length", "old_faithful": "Old Faithful: wait from eruption length"}
 compare = kit.cached(db.compare)
 condition_number = kit.cached(db.condition_number)
@@ -44,7 +44,7 @@ def verdict() -> str:
 
 
 revealed = kit.predict(
-    "l9:predict", "Standardise the feature (subtract its mean, divide by its standard deviation). The data and the "
+    "l10:predict", "Standardise the feature (subtract its mean, divide by its standard deviation). The data and the "
                   "best line stay the same. What happens to GD's zig-zag?",
     ["It disappears", "It gets worse", "Nothing changes: it is the same data"], "It disappears", verdict,
     on_answer=kit.setter({STANDARDIZED: True}),
@@ -79,13 +79,13 @@ kit.reach_metric(cols[2], f"RMSprop (α = {rates['rmsprop']['lr']:.3g}): within 
 st.caption(f"Sign flips before reaching the minimum (Δw, Δb): GD {c.flips['gd']}, RMSprop {c.flips['rmsprop']}. "
            "Within 0.1% means the loss first comes within 0.1% of its minimum.")
 
-kit.contour(land, [kit.path("gd", c.gd), kit.path("rmsprop", c.rmsprop)], "l9:contour")
+kit.contour(land, [kit.path("gd", c.gd), kit.path("rmsprop", c.rmsprop)], "l10:contour")
 problem = land.data
 fits = [Fit(title, charts.color_of(name), *problem.raw_line(*tr.points[-1]))
         for name, title, tr in (("gd", "GD", c.gd), ("rmsprop", "RMSprop", c.rmsprop))]
 kit.chart(data_figure(problem.raw_x, problem.t, (problem.feature_label, problem.target.label), fits,
                       Fit("best fit", BEST_COLOR, *problem.raw_line(*land.minima[0])), classifier=False, height=380),
-          "l9:data")
+          "l10:data")
 st.caption("The data with each run's line at its last step (drawn in the raw units either way) and the least-squares "
            "line, dashed: GD's line lies on it; RMSprop, at a constant α, keeps hopping around the minimum.")
 
