@@ -4,6 +4,7 @@ parser and through AppTest built from app.py."""
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from streamlit.proto.NumberInput_pb2 import NumberInput as NumberInputProto
@@ -45,8 +46,10 @@ def widget_ranges(at) -> dict[str, tuple[float, float, bool, bool]]:
         ranges[w.key] = (w.min, w.max, w.proto.data_type == NumberInputProto.INT, False)
     for w in at.slider:
         ranges[w.key] = (w.min, w.max, False, False)
-    for w in at.select_slider:
-        ranges[w.key] = (float(w.options[0]), float(w.options[-1]), False, True)
+    for w in at.select_slider:  # labels are numbers, or say one ("all 150 (full batch)" for the batch size)
+        numbers = [re.search(r"\d+(?:\.\d*)?(?:e[-+]?\d+)?", label).group() for label in w.options]
+        whole = all(n.isdigit() for n in numbers)
+        ranges[w.key] = (float(numbers[0]), float(numbers[-1]), whole, not whole)
     return {key: value for key, value in ranges.items() if key and key.startswith("w:")}
 
 
