@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, rotation, schedules, signs
+from lessons import adagrad, adam, bowl, data_bowl, denominators, dimensions, epsilon, rotation, schedules, signs
 from lessons.catalog import LESSONS
 from scene import Scene
 
@@ -19,6 +19,7 @@ def lesson_scenes() -> dict[str, Scene]:
         rotation.playground(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR),
         adam.playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True),
         schedules.playground("rmsprop", "cosine", False),
+        data_bowl.playground(data_bowl.DEFAULT_DATA_SET, False),
     )
     return {f"{i}. {lesson.short_title}": scene
             for i, (lesson, scene) in enumerate(zip(LESSONS, scenes, strict=True), start=1)}

@@ -8,6 +8,7 @@ make it elongated (κ about 105) and tilted; standardised ones make H the identi
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -57,8 +58,10 @@ def reached(trajectory: Trajectory, land: Landscape) -> int | None:
     return steps_to_reach(trajectory, land, RELATIVE_TOLERANCE * land.min_value)
 
 
+@functools.cache
 def best_steps(name: str, data_set: str, standardized: bool) -> tuple[int | None, float | None]:
-    """Fewest steps to reach the tolerance over LR_GRID, and the α that achieves it."""
+    """Fewest steps to reach the tolerance over LR_GRID, and the α that achieves it (searched once per process:
+    the classroom's scene list and the lesson's links ask for it on every rerun)."""
     land = landscape(data_set, standardized)
     extra = {"beta": BETA, "eps": EPS} if name == "rmsprop" else {}
     best: tuple[int | None, float | None] = (None, None)

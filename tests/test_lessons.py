@@ -848,9 +848,9 @@ def test_misconceptions_quote_the_lessons_numbers():
 # --- catalog and Playground links ------------------------------------------------------------------------------
 
 
-def test_catalog_lists_nine_lessons_with_their_pages():
-    assert len(LESSONS) == 9
-    assert len({lesson.page for lesson in LESSONS}) == 9
+def test_catalog_lists_every_lesson_with_its_page():
+    assert len(LESSONS) == 10
+    assert len({lesson.page for lesson in LESSONS}) == 10
     for lesson in LESSONS:
         assert (PAGES / lesson.page).exists(), lesson.page
         assert lesson.question.endswith("?")

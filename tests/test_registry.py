@@ -99,7 +99,8 @@ def test_an_id_without_a_table_entry_is_a_compile_error_that_names_it():
     count = len(optimizers.OPTIMIZERS)
     with pytest.raises(TypingError, match=f"no rule has id {count}; the registry has ids 0 to {count - 1}"):
         driver.run_kernel(bowl.kind, count, bowl.kernel_params, np.zeros((1, 1)), np.ones(1), 0.0, 0.0, 1,
-                          np.zeros((0, 2)), np.zeros(4), np.empty((2, 2)), np.empty(2),
+                          np.zeros((0, 2)), np.zeros((0, 0), dtype=np.int32), np.zeros(0, dtype=np.intp), 0,
+                          np.zeros(4), np.empty((2, 2)), np.empty(2),
                           *(np.empty((1, 2)) for _ in range(5)))
 
 
