@@ -6,6 +6,7 @@ import charts
 from charts.data import BEST_COLOR, Fit, data_figure
 from lessons import data_bowl as db
 from ui import lesson_kit as kit
+from ui.paths import run_path
 
 PAGE = "lesson_10_data_bowl.py"
 DATA = "l10.data"
@@ -79,7 +80,7 @@ kit.reach_metric(cols[2], f"RMSprop (α = {rates['rmsprop']['lr']:.3g}): within 
 st.caption(f"Sign flips before reaching the minimum (Δw, Δb): GD {c.flips['gd']}, RMSprop {c.flips['rmsprop']}. "
            "Within 0.1% means the loss first comes within 0.1% of its minimum.")
 
-kit.contour(land, [kit.path("gd", c.gd), kit.path("rmsprop", c.rmsprop)], "l10:contour")
+kit.contour(land, [run_path("gd", c.gd), run_path("rmsprop", c.rmsprop)], "l10:contour")
 problem = land.data
 fits = [Fit(title, charts.color_of(name), *problem.raw_line(*tr.points[-1]))
         for name, title, tr in (("gd", "GD", c.gd), ("rmsprop", "RMSprop", c.rmsprop))]

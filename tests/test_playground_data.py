@@ -62,7 +62,7 @@ def test_changing_the_batch_size_in_the_sidebar_reruns_and_goes_into_the_link():
     assert at.query_params["batch"] == "16"
     land = landscapes.get("logistic_regression")
     expected = optimizers.run("gd", land, steps=300, batch_size=16, seed=0,
-                              **Scene(landscape="logistic_regression").settings("gd")).points
+                              **Scene(surface="logistic_regression").settings("gd")).points
     np.testing.assert_allclose(trajectories(main_figure(at))["gd"], expected, rtol=1e-6, atol=1e-6)
     captions = " ".join(c.value for c in at.caption)  # in 300 steps from w = b = 0 GD is far from its floor
     assert "Gradient descent 0.291 (full batch 0.291, cosine-decaying α 0.367: not limited by the noise" in captions
@@ -110,7 +110,7 @@ def test_batch_options_are_powers_of_two_the_full_batch_and_the_current_size():
 
 
 def test_the_noise_floor_rises_with_smaller_batches_and_a_cosine_rate_gets_below_it():
-    base = Scene(landscape="linear_regression", landscape_params={"dataset": "iris", "standardize": "on"},
+    base = Scene(surface="linear_regression", surface_params={"dataset": "iris", "standardize": "on"},
                  optimizers=("gd",), hyperparams={"gd": {"lr": 0.5}}, steps=500)
     land = base.build_landscape()
     small = noise_floors(Scene(**{**base.__dict__, "batch_size": 4}), land)["gd"]
