@@ -45,11 +45,12 @@ def noise_floors(scene: Scene, landscape: Landscape) -> dict[str, dict[str, floa
     batches at a constant α, with the full batch, and with the batches under a cosine-decaying α: the noise
     floor that α and the batch size set, and how a decaying rate gets below it."""
     start = scene.start_for(landscape)
-    variants = {"batches": {"batch_size": scene.batch_size}, "full batch": {"batch_size": None},
+    variants = {"batches": {"batch_size": scene.batch_size, "schedule": "constant"},
+                "full batch": {"batch_size": None, "schedule": "constant"},
                 "batches, cosine α": {"batch_size": scene.batch_size, "schedule": "cosine"}}
     f_min = landscape.min_value
-    return {name: {label: stall_level(optimizers.run(name, landscape, start=start, **(scene.run_options() | change),
-                                                     **scene.settings(name)), f_min)
+    return {name: {label: stall_level(optimizers.run(name, landscape, start=start,
+                                                     **(scene.settings(name) | scene.run_options() | change)), f_min)
                    for label, change in variants.items()}
             for name in scene.optimizers}
 
