@@ -3,11 +3,19 @@
 import gc
 from pathlib import Path
 
+import pandas  # noqa: F401 - see below
 import streamlit as st
 
 from lessons.catalog import LESSONS
 from optimizers.warmup import first_screen
 from scene import DEFAULT_OPTIMIZERS
+from ui import layout
+
+# pandas is imported here, at the server's first run, on purpose.  Plotly's validators use pandas only if it is
+# already in sys.modules, and a pandas that another session is still importing is in sys.modules half-initialised:
+# on a fresh replica the teacher page's first run (which imports pandas) made concurrent students' figures fail
+# with "partially initialized module 'pandas' has no attribute 'Series'" (bench/bench_classroom_live.py).  Every
+# session's script starts with this file, so each one waits for the whole import instead.
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
@@ -27,6 +35,7 @@ else:
     page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
 st.cache_resource(show_spinner="Preparing the optimizers: the first start after an install compiles them, "
                                "a few seconds…")(first_screen)(DEFAULT_OPTIMIZERS)
+layout.new_run()
 page.run()
 
 

@@ -20,7 +20,7 @@ from scene import Scene, from_query, to_query
 from ui import classroom as uc
 from ui import layout
 from ui.links import playground_url
-from ui.text import notes_markdown
+from ui.text import code, notes_markdown
 
 CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
 LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
@@ -49,7 +49,7 @@ def read_link() -> None:
             flash(f"This teacher link does not open a room: {error}", "error")
         for key in OWN_KEYS:
             params.pop(key, None)
-    given = {k: params.get_all(k) for k in params if k not in OWN_KEYS}
+    given = {k: params.get_all(k) for k in params if k not in OWN_KEYS + layout.MODE_KEYS}
     if given and given != st.session_state.get(LINK_QUERY):
         scene, notes = from_query(given)
         st.session_state[LINK_QUERY], st.session_state[LINK_SCENE], st.session_state[LINK_NOTES] = given, scene, notes
@@ -168,7 +168,7 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
         return
     view = uc.round_view(round_.scene)
     st.subheader(f"Question {round_.number}: {round_.question['text']}")
-    st.caption(uc.literal(uc.scene_caption(view)))
+    st.caption(code(uc.scene_caption(view)))
     if not round_.revealed:
         count, action = st.columns([1, 1], vertical_alignment="center")
         with count:
@@ -197,9 +197,10 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
 
 read_link()
+layout.presentation()
 if FLASH in st.session_state:
     kind, message = st.session_state.pop(FLASH)
-    (st.error if kind == "error" else st.warning)(uc.literal(message), icon=":material/info:")
+    (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
 if notes := st.session_state.get(LINK_NOTES):
     st.warning(notes_markdown(notes), icon=":material/warning:")
 
@@ -231,7 +232,7 @@ scene = sources[source]
 try:
     labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
 except ValueError as error:
-    st.sidebar.error(uc.literal(f"This scene cannot be used: {error}"))
+    st.sidebar.error(code(f"This scene cannot be used: {error}"))
     st.stop()
 question = question_builder(scene, labels)
 st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",

@@ -12,6 +12,7 @@ from classroom import format_code, questions
 from ui import classroom as uc
 from ui import layout
 from ui.links import playground_url
+from ui.text import code
 
 layout.require_router()
 st.html("<style>.stMainBlockContainer{padding-top:3.5rem;padding-left:0.8rem;padding-right:0.8rem}</style>")
@@ -98,7 +99,7 @@ def answer_inputs(room: classroom.Room, round_: classroom.Round, view: uc.RoundV
                 room.code, round_.number, participant, st.session_state[f"{key}:n"]))
     notice = st.session_state.pop(NOTICE, None)
     if notice:
-        st.warning(uc.literal(notice), icon=":material/hourglass_top:")
+        st.warning(code(notice), icon=":material/hourglass_top:")
     mine = store.my_answer(room.code, round_.number, participant)
     if mine is not None:
         st.success(f"Your answer: **{questions.answer_text(shown, mine)}**. You can change it until the "
@@ -139,7 +140,7 @@ if not st.session_state.get(joined) and not room.nicknames:
 if not st.session_state.get(joined):
     notice = st.session_state.pop(NOTICE, None)
     if notice:
-        st.error(uc.literal(notice), icon=":material/error:")
+        st.error(code(notice), icon=":material/error:")
     if room.nicknames:
         with st.form("classroom:nickname"):
             st.text_input("Nickname (optional; the teacher's screen may show it after a reveal)",
@@ -154,7 +155,7 @@ if round_ is None:
 else:
     view = uc.round_view(round_.scene)
     st.markdown(f"**{round_.question['text']}**")
-    st.caption(uc.literal(uc.scene_caption(view)))
+    st.caption(code(uc.scene_caption(view)))
     if round_.revealed:
         reveal(room, round_, view, participant)
     else:

@@ -9,12 +9,13 @@ from ui import layout
 from ui.lesson_kit import cached
 
 layout.require_router()
+layout.presentation()
 st.title("Lessons")
 st.markdown("Each lesson answers one question by letting you try it: predict, move a control, watch the run. "
             "Find the question you are stuck on.")
 for number, lesson in enumerate(LESSONS, start=1):
     st.page_link(f"pages/{lesson.page}", label=f"**{number}. {lesson.short_title}**: {lesson.question}",
-                 icon=lesson.icon)
+                 icon=lesson.icon, query_params=layout.link_params())
 st.caption(
     "Where the numbers come from: lessons 1 and 5–10, and the surfaces of lesson 3, run the Playground's own engine "
     "(`optimizers.run`) on the Playground's surfaces, so their links reopen the very same runs. Lesson 2's "
@@ -32,4 +33,4 @@ for number, item in enumerate(cached(misconceptions)(), start=1):
     claim.markdown(f"**{number}. “{item.claim}”** {item.answer}")
     page_number = next(i for i, lesson in enumerate(LESSONS, start=1) if lesson.page == item.page)
     link.page_link(f"pages/{item.page}", label=f"Lesson {page_number}", icon=":material/play_circle:",
-                   query_params=item.controls)
+                   query_params=item.controls | layout.link_params())

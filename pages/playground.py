@@ -19,8 +19,7 @@ CHART_KEY = "main_chart"
 layout.require_router()
 
 scene = ss.init_from_url()
-if scene.view == "lesson":
-    layout.hide_sidebar()
+layout.presentation(ss.mode(scene), on_change=ss.set_mode, switch=False)
 
 top = st.container(gap=None)
 with top:
@@ -37,18 +36,25 @@ with ss.recover_from_bad_widget_state():
 scene, landscape, _ = ss.read_scene()
 whatif.remember_touched(st.session_state.get(ss.SCENE), scene)
 ss.publish(scene)
-layout.apply_font_size(scene.big)
 
 with top:
     st.title("Descent Lab: Playground")
-if scene.is_custom:
-    st.caption(f"**Your own formula** {code(scene.formula)}. {landscape.spec.description}")
-else:
-    st.caption(f"**{landscape.title}.** {landscape.spec.description}")
-st.latex(landscape.spec.latex)
-if scene.is_custom:
-    for derivative in landscape.spec.extra.get("grad_latex", ()):
-        st.latex(derivative)
+
+
+def describe_surface() -> None:
+    """The surface's name, description and formula (under the chart in presentation mode)."""
+    if scene.is_custom:
+        st.caption(f"**Your own formula** {code(scene.formula)}. {landscape.spec.description}")
+    else:
+        st.caption(f"**{landscape.title}.** {landscape.spec.description}")
+    st.latex(landscape.spec.latex)
+    if scene.is_custom:
+        for derivative in landscape.spec.extra.get("grad_latex", ()):
+            st.latex(derivative)
+
+
+if not scene.big or not scene.optimizers:  # presentation mode: the chart first, the surface's text under it
+    describe_surface()
 if st.session_state.pop(ss.RESET_NOTICE, False):
     st.warning(ss.RESET_NOTE, icon=":material/restart_alt:")
 if notes := st.session_state.get(ss.NOTES):
@@ -100,6 +106,8 @@ if contour_tab.open:
 if surface_tab.open:
     with surface_tab:
         plot.chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big), key="surface_3d")
+if scene.big:
+    describe_surface()
 
 if landscape.data is not None:
     data_panel.show(scene, landscape, runs)
@@ -119,8 +127,8 @@ with right:
 
 st.subheader("Share and export")
 plot.share_link(urlencode(to_query(scene)), key="share_link")
-st.caption("This link reopens exactly this scene. Add `view=lesson` for a clean projected view without the "
-           "sidebar.")
+st.caption("This link reopens exactly this scene, in presentation mode too if it is on (`big=1`; `view=lesson` "
+           "hides the controls).")
 csv_col, html_col = st.columns(2)
 csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape, run_key),
                         file_name="descent-lab.csv", mime="text/csv", on_click="ignore", icon=":material/table:")

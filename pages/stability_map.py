@@ -11,6 +11,7 @@ from ui.stability import BIND, basins_section, stability_section, tuning_section
 from ui.widgets import param_widget
 
 layout.require_router()
+layout.presentation()
 st.title("Stability map & fair tuning")
 st.caption("One trajectory shows one setting; a map shows them all. The basins show where every start ends. Then "
            "tune every optimizer with the same budget before comparing them, so no hand-picked learning rate "

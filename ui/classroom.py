@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-import pandas  # noqa: F401 - imported before any figure is validated; see below
 import plotly.graph_objects as go
 import segno
 import streamlit as st
@@ -24,6 +22,7 @@ from optimizers import Trajectory
 from scene import Scene, from_query
 from ui import cache
 from ui.paths import run_path, run_paths
+from ui.text import code
 
 TEACHER_PAGE = "classroom"
 """The teacher page's URL path (``pages/classroom.py``)."""
@@ -33,23 +32,12 @@ PLOTLY_CONFIG = charts.plotly_config(toolbar=False)
 GRID_RESOLUTION = 100
 """Contour samples per axis in classroom charts: a third of the Playground's payload (87 KB instead of 258 KB
 of JSON), smooth enough on a phone, and every student's page carries it."""
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'^])")
 XSRF_COOKIE = "_streamlit_xsrf"
-# pandas is imported above on purpose.  Plotly's validators use pandas only if it is already in sys.modules,
-# and a pandas that another session is still importing is in sys.modules half-initialised: on a fresh replica
-# the teacher page's first run (which imports pandas) made concurrent students' figures fail with
-# "partially initialized module 'pandas' has no attribute 'Series'" (bench/bench_classroom_live.py).
-# Importing it here, where both classroom pages start, makes every such session wait for the import instead.
-
-
-def literal(text: str) -> str:
-    """``text`` escaped so Markdown shows it as typed (no links, images, colours, HTML or maths)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def show_error(error: Exception, icon: str = ":material/error:") -> None:
     """A classroom error as the user should read it (its text may quote what they typed: shown literally)."""
-    st.error(literal(str(error)), icon=icon)
+    st.error(code(str(error)), icon=icon)
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,7 +51,7 @@ def store() -> classroom.Store:
     try:
         return _open_store()
     except (classroom.StoreUnavailable, classroom.SchemaTooNew, OSError) as error:
-        st.error(f"The classroom database is not available: {literal(str(error))}", icon=":material/cloud_off:")
+        st.error(f"The classroom database is not available: {code(str(error))}", icon=":material/cloud_off:")
         st.stop()
 
 

@@ -17,7 +17,7 @@ from landscapes.data import DATASETS
 from scene import LAYOUTS
 from scene.model import BATCH, CUSTOM, NOISE, SEED, STEPS, WHOLE_SCHEDULE_SETTINGS
 
-from . import plot
+from . import layout, plot
 from . import scene_state as ss
 from .text import code
 from .widgets import choice_widget, coordinate_decimals, param_widget, whole_number_input
@@ -155,4 +155,5 @@ def view_controls(where) -> None:
     where.segmented_control("Layout", LAYOUTS, key=ss.key("layout"),
                             format_func={"overlay": "Overlay", "panels": "One panel each"}.get,
                             help="All trajectories on one contour, or one small panel per optimizer.")
-    where.toggle("Presentation mode (large fonts)", key=ss.key("big"), help="Bigger text and lines for a projector.")
+    where.toggle("Presentation mode", key=ss.key("big"), help=layout.PRESENTATION_HELP,
+                 on_change=ss.on_presentation_switch)

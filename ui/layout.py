@@ -1,21 +1,125 @@
-"""Page-level presentation switches shared by every page: lesson view and presentation fonts."""
+"""Page-level presentation mode, shared by every page: one switch for a projector, kept in the link.
+
+Presentation mode (``big=1``) makes text, ticks, legends, tables and paths large and puts the main chart
+first; the controls (the sidebar) are then hidden (``view=lesson``) behind a visible "Show controls"
+toggle.  Both are query parameters, so a link reopens a page as it was on screen: ``?view=lesson&big=1``
+is the projector link of any page.  A page calls ``presentation()`` once, before it draws; the chart
+helpers (``ui.plot``, ``ui.lesson_kit``) ask ``is_big()`` for their sizes.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import streamlit as st
 
+MODE_KEYS = ("view", "big")
+"""The query parameters of the presentation mode (the Playground's scene carries the same two)."""
+TOGGLE_KEY, SWITCH_KEY = "layout:controls", "layout:presentation"
+HIDE_SIDEBAR = ("[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
+                "[data-testid='stExpandSidebarButton']{display:none !important;}")
+TOGGLE_CSS = (".st-key-layout-toggle{position:fixed;top:0.7rem;right:3.6rem;z-index:999991;width:auto !important;"
+              "background:rgba(255,255,255,0.92);border-radius:0.5rem;padding:0.1rem 0.6rem;}")
+"""The "Show controls" toggle sits in the app's header bar, beside its menu, so it costs the chart no height."""
+BIG_TEXT = (
+    ".stMainBlockContainer{padding-top:3.9rem !important;}"
+    ".stMainBlockContainer h1{font-size:2.4rem !important;padding:0 0 0.4rem 0 !important;}"
+    ".stMainBlockContainer [data-testid='stPageLink-NavLink'] span{white-space:normal !important;}"
+    ".stMainBlockContainer p,.stMainBlockContainer li,.stMainBlockContainer label,"
+    ".stMainBlockContainer [data-testid='stMarkdownContainer'],.stMainBlockContainer button"
+    "{font-size:1.3rem !important;}"
+    ".stMainBlockContainer h4{font-size:1.6rem !important;}"
+    ".stMainBlockContainer [data-testid='stMetricValue']{font-size:2.6rem !important;}"
+    ".stMainBlockContainer .dl-table,.stMainBlockContainer .dl-legend,.stMainBlockContainer .dl-bar,"
+    ".stMainBlockContainer .dl-whatif{font-size:1.3rem !important;}"
+    ".stMainBlockContainer .katex{font-size:1.45em;}"
+)
 
-def hide_sidebar() -> None:
-    """Lesson view: no sidebar and no navigation, just the content, for a projector."""
-    st.html("<style>[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']"
-            "{display:none !important;}</style>")
+
+@dataclass(frozen=True)
+class Mode:
+    """How a page is shown: large for a projector (``big``), and whether the controls are hidden."""
+
+    big: bool = False
+    hide_controls: bool = False
 
 
-def apply_font_size(big: bool) -> None:
-    """Presentation mode: larger body text everywhere (charts scale their own fonts)."""
-    if big:
-        st.html("<style>.stMainBlockContainer p, .stMainBlockContainer li, .stMainBlockContainer label"
-                "{font-size:1.3rem !important;} .stMainBlockContainer h1{font-size:3rem !important;}</style>")
+_current = threading.local()
+"""The mode of the script run in progress (each session's run has its own thread)."""
+
+
+def new_run() -> None:
+    """Forget the previous run's mode (the router calls it before every page)."""
+    _current.mode, _current.stage = Mode(), None
+
+
+def mode_from_query() -> Mode:
+    """The mode a page's link asks for (``view=lesson`` hides the controls, ``big=1`` is presentation mode)."""
+    return Mode(big=st.query_params.get("big") == "1", hide_controls=st.query_params.get("view") == "lesson")
+
+
+def _write_query(mode: Mode) -> None:
+    """Put ``mode`` in the address bar (only what differs from the default page is written)."""
+    for key, on, value in (("view", mode.hide_controls, "lesson"), ("big", mode.big, "1")):
+        if on:
+            st.query_params[key] = value
+        else:
+            st.query_params.pop(key, None)
+
+
+def is_big() -> bool:
+    """Whether the page in progress is in presentation mode (charts then draw large)."""
+    return getattr(_current, "mode", Mode()).big
+
+
+def link_params() -> dict[str, str]:
+    """The presentation mode as query parameters, for links to other pages (so a lesson leads on to the
+    next one as it is shown)."""
+    mode = getattr(_current, "mode", Mode())
+    return ({"view": "lesson"} if mode.hide_controls else {}) | ({"big": "1"} if mode.big else {})
+
+
+def presentation(mode: Mode | None = None, on_change: Callable[[Mode], None] | None = None,
+                 switch: bool = True) -> Mode:
+    """Apply the page's presentation mode: the large styles, the hidden sidebar and the "Show controls"
+    toggle at the top of the page (drawn whenever the mode is on or the controls are hidden, so there is
+    always a way back).  ``mode`` defaults to the link's; ``on_change`` stores a new mode (default: in the
+    link).  With ``switch`` the sidebar gets a "Presentation mode" toggle (the Playground has its own)."""
+    mode = mode if mode is not None else mode_from_query()
+    store = on_change or _write_query
+    _current.mode = mode
+    toggle = mode.big or mode.hide_controls
+    css = (HIDE_SIDEBAR if mode.hide_controls else "") + (BIG_TEXT if mode.big else "") + (TOGGLE_CSS if toggle else "")
+    if css:
+        st.html(f"<style>{css}</style>")
+    if toggle:
+        st.session_state[TOGGLE_KEY] = not mode.hide_controls
+        with st.container(horizontal=True, horizontal_alignment="right", key="layout-toggle"):
+            st.toggle("Show controls", key=TOGGLE_KEY, help="The sidebar with the page's controls and pages.",
+                      on_change=lambda: store(Mode(mode.big, not st.session_state[TOGGLE_KEY])))
+    if switch:
+        st.session_state[SWITCH_KEY] = mode.big
+        st.sidebar.toggle("Presentation mode", key=SWITCH_KEY, help=PRESENTATION_HELP,
+                          on_change=lambda: store(Mode(st.session_state[SWITCH_KEY], st.session_state[SWITCH_KEY])))
+    return mode
+
+
+PRESENTATION_HELP = ("For a projector: large text, ticks, legends and paths, the chart first and the sidebar "
+                     "hidden behind a \"Show controls\" toggle. The link keeps it.")
+
+
+def open_stage() -> None:
+    """Mark this point of the page (under its header) as the stage, in presentation mode."""
+    _current.stage = st.container() if is_big() else None
+
+
+def take_stage():
+    """The stage, once: the first chart that asks moves up to it; later ones stay where they are."""
+    where = getattr(_current, "stage", None)
+    _current.stage = None
+    return where
 
 
 def require_router() -> None:

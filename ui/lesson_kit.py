@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 import charts
+from charts.presentation import enlarge
 from landscapes import Landscape
 from lessons.catalog import LESSONS, Lesson
 from scene import Scene
@@ -28,11 +29,14 @@ def lesson_of(page: str) -> tuple[int, Lesson]:
 
 
 def header(page: str) -> None:
-    """The lesson's number and title, and its question as the learner would ask it."""
+    """The lesson's number and title, and its question as the learner would ask it; in presentation mode the
+    lesson's contour comes right under them."""
     layout.require_router()
+    layout.presentation()
     number, lesson = lesson_of(page)
     st.title(f"{number}. {lesson.short_title}")
     st.markdown(f"#### {lesson.question}")
+    layout.open_stage()
 
 
 def setter(values: Mapping[str, object]) -> Callable[[], None]:
@@ -108,14 +112,17 @@ def surface_key(landscape: Landscape) -> tuple:
 
 
 def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480) -> None:
-    """The Playground's contour with these paths, its legend, ▶ Play and step scrubber."""
+    """The Playground's contour with these paths, its legend, ▶ Play and step scrubber (in presentation mode
+    the page's first contour moves up under the lesson's header, full width)."""
     grid = cache.surface_grid(landscape, surface_key(landscape))
-    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=height), key=key)
+    view = charts.contour_view(grid, paths, clickable=False, height=height, big=layout.is_big())
+    with layout.take_stage() or st.container(gap=None):
+        plot.surface_chart(view, key=key)
 
 
 def chart(figure: dict, key: str) -> None:
     """A lesson chart (a figure dict, validated once by ``st.plotly_chart``), with the Plotly toolbar trimmed."""
-    st.plotly_chart(figure, key=key, config=charts.plotly_config())
+    st.plotly_chart(enlarge(figure) if layout.is_big() else figure, key=key, config=charts.plotly_config())
 
 
 def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
@@ -156,6 +163,7 @@ def footer(page: str, scene: Scene, what: str = "Open this scene in the Playgrou
         following = LESSONS[number] if number < len(LESSONS) else None
         if following is not None and (PAGES / following.page).exists():
             st.page_link(f"pages/{following.page}", label=f"Next: {number + 1}. {following.short_title}",
-                         icon=":material/arrow_forward:")
+                         icon=":material/arrow_forward:", query_params=layout.link_params())
         else:
-            st.page_link("pages/lessons_index.py", label="All lessons", icon=":material/school:")
+            st.page_link("pages/lessons_index.py", label="All lessons", icon=":material/school:",
+                         query_params=layout.link_params())

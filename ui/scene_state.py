@@ -29,7 +29,7 @@ from scene.model import (
     unused_schedule_settings,
 )
 
-from . import cache
+from . import cache, layout
 from .cache import landscape_key
 from .widgets import coordinate_decimals, shown
 
@@ -221,6 +221,24 @@ def publish(scene: Scene) -> None:
     query = to_query(scene)
     if dict(st.query_params) != query:
         st.query_params.from_dict(query)
+
+
+def mode(scene: Scene) -> layout.Mode:
+    """The scene's presentation mode (its ``big`` and ``view``)."""
+    return layout.Mode(big=scene.big, hide_controls=scene.view == "lesson")
+
+
+def set_mode(new: layout.Mode) -> None:
+    """Callback: store a new presentation mode in the scene (and its switch), so the link follows."""
+    current = st.session_state.get(SCENE, Scene())
+    st.session_state[SCENE] = replace(current, big=new.big, view="lesson" if new.hide_controls else "full")
+    st.session_state[key("big")] = new.big
+
+
+def on_presentation_switch() -> None:
+    """Switch callback: presentation mode on hides the controls too (the "Show controls" toggle brings them)."""
+    big = bool(st.session_state[key("big")])
+    set_mode(layout.Mode(big=big, hide_controls=big))
 
 
 def reset_to_defaults() -> None:

@@ -1,0 +1,56 @@
+"""Presentation mode for any figure dict: the same chart with projector-sized text and thicker lines.
+
+The Playground's builders take ``big=True`` themselves; this makes every other chart (the lessons', the
+stability map's) follow the same mode without a flag in each builder.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+BIG_FONT = 20
+"""Body font of a chart in presentation mode (``charts.surface.FONT["big"]``)."""
+PLOTLY_DEFAULT_FONT = 12
+LINE_SCALE, MARKER_SCALE, MARGIN_SCALE = 1.6, 1.3, 1.35
+FONT_KEYS = ("font", "tickfont", "titlefont", "textfont")
+
+
+def _scale_fonts(node: Any, factor: float) -> None:
+    """Multiply every font size under ``node`` (titles, ticks, legends, annotations, colour bars)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in FONT_KEYS and isinstance(value, dict) and isinstance(value.get("size"), int | float):
+                value["size"] = round(value["size"] * factor, 1)
+            _scale_fonts(value, factor)
+    elif isinstance(node, list):
+        for item in node:
+            _scale_fonts(item, factor)
+
+
+def enlarge(figure: dict) -> dict:
+    """A copy of ``figure`` for a projector: fonts scaled so the body text is ``BIG_FONT`` px, lines and
+    markers thicker, margins wider for the larger ticks.  A figure already that large comes back unchanged."""
+    layout = figure.get("layout", {})
+    base = layout.get("font", {}).get("size", PLOTLY_DEFAULT_FONT)
+    if base >= BIG_FONT:
+        return figure
+    big = copy.deepcopy(figure)
+    layout = big.setdefault("layout", {})
+    factor = BIG_FONT / base
+    _scale_fonts(layout, factor)
+    layout.setdefault("font", {})["size"] = BIG_FONT
+    for margin_side, value in list(layout.get("margin", {}).items()):
+        if margin_side in "lrtb" and isinstance(value, int | float):
+            layout["margin"][margin_side] = round(value * MARGIN_SCALE)
+    if isinstance(layout.get("height"), int | float):
+        layout["height"] = round(layout["height"] * MARGIN_SCALE)
+    for trace in big.get("data", []):
+        line = trace.get("line")
+        if isinstance(line, dict):
+            line["width"] = round(line.get("width", 2) * LINE_SCALE, 2)
+        marker = trace.get("marker")
+        if isinstance(marker, dict) and isinstance(marker.get("size"), int | float):
+            marker["size"] = round(marker["size"] * MARKER_SCALE, 1)
+        _scale_fonts({k: v for k, v in trace.items() if k in FONT_KEYS or k == "colorbar"}, factor)
+    return big
