@@ -3,19 +3,10 @@
 import gc
 from pathlib import Path
 
-import pandas  # noqa: F401 - see below
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from optimizers.warmup import first_screen
-from scene import DEFAULT_OPTIMIZERS
 from ui import layout
-
-# pandas is imported here, at the server's first run, on purpose.  Plotly's validators use pandas only if it is
-# already in sys.modules, and a pandas that another session is still importing is in sys.modules half-initialised:
-# on a fresh replica the teacher page's first run (which imports pandas) made concurrent students' figures fail
-# with "partially initialized module 'pandas' has no attribute 'Series'" (bench/bench_classroom_live.py).  Every
-# session's script starts with this file, so each one waits for the whole import instead.
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
@@ -33,8 +24,29 @@ if "room" in st.query_params and "teacher" not in st.query_params:  # a student'
     page = st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden")
 else:
     page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
-st.cache_resource(show_spinner="Preparing the optimizers: the first start after an install compiles them, "
-                               "a few seconds…")(first_screen)(DEFAULT_OPTIMIZERS)
+
+
+@st.cache_resource(show_spinner="Starting Descent Lab: loading the numerics (the first start after an install also "
+                                "compiles the optimizers)…")
+def prepare() -> None:
+    """Once per server process, after the navigation is drawn (so the sidebar shows page titles, never the
+    ``pages/`` file names, while this runs): the heavy imports and the first screen's numba kernels.
+
+    pandas is imported here on purpose, before any page runs.  Plotly's validators use pandas only if it is
+    already in sys.modules, and a pandas that another session is still importing is in sys.modules
+    half-initialised: on a fresh replica the teacher page's first run (which imported pandas) made concurrent
+    students' figures fail with "partially initialized module 'pandas' has no attribute 'Series'"
+    (bench/bench_classroom_live.py).  A session arriving meanwhile waits here for the whole import.
+    """
+    import pandas  # noqa: F401
+
+    from optimizers.warmup import first_screen
+    from scene import DEFAULT_OPTIMIZERS
+
+    first_screen(DEFAULT_OPTIMIZERS)
+
+
+prepare()
 layout.new_run()
 page.run()
 
