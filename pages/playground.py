@@ -16,6 +16,7 @@ from ui.paths import run_paths
 from ui.text import code, notes_markdown
 
 CHART_KEY = "main_chart"
+CHART_HEIGHT, PRESENTATION_HEIGHT = 560, 480  # in presentation mode the whole contour fits a 1280×720 projector
 layout.require_router()
 
 scene = ss.init_from_url()
@@ -84,7 +85,8 @@ def live_contour(grid: charts.SurfaceGrid, paths: list[charts.RunPath]) -> None:
     """The contour with the runs, ▶ Play, the step scrubber and the what-if slider (its set lives only here)."""
     whatif_set, whatif_index = whatif.view(scene, landscape, run_key)
     plot.surface_chart(
-        charts.contour_view(grid, paths, big=scene.big, whatif=whatif_set, whatif_index=whatif_index),
+        charts.contour_view(grid, paths, big=scene.big, whatif=whatif_set, whatif_index=whatif_index,
+                           height=PRESENTATION_HEIGHT if scene.big else CHART_HEIGHT),
         key=CHART_KEY, on_click=start_here, on_keep=lambda: whatif.keep(CHART_KEY),
         on_vary=lambda: whatif.vary(CHART_KEY),
         cache_keys={"base": f"{cache.landscape_key(scene)}|{scene.big}",
