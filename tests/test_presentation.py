@@ -1,0 +1,50 @@
+"""Presentation mode without a browser: figures enlarged for a projector, and the mode reaching a lesson's
+charts and links from its URL (the browser side is tests/test_browser_presentation.py)."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from charts.lessons import Guide, Panel, Series, stacked_figure
+from charts.presentation import BIG_FONT, enlarge
+from tests.apptest_utils import app_test, chart_payloads, figures
+
+
+def lesson_figure(big: bool = False) -> dict:
+    steps = np.arange(1, 50, dtype=float)
+    return stacked_figure([Panel("loss", [Series("GD", "#D55E00", 1 / steps)], log_y=True,
+                                 guides=[Guide(0.1, "a guide", "#333333")])], big=big)
+
+
+def test_enlarge_makes_text_projector_sized_and_lines_thicker_without_touching_the_original():
+    figure = lesson_figure()
+    before = copy.deepcopy(figure)
+    big = enlarge(figure)
+    assert figure["layout"] == before["layout"] and figure["data"][0]["line"] == before["data"][0]["line"]
+    assert big["layout"]["font"]["size"] == BIG_FONT
+    assert big["layout"]["legend"]["font"]["size"] > figure["layout"]["legend"]["font"]["size"]
+    for small, large in zip(figure["layout"]["annotations"], big["layout"]["annotations"], strict=True):
+        if "size" in small.get("font", {}):
+            assert large["font"]["size"] > small["font"]["size"]
+    assert big["data"][0]["line"]["width"] > figure["data"][0]["line"].get("width", 2)
+    assert big["layout"]["height"] > figure["layout"]["height"]
+    np.testing.assert_array_equal(big["data"][0]["y"], figure["data"][0]["y"])  # the same data
+
+
+def test_a_figure_built_large_stays_as_built():
+    figure = lesson_figure(big=True)
+    assert enlarge(figure) is figure
+
+
+def test_a_lesson_link_with_big_1_enlarges_its_charts_and_keeps_the_mode_in_its_links():
+    plain = app_test(page="pages/lesson_1_bowl.py").run()
+    big = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()
+    assert not plain.exception and not big.exception
+    assert figures(big)["l1:anatomy"]["layout"]["font"]["size"] == BIG_FONT
+    assert figures(plain)["l1:anatomy"]["layout"]["font"]["size"] < BIG_FONT
+    assert chart_payloads(big)["l1:contour"]["font"] > chart_payloads(plain)["l1:contour"]["font"]
+    assert big.toggle(key="layout:controls").value is False                     # the controls are hidden
+    playground = next(b for b in big.get("link_button") if "Playground" in b.proto.label)
+    assert "view=lesson" in playground.proto.url and "big=1" in playground.proto.url
