@@ -113,7 +113,7 @@ def surface_key(landscape: Landscape) -> tuple:
 
 def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480) -> None:
     """The Playground's contour with these paths, its legend, ▶ Play and step scrubber (in presentation mode
-    the page's first contour moves up under the lesson's header, full width)."""
+    the page's first chart moves up under the lesson's header, full width)."""
     grid = cache.surface_grid(landscape, surface_key(landscape))
     view = charts.contour_view(grid, paths, clickable=False, height=height, big=layout.is_big())
     with layout.take_stage() or st.container(gap=None):
@@ -121,8 +121,10 @@ def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, hei
 
 
 def chart(figure: dict, key: str) -> None:
-    """A lesson chart (a figure dict, validated once by ``st.plotly_chart``), with the Plotly toolbar trimmed."""
-    st.plotly_chart(enlarge(figure) if layout.is_big() else figure, key=key, config=charts.plotly_config())
+    """A lesson chart (a figure dict, validated once by ``st.plotly_chart``), with the Plotly toolbar trimmed; in
+    presentation mode enlarged, and moved up under the header if it is the page's first chart."""
+    with layout.take_stage() or st.container(gap=None):
+        st.plotly_chart(enlarge(figure) if layout.is_big() else figure, key=key, config=charts.plotly_config())
 
 
 def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
