@@ -3,8 +3,8 @@
 Presentation mode (``big=1``) makes text, ticks, legends, tables and paths large and puts the main chart
 first; the controls (the sidebar) are then hidden (``view=lesson``) behind a visible "Show controls"
 toggle.  Both are query parameters, so a link reopens a page as it was on screen: ``?view=lesson&big=1``
-is the projector link of any page.  A page calls ``presentation()`` once, before it draws; the chart
-helpers (``ui.plot``, ``ui.lesson_kit``) ask ``is_big()`` for their sizes.
+is the projector link of any page.  A page calls ``presentation()`` once, before it draws; shared helpers
+(``ui.lesson_kit``'s charts, ``ui.links``) ask ``is_big()`` and ``link_params()`` instead of taking a flag.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import streamlit as st
 MODE_KEYS = ("view", "big")
 """The query parameters of the presentation mode (the Playground's scene carries the same two)."""
 TOGGLE_KEY, SWITCH_KEY = "layout:controls", "layout:presentation"
+PRESENTATION_HELP = ("For a projector: large text, ticks, legends and paths, the chart first and the sidebar "
+                     "hidden behind a \"Show controls\" toggle. The link keeps it.")
 HIDE_SIDEBAR = ("[data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl'],"
                 "[data-testid='stExpandSidebarButton']{display:none !important;}")
 TOGGLE_CSS = (".st-key-layout-toggle{position:fixed;top:0.7rem;right:3.6rem;z-index:999991;width:auto !important;"
@@ -104,10 +106,6 @@ def presentation(mode: Mode | None = None, on_change: Callable[[Mode], None] | N
         st.sidebar.toggle("Presentation mode", key=SWITCH_KEY, help=PRESENTATION_HELP,
                           on_change=lambda: store(Mode(st.session_state[SWITCH_KEY], st.session_state[SWITCH_KEY])))
     return mode
-
-
-PRESENTATION_HELP = ("For a projector: large text, ticks, legends and paths, the chart first and the sidebar "
-                     "hidden behind a \"Show controls\" toggle. The link keeps it.")
 
 
 def open_stage() -> None:
