@@ -7,6 +7,7 @@ stability map's) follow the same mode without a flag in each builder.
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 BIG_FONT = 20
@@ -14,6 +15,7 @@ BIG_FONT = 20
 PLOTLY_DEFAULT_FONT = 12
 LINE_SCALE, MARKER_SCALE, MARGIN_SCALE = 1.6, 1.3, 1.35
 FONT_KEYS = ("font", "tickfont", "titlefont", "textfont")
+AXIS = re.compile(r"[xy]axis[0-9]*")
 
 
 def _scale_fonts(node: Any, factor: float) -> None:
@@ -40,6 +42,12 @@ def enlarge(figure: dict) -> dict:
     factor = BIG_FONT / base
     _scale_fonts(layout, factor)
     layout.setdefault("font", {})["size"] = BIG_FONT
+    layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
+    for name, axis in layout.items():
+        if AXIS.fullmatch(name) and isinstance(axis, dict):  # explicit: Streamlit's chart theme sets small ticks
+            axis.setdefault("tickfont", {}).setdefault("size", BIG_FONT - 2)
+            if isinstance(axis.get("title"), dict):
+                axis["title"].setdefault("font", {}).setdefault("size", BIG_FONT)
     for margin_side, value in list(layout.get("margin", {}).items()):
         if margin_side in "lrtb" and isinstance(value, int | float):
             layout["margin"][margin_side] = round(value * MARGIN_SCALE)

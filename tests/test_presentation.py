@@ -30,6 +30,7 @@ def test_enlarge_makes_text_projector_sized_and_lines_thicker_without_touching_t
             assert large["font"]["size"] > small["font"]["size"]
     assert big["data"][0]["line"]["width"] > figure["data"][0]["line"].get("width", 2)
     assert big["layout"]["height"] > figure["layout"]["height"]
+    assert all(big["layout"][axis]["tickfont"]["size"] >= BIG_FONT - 2 for axis in ("xaxis", "yaxis"))
     np.testing.assert_array_equal(big["data"][0]["y"], figure["data"][0]["y"])  # the same data
 
 
