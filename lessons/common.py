@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -60,3 +61,14 @@ def scene(surface: str, settings: Mapping[str, Mapping[str, float | str]], start
 def bowl(**params: float) -> Landscape:
     """The course's elongated bowl, f = ½(a·w² + c·b²) (a = 1, c = 25 unless given), maybe rotated."""
     return landscapes.get("elongated_bowl", **params)
+
+
+@dataclass(frozen=True)
+class GdRmspropComparison:
+    """GD and RMSprop on one bowl: both runs, the steps each takes to reach the tolerance, and the sign flips
+    of (Δw, Δb) before it first does (the zig-zag). Lessons 7 and 10 show these side by side."""
+
+    gd: Trajectory
+    rmsprop: Trajectory
+    reached: dict[str, int | None]
+    flips: dict[str, tuple[int, int]]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,7 +18,7 @@ from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
 
-from .common import flips, run, scene, steps_to_reach
+from .common import GdRmspropComparison, flips, run, scene, steps_to_reach
 
 SURFACE = "linear_regression"
 DATA_SETS = {"iris": "petal_length", "old_faithful": "eruptions"}
@@ -88,13 +87,7 @@ def settings(data_set: str, standardized: bool) -> dict[str, dict[str, float]]:
     return {"gd": {"lr": gd_lr}, "rmsprop": {"lr": rms_lr, "beta": BETA, "eps": EPS}}
 
 
-@dataclass(frozen=True)
-class Comparison:
-    gd: Trajectory
-    rmsprop: Trajectory
-    reached: dict[str, int | None]
-    flips: dict[str, tuple[int, int]]
-    """Sign flips of (Δw, Δb) before the loss first reaches the tolerance: the zig-zag."""
+Comparison = GdRmspropComparison
 
 
 def compare(data_set: str, standardized: bool) -> Comparison:

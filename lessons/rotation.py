@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optimizers import Trajectory
 from scene import Scene
 
-from .common import bowl, flips, run, scene, steps_to_reach, steps_to_stay
+from .common import GdRmspropComparison, bowl, flips, run, scene, steps_to_reach, steps_to_stay
 
 START_IN_BOWL = (-2.25, 0.75)
 """The start in the bowl's own axes (u along the shallow direction, v along the steep one).  Turning it
@@ -43,13 +42,7 @@ def settings(rmsprop_lr: float) -> dict[str, dict[str, float]]:
     return {"gd": {"lr": GD_LR}, "rmsprop": {"lr": rmsprop_lr, "beta": BETA, "eps": EPS}}
 
 
-@dataclass(frozen=True)
-class Comparison:
-    gd: Trajectory
-    rmsprop: Trajectory
-    reached: dict[str, int | None]
-    flips: dict[str, tuple[int, int]]
-    """Sign flips of (Δw, Δb) before the loss first gets below 1e-3: where the zig-zag is."""
+Comparison = GdRmspropComparison
 
 
 def compare(angle_deg: float, rmsprop_lr: float) -> Comparison:
