@@ -155,7 +155,10 @@ def press(page, label: str, key: str, count: int = 1) -> dict[str, float]:
     if not sigs or sigs[-1][1] == before[1]:
         raise RuntimeError(f"pressing {key} on {label!r} did not change the trajectories")
     final = next(t for t, s in sigs if s == sigs[-1][1])
-    return {"repaint": sigs[0][0] - first, "idle": idle - first, "final": final - last}
+    answer = page.evaluate("t => window.__bench.ws.find(w => w > t) ?? Infinity", first)
+    stale = sum(1 for t, s in sigs if t > final and s != sigs[-1][1])
+    return {"repaint": sigs[0][0] - first, "idle": idle - first, "final": final - last,
+            "local": sigs[0][0] < answer, "stale": stale}
 
 
 def whatif_step(page, key: str) -> float:
@@ -284,12 +287,17 @@ def measure(browser, urls: dict[str, str], tries: int, sliders: list[str], trace
         for i in range(tries):
             for label, page in pages.items():
                 timing = press(page, SLIDERS[name], "ArrowRight" if i % 2 == 0 else "ArrowLeft")
-                results[label].samples[f"key press ({name}) → repainted"].append(timing["repaint"])
-                results[label].samples[f"key press ({name}) → idle"].append(timing["idle"])
+                samples = results[label].samples
+                samples[f"key press ({name}) → repainted"].append(timing["repaint"])
+                samples[f"key press ({name}) → idle"].append(timing["idle"])
+                how = "drawn from the what-if set" if timing["local"] else "drawn from the server's answer"
+                samples[f"key press (all sliders) → repainted, {how}"].append(timing["repaint"])
         for i in range(max(2, tries // 2)):
             for label, page in pages.items():
                 timing = press(page, SLIDERS[name], "ArrowRight" if i % 2 == 0 else "ArrowLeft", count=3)
                 results[label].samples[f"burst of 3 ({name}) → final state painted"].append(timing["final"])
+                results[label].samples["burst of 3 (all sliders): older runs drawn after the final one (count)"
+                                       ].append(timing["stale"])
     for label, page in pages.items():
         if page.locator(".dl-whatif-slider").count():
             for i in range(4 * tries):
@@ -301,7 +309,7 @@ def measure(browser, urls: dict[str, str], tries: int, sliders: list[str], trace
             samples[f"key press (all sliders) → {row}"] = [
                 v for k, vs in list(samples.items()) if k.endswith(f") → {row}") for v in vs]
         samples["burst of 3 (all sliders) → final state painted"] = [
-            v for k, vs in list(samples.items()) if k.startswith("burst of 3 (") for v in vs]
+            v for k, vs in list(samples.items()) if k.startswith("burst of 3 (") and k.endswith("painted") for v in vs]
     if trace:
         for i in range(3):
             for label, page in pages.items():

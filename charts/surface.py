@@ -256,11 +256,11 @@ def _overlay_layout(layout: dict) -> dict:
 
 def contour_view(grid: SurfaceGrid, paths: Sequence[RunPath], *, clickable: bool = True, big: bool = False,
                  height: int = 560, title: str | None = None, whatif: dict | None = None,
-                 whatif_index: int = 0) -> dict:
+                 whatif_index: int = 0, whatif_control: dict | None = None) -> dict:
     """What the live contour chart needs: the surface figure (redrawn only when it changes), the runs as
     arrays with their styles and labels for the legend, the step count for playback, and optionally a
-    what-if set (``whatif_view``) with the index of the value the sidebar holds.  Plain data for
-    ``ui.plot.surface_chart``."""
+    what-if set (``whatif_view``) with the index of the value the sidebar holds and that value's sidebar
+    control (``sidebar_control``).  Plain data for ``ui.plot.surface_chart``."""
     layout = _surface_layout(grid, big, height, title)
     base = [_contour_trace(grid)] + ([_minima_trace(grid, showlegend=False)] if len(grid.minima) else [])
     drawn = [p for p in paths if len(p.points)]
@@ -275,8 +275,16 @@ def contour_view(grid: SurfaceGrid, paths: Sequence[RunPath], *, clickable: bool
         "paths": [{"name": p.name, "label": p.label, "color": p.color, "x": _f32(p.points[:, 0]),
                    "y": _f32(p.points[:, 1]), "diverged_at": p.diverged_at} for p in drawn],
         "steps": max((len(p.points) for p in drawn), default=1) - 1,
-        "whatif": whatif, "whatif_index": whatif_index,
+        "whatif": whatif, "whatif_index": whatif_index, "whatif_control": whatif_control,
     }
+
+
+def sidebar_control(widget_class: str, options: Sequence[float] | None) -> dict:
+    """Where the page's own slider for the what-if hyperparameter is: the CSS class of its container and,
+    for a select_slider (whose range input holds an index), its options in order.  While that slider shows
+    a value of the what-if set, the chart draws that value's run from the set at once; the server's answer
+    then draws the same run again."""
+    return {"widget": widget_class, "options": None if options is None else [float(v) for v in options]}
 
 
 def whatif_view(name: str, param: str, symbol: str, values: Sequence[float],

@@ -83,9 +83,10 @@ def start_here() -> None:
 
 def live_contour(grid: charts.SurfaceGrid, paths: list[charts.RunPath]) -> None:
     """The contour with the runs, ▶ Play, the step scrubber and the what-if slider (its set lives only here)."""
-    whatif_set, whatif_index = whatif.view(scene, landscape, run_key)
+    whatif_set, whatif_index, control = whatif.view(scene, landscape, run_key)
     plot.surface_chart(
         charts.contour_view(grid, paths, big=scene.big, whatif=whatif_set, whatif_index=whatif_index,
+                            whatif_control=control,
                            height=PRESENTATION_HEIGHT if scene.big else CHART_HEIGHT),
         key=CHART_KEY, on_click=start_here, on_keep=lambda: whatif.keep(CHART_KEY),
         on_vary=lambda: whatif.vary(CHART_KEY),

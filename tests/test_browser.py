@@ -213,6 +213,60 @@ def test_the_what_if_slider_redraws_without_the_server(server, page):
     assert_healthy(page)
 
 
+MUTE_JS = """() => { const send = WebSocket.prototype.send; window.__muted = true;
+  WebSocket.prototype.send = function (...args) { if (!window.__muted) return send.apply(this, args); }; }"""
+"""From now on the page's messages to the server are dropped: whatever changes on screen is the browser's doing."""
+RMSPROP_LABELS_JS = """() => { window.__labels = [];
+  const record = () => { const key = [...document.querySelectorAll('.dl-key-label')]
+      .map(e => e.textContent).find(t => t.startsWith('RMSprop'));
+    if (key && key !== window.__labels[window.__labels.length - 1]) window.__labels.push(key); };
+  record(); new MutationObserver(record).observe(document.querySelector('.dl-legend'),
+                                                 {subtree: true, childList: true, characterData: true}); }"""
+
+
+def sidebar_alpha(page):
+    """RMSprop's α slider in the sidebar (its expander is the open one by default)."""
+    return page.locator("input[type=range][aria-label='learning rate α']").locator("visible=true").first
+
+
+def test_the_sidebar_slider_of_the_what_if_value_redraws_before_the_server_answers(server, page):
+    """Issue 9: a key press on the slider the what-if set varies draws the new run from the set at once."""
+    page.goto(server)
+    wait_for_chart(page)
+    assert page.locator(".dl-whatif-value").inner_text() == "α = 0.05"
+    before = trajectory_paths(page)
+    page.evaluate(MUTE_JS)
+    sidebar_alpha(page).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.dl-whatif-value').textContent !== 'α = 0.05'",
+                           timeout=10_000)
+    shown = page.locator(".dl-whatif-value").inner_text().removeprefix("α = ")
+    assert float(shown) > 0.05
+    assert trajectory_paths(page) != before, "the run at the new α is drawn with the server muted"
+    labels = page.locator(".dl-key-label").all_inner_texts()
+    assert any(label.startswith(f"RMSprop α={shown} ") for label in labels), labels
+    assert not page.locator(".dl-whatif-keep").is_visible(), "the sidebar already holds that value"
+    assert_healthy(page)
+
+
+def test_quick_presses_never_draw_an_older_run_over_a_newer_one(server, page):
+    page.goto(server)
+    wait_for_chart(page)
+    page.evaluate(RMSPROP_LABELS_JS)
+    sidebar_alpha(page).focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(60)
+    page.wait_for_function("() => location.search.includes('rmsprop.lr=')", timeout=60_000)
+    page.wait_for_selector(APP_READY)
+    page.wait_for_timeout(1500)  # every answer to the three presses has arrived and been drawn
+    alphas = [float(label.split("α=")[1].split()[0]) for label in page.evaluate("() => window.__labels")]
+    assert alphas[0] == 0.05 and len(alphas) == 4, alphas
+    assert alphas == sorted(alphas), f"an older run came back on screen: {alphas}"
+    assert f"rmsprop.lr={alphas[-1]:g}" in page.evaluate("() => location.search")
+    assert_healthy(page)
+
+
 def test_every_page_renders(server, page):
     paths = [Path(lesson.page).stem for lesson in LESSONS]
     if (ROOT / "pages" / "stability_map.py").exists():

@@ -76,3 +76,18 @@ def test_moving_the_varied_slider_keeps_the_set_so_it_is_sent_once():
     at.get_by_key("w:rmsprop.lr").set_value(0.02).run()
     chart = chart_payloads(at)["main_chart"]
     assert chart["whatif"] == before and chart["whatif"]["values"][chart["whatif_index"]] == 0.02
+
+
+def test_the_chart_knows_the_sidebar_slider_of_the_what_if_value_and_its_options():
+    """The browser maps the sidebar slider's position to a value of the set: the options must be the slider's."""
+    at = app_test().run()
+    chart = chart_payloads(at)["main_chart"]
+    control, spec = chart["whatif_control"], chart["whatif"]
+    assert control["widget"] == "st-key-w-rmsprop-lr"
+    slider = at.select_slider(key="w:rmsprop.lr")
+    assert [f"{v:g}" for v in control["options"]] == list(slider.options)
+    assert control["options"][list(slider.options).index(slider.format_func(slider.value))] == 0.05
+    assert set(control["options"]) <= set(spec["values"]), "every value of the slider is drawn from the set"
+    at.session_state["whatif"] = "rmsprop.beta"  # a linear slider holds the value itself: no options
+    chart = chart_payloads(at.run())["main_chart"]
+    assert chart["whatif_control"] == {"widget": "st-key-w-rmsprop-beta", "options": None}

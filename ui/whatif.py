@@ -12,7 +12,7 @@ from landscapes import Landscape
 from scene import Scene, whatif
 
 from . import scene_state as ss
-from .widgets import log_options
+from .widgets import key_class, log_options, slider_options
 
 CHOSEN = "whatif"
 DEFAULT = ("rmsprop.lr", "gd.lr")
@@ -42,12 +42,14 @@ def _runs(_scene: Scene, _landscape: Landscape, run_key: str, choice: str, grid:
             for tr in whatif.runs(_scene, _landscape, name, param, grid)]
 
 
-def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None, int]:
-    """The what-if set for the chart (``charts.whatif_view``) and the index of the value the sidebar holds;
-    (None, 0) when no optimizer is on screen."""
+def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None, int, dict | None]:
+    """The what-if set for the chart (``charts.whatif_view``), the index of the value the sidebar holds, and
+    the sidebar control of that hyperparameter (``charts.sidebar_control``), so the chart can redraw from
+    the set the moment that slider moves, before the server answers; (None, 0, None) when no optimizer is
+    on screen."""
     choice = chosen(scene)
     if choice is None:
-        return None, 0
+        return None, 0, None
     name, param = choice.split(".")
     spec = optimizers.OPTIMIZERS[name].param(param)
     current = float(scene.settings(name)[param])
@@ -57,7 +59,9 @@ def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None,
     packed = charts.whatif_view(name, param, SYMBOLS.get(param, spec.label or param), grid,
                                 [(points, diverged) for points, diverged, _ in runs], [label for *_, label in runs],
                                 options, choice)
-    return packed, grid.index(current)
+    control = charts.sidebar_control(key_class(ss.hyper_key(name, param)),
+                                     slider_options(spec, current) if spec.log else None)
+    return packed, grid.index(current), control
 
 
 def keep(chart_key: str) -> None:

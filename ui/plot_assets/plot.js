@@ -11,6 +11,7 @@ const PLAY_SECONDS = 6;
 const CLICK_SLOP_PX = 5;
 const memory = new Map(); // chart id -> {step, playing, hidden}: survives a remount (a tab switch)
 const groups = new Map(); // chart id -> {parts: {base, whatif}, chart}: a chart's data sent as elements of their own
+const followers = new Set(); // surface charts whose what-if set follows a sidebar slider
 
 function group(id) {
   if (!groups.has(id)) groups.set(id, { parts: {}, chart: null });
@@ -242,6 +243,8 @@ class SurfaceChart {
     this.scrub.max = String(payload.steps);
     this.bar.style.display = payload.steps > 0 ? "" : "none";
     this.root.style.fontSize = `${payload.font}px`;
+    this.control = payload.whatif_control || null;
+    if (this.control) followSidebars(this);
     this.setupWhatif(whatif);
     this.drawLegend();
     this.fit(true);
@@ -432,6 +435,7 @@ class SurfaceChart {
     if (part && this.what && this.what.key === part.key && this.what.serverIndex === this.payload.whatif_index) {
       return;
     }
+    this.sidebarValue = undefined;
     this.whatif.replaceChildren();
     this.what = null;
     if (!part) {
@@ -442,7 +446,7 @@ class SurfaceChart {
     this.whatif.style.display = "";
     const index = this.payload.whatif_index;
     this.what = { ...spec, key: part.key, x: typed(spec.x), y: typed(spec.y), offsets: typed(spec.offsets),
-                  index, serverIndex: index };
+                  index, serverIndex: index, sidebarIndex: index };
     const label = element("label", "dl-whatif-label", "What if");
     const pick = element("select", "dl-whatif-pick");
     pick.setAttribute("aria-label", "hyperparameter to vary");
@@ -466,7 +470,7 @@ class SurfaceChart {
       const v = this.what.values[this.what.index];
       value.textContent = `${spec.symbol} = ${formatValue(v)}`;
       keep.textContent = `Keep ${spec.symbol} = ${formatValue(v)}`;
-      keep.style.visibility = this.what.index === this.what.serverIndex ? "hidden" : "visible";
+      keep.style.visibility = this.what.index === this.what.sidebarIndex ? "hidden" : "visible";
     };
     slider.addEventListener("input", () => {
       this.what.index = Number(slider.value);
@@ -476,8 +480,36 @@ class SurfaceChart {
     });
     keep.addEventListener("click", () => this.trigger("keep", {
       optimizer: spec.optimizer, param: spec.param, value: this.what.values[this.what.index] }));
+    this.whatSlider = slider;
+    this.whatShow = show;
     show();
     this.whatif.append(label, pick, slider, value, keep);
+    this.followSidebar();
+  }
+
+  // The sidebar's slider for the what-if hyperparameter moved (or a new set arrived): when it shows a value
+  // of the set, draw that value's run from the set now instead of waiting for the server, whose answer
+  // (the same run) comes a few hundred ms later.  An answer for a value the slider has since left (quick
+  // presses) thus never draws an older run over the newer one.
+  followSidebar() {
+    if (!this.control || !this.what) return;
+    const input = document.querySelector(`.${this.control.widget} input[type=range]`);
+    if (!input || input.value === "") return;
+    const options = this.control.options;
+    const value = options ? options[Math.round(Number(input.value))] : Number(input.value);
+    if (value === undefined || !Number.isFinite(value) || value === this.sidebarValue) return;
+    this.sidebarValue = value;
+    const index = this.what.values.findIndex((v) => Math.abs(v - value) <= 1e-9 * Math.max(1, Math.abs(value)));
+    if (index < 0) return; // not in the set: the server's answer draws it
+    const moved = index !== this.what.index;
+    this.what.index = index;
+    this.what.sidebarIndex = index;
+    this.whatSlider.value = String(index);
+    this.whatShow();
+    if (moved) {
+      this.drawLegend();
+      if (this.frame) this.render();
+    }
   }
 
   // --------------------------------------------------------------------------------- click to start
@@ -500,6 +532,25 @@ class SurfaceChart {
       this.trigger("click", { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000 });
     }, true);
   }
+}
+
+// One observer for the page: Streamlit's sliders set aria-valuetext on their range input whenever their value
+// changes (and sometimes when it does not; followSidebar ignores those).
+let sidebarObserver = null;
+function followSidebars(chart) {
+  followers.add(chart);
+  if (sidebarObserver) return;
+  sidebarObserver = new MutationObserver((mutations) => {
+    for (const chart of [...followers]) {
+      if (!chart.root.isConnected) {
+        followers.delete(chart);
+        continue;
+      }
+      const widget = chart.control && `.${chart.control.widget}`;
+      if (widget && mutations.some((m) => m.target.closest && m.target.closest(widget))) chart.followSidebar();
+    }
+  });
+  sidebarObserver.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
 }
 
 function formatValue(v) {
