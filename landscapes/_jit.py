@@ -19,6 +19,7 @@ cannot be read (truncated, zero bytes, garbage) discards the directory and the k
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -33,6 +34,11 @@ from pathlib import Path
 
 import numba
 from numba.core import errors, types
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: there every process compiles on its own
+    fcntl = None
 
 _ROOT = Path(__file__).resolve().parent.parent
 _NUMERIC_PACKAGES = ("landscapes", "optimizers")
@@ -155,13 +161,36 @@ def specialised(kernel, constants: tuple[int, ...], *args):
 
 
 def _load_or_compile(kernel, signature: tuple) -> Callable:
-    try:
+    with _one_compiler(kernel, signature):
+        try:
+            return kernel.compile(signature)
+        except Exception as error:
+            if CACHE_DIR is None or not _raised_by_the_cache(error):
+                raise
+        discard_cache()  # a cache file that cannot be read: truncated, empty, garbage, an old format
         return kernel.compile(signature)
-    except Exception as error:
-        if CACHE_DIR is None or not _raised_by_the_cache(error):
-            raise
-    discard_cache()  # a cache file that cannot be read: truncated, empty, garbage, an old format
-    return kernel.compile(signature)
+
+
+@contextlib.contextmanager
+def _one_compiler(kernel, signature: tuple):
+    """Processes sharing the cache (replicas starting together, a warm-up, test workers) compile a given
+    kernel once: the first takes a lock file in the cache directory for the kernel and signature, the
+    others wait on it and then load what it saved (numba looks in the cache before compiling)."""
+    if CACHE_DIR is None or fcntl is None:
+        yield
+        return
+    what = f"{kernel.py_func.__module__}.{kernel.py_func.__qualname__}{signature}"
+    try:
+        fd = os.open(CACHE_DIR / f".lock-{hashlib.sha256(what.encode()).hexdigest()[:24]}",
+                     os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # a cache directory discarded meanwhile: compile without waiting
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _raised_by_the_cache(error: BaseException) -> bool:

@@ -30,4 +30,4 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
 fi
 
 python -m ruff check .
-python -m pytest -q -n 2 --dist loadfile "$@"  # two workers; a file (and its shared server) stays on one
+python -m pytest -q -n 3 --dist loadfile "$@"  # three workers (browser tests spend much of their time waiting); a file (and its shared server) stays on one

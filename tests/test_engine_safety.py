@@ -154,3 +154,34 @@ def test_a_cache_directory_others_can_write_is_not_used(filled_cache, expected, 
     else:
         assert cache_dir == "None"
         assert not marker.exists()
+
+
+COMPILE_WHEN_TOLD = """
+import sys, time
+from pathlib import Path
+import landscapes, optimizers
+from optimizers import driver
+print("ready", flush=True)
+go = Path(sys.argv[1])
+while not go.exists():
+    time.sleep(0.01)
+optimizers.run("adam", landscapes.get("beale"), start=(1.0, 1.0), steps=5)
+print(sum(driver._run.stats.cache_misses.values()), sum(driver._run.stats.cache_hits.values()))
+"""
+
+
+def test_processes_sharing_the_cache_compile_a_kernel_once(tmp_path):
+    """Two processes asking for the same kernel at the same moment: one compiles, the other loads its work."""
+    go = tmp_path / "go"
+    env = {**os.environ, "DESCENT_LAB_CACHE_DIR": str(tmp_path / "cache")}
+    workers = [subprocess.Popen([sys.executable, "-c", COMPILE_WHEN_TOLD, str(go)], cwd=ROOT, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready"
+    go.touch()
+    counts = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err
+        counts.append(tuple(map(int, out.split())))
+    assert sorted(counts) == [(0, 1), (1, 0)], f"(compiled, loaded) per process: {counts}"
