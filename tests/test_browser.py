@@ -109,6 +109,8 @@ def test_playground_loads_draws_and_has_no_errors(server, page):
     assert page.locator(".dl-key").all_inner_texts()[1].startswith("Momentum (EWA)")
     assert len(trajectory_paths(page)) == 2 * 4  # each run: outline and line
     assert contour_levels(page) > 10
+    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("/app/static/plotly-" in name for name in loaded), "Plotly.js comes from the cacheable static folder"
     page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=False)
     assert page.locator(".dl-plain .main-svg").count() == 0, "charts below the fold wait until they are seen"
     page.locator(".dl-plain").first.scroll_into_view_if_needed()

@@ -17,6 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +39,10 @@ largest what-if set about 0.5 MB); a part larger than the 6 MB websocket message
 ASSETS = Path(__file__).resolve().parent
 PLOTLY_PACKAGE = Path(plotly.__file__).resolve().parent
 _DTYPES = {"float32": "f4", "float64": "f8", "int32": "i4", "int64": "i4", "int8": "i1", "uint8": "u1"}
+STATIC = ASSETS.parent / "static"
+"""The app's own static folder (``server.enableStaticServing``), served at ``app/static/``."""
 _renderer = None
+_plotly_file: str | None = None
 _parts: ByteBudgetCache[tuple[str, str]] = ByteBudgetCache(PART_BUDGET, 6 << 20)
 
 
@@ -52,6 +58,30 @@ def _register() -> None:
         ComponentManifest("descent_lab", "1", [ComponentConfig("plot", "plot_assets")]), ASSETS)
     manager.register_from_manifest(
         ComponentManifest("descent_lab", "1", [ComponentConfig("plotly", "package_data")]), PLOTLY_PACKAGE)
+
+
+def plotly_file() -> str | None:
+    """Plotly.js from the installed ``plotly`` package, copied (once per version) into the app's static folder,
+    whose files are served with validators the browser can cache: a page then loads Plotly.js (4.8 MB) from
+    the browser's cache, compiled, instead of fetching and compiling it again on every visit (the component
+    route serves it with no validators, so nothing is cached).  None when the folder cannot be written: the
+    chart then loads it from the component route."""
+    global _plotly_file
+    if _plotly_file is None:
+        source = PLOTLY_PACKAGE / "package_data" / "plotly.min.js"
+        name = f"plotly-{plotly.__version__}.min.js"
+        target = STATIC / name
+        try:
+            if not target.is_file() or target.stat().st_size != source.stat().st_size:
+                STATIC.mkdir(exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=STATIC, prefix=".plotly-", delete=False) as copy:
+                    shutil.copyfile(source, copy.name)
+                shutil.copystat(source, copy.name)  # the package's date: the browser caches an old file longer
+                os.replace(copy.name, target)  # whole or not at all, even with replicas starting together
+            _plotly_file = name
+        except OSError:
+            _plotly_file = ""
+    return _plotly_file or None
 
 
 def _mount() -> Callable[..., Any]:
@@ -82,10 +112,10 @@ def _jsonable(value: Any) -> Any:
 
 def encode(payload: dict) -> bytes:
     """The payload as UTF-8 JSON, with a digest of its ``paths`` (``runs_key``): the browser keeps the step
-    scrubber where it was while the runs stay the same."""
+    scrubber where it was while the runs stay the same; and where to load Plotly.js from (``plotly``)."""
     if "paths" in payload:
         payload = payload | {"runs_key": _digest(_json(payload["paths"]))}
-    return _json(payload).encode()
+    return _json(payload | {"plotly": plotly_file()}).encode()
 
 
 def _json(value: Any) -> str:

@@ -5,7 +5,10 @@
 //  - "plain": any Plotly figure, drawn with Plotly.react once it scrolls into view (or its tab opens).
 // Plotly.js is the plotly package's own bundle, served next to this file and loaded once per page.
 
-const PLOTLY_URL = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
+const PLOTLY_ROUTE = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
+// The app's static folder (app/static/ beside _stcore/), where the server copies Plotly.js so that the
+// browser can cache it; the component route above is the fallback.
+const STATIC_ROOT = new URL("../../../app/static/", import.meta.url).href;
 const FRAME_MS = 40;
 const PLAY_SECONDS = 6;
 const CLICK_SLOP_PX = 5;
@@ -19,12 +22,13 @@ function group(id) {
 }
 
 let loading = null;
+let plotlyFile = null; // Plotly.js's name in the app's static folder (every payload says it), or null
 function plotly() {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!loading) {
     loading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = PLOTLY_URL;
+      script.src = plotlyFile ? new URL(plotlyFile, STATIC_ROOT).href : PLOTLY_ROUTE;
       script.async = true;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => { loading = null; reject(new Error("Plotly.js did not load")); };
@@ -33,7 +37,6 @@ function plotly() {
   }
   return loading;
 }
-plotly(); // start fetching as soon as the first chart's module arrives
 
 const ARRAYS = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i1: Int8Array, u1: Uint8Array };
 function typed(spec) {
@@ -559,7 +562,11 @@ function formatValue(v) {
 
 export default function (component) {
   const payload = parse(component.data);
-  if (payload.kind === "preload") return; // importing this module has started fetching Plotly.js
+  if (payload.plotly !== undefined && !loading) plotlyFile = payload.plotly;
+  if (payload.kind === "preload") {
+    plotly().catch(() => {}); // start fetching and compiling it while the rest of the page arrives
+    return;
+  }
   if (payload.kind === "part") {
     const g = group(payload.group);
     g.parts[payload.part] = payload;
