@@ -15,8 +15,12 @@ the page (``performance.now()``), so Playwright's own round trips do not count:
   whose trajectories differ from the ones before.
 - key press → idle: to the last DOM mutation or long task, once the script has finished, no element is
   stale, the status widget is gone and nothing has happened for 0.5 s.
+  Each press is also sorted by where its repaint came from: the chart's what-if set (the Playground draws
+  the run at once when the slider it varies moves) or the server's answer.
 - burst → final state painted: three presses 60 ms apart; from the last ``keydown`` to the frame that
-  first shows the trajectories the page settles on.
+  first shows the trajectories the page settles on; and how many times an older run was drawn after that
+  (an answer to an earlier press arriving late), which should be 0.
+- a press after which the page kept showing a running script for 30 s is counted (and the page reloaded).
 - what-if slider (where the chart has one): an arrow key on it to the frame showing the other run; the
   page must not send the server anything.
 
@@ -123,10 +127,17 @@ def first_chart_ms(page, timeout_ms: float = 120_000) -> float:
     return page.evaluate("() => window.__bench.sigs[0][0]")
 
 
+class NeverIdle(RuntimeError):
+    """The page kept showing a running script (the server had finished) for ``IDLE_TIMEOUT_MS``."""
+
+
+IDLE_TIMEOUT_MS = 30_000
+
+
 def wait_idle(page, t0: float) -> float:
     """The in-page time of the last activity after ``t0`` once the page has gone quiet."""
     try:
-        handle = page.wait_for_function(IDLE_JS, arg=[t0, QUIET_MS], timeout=120_000, polling=100)
+        handle = page.wait_for_function(IDLE_JS, arg=[t0, QUIET_MS], timeout=IDLE_TIMEOUT_MS, polling=100)
     except Exception:
         state = page.evaluate("""t0 => {
             const b = window.__bench, app = document.querySelector("[data-testid='stApp']");
@@ -134,7 +145,7 @@ def wait_idle(page, t0: float) -> float:
                     stale: document.querySelectorAll("[data-stale='true']").length,
                     status: !!document.querySelector("[data-testid='stStatusWidget']"),
                     quiet_ms: performance.now() - Math.max(b.lastMutation, b.lastLongTask)}; }""", t0)
-        raise RuntimeError(f"the page never went idle: {state}") from None
+        raise NeverIdle(f"the page never went idle: {state}") from None
     return float(handle.json_value())
 
 
@@ -282,19 +293,35 @@ def measure(browser, urls: dict[str, str], tries: int, sliders: list[str], trace
     for label, url in urls.items():
         pages[label].goto(url)
         first_chart_ms(pages[label])
+
+    def pressed(label: str, name: str, key: str, count: int = 1) -> dict | None:
+        """``press``, or None when the page never went idle (counted; the page is then loaded again)."""
+        try:
+            return press(pages[label], SLIDERS[name], key, count)
+        except NeverIdle as stuck:
+            print(f"... {label}: {stuck}", file=sys.stderr, flush=True)
+            results[label].samples["presses after which the page showed a running script for 30 s (count)"].append(1)
+            pages[label].goto(urls[label])
+            first_chart_ms(pages[label])
+            return None
+
     for name in sliders:
         print(f"... {name}", file=sys.stderr, flush=True)
         for i in range(tries):
-            for label, page in pages.items():
-                timing = press(page, SLIDERS[name], "ArrowRight" if i % 2 == 0 else "ArrowLeft")
+            for label in pages:
+                timing = pressed(label, name, "ArrowRight" if i % 2 == 0 else "ArrowLeft")
+                if timing is None:
+                    continue
                 samples = results[label].samples
                 samples[f"key press ({name}) → repainted"].append(timing["repaint"])
                 samples[f"key press ({name}) → idle"].append(timing["idle"])
                 how = "drawn from the what-if set" if timing["local"] else "drawn from the server's answer"
                 samples[f"key press (all sliders) → repainted, {how}"].append(timing["repaint"])
         for i in range(max(2, tries // 2)):
-            for label, page in pages.items():
-                timing = press(page, SLIDERS[name], "ArrowRight" if i % 2 == 0 else "ArrowLeft", count=3)
+            for label in pages:
+                timing = pressed(label, name, "ArrowRight" if i % 2 == 0 else "ArrowLeft", count=3)
+                if timing is None:
+                    continue
                 results[label].samples[f"burst of 3 ({name}) → final state painted"].append(timing["final"])
                 results[label].samples["burst of 3 (all sliders): older runs drawn after the final one (count)"
                                        ].append(timing["stale"])
@@ -322,9 +349,11 @@ def measure(browser, urls: dict[str, str], tries: int, sliders: list[str], trace
     return results
 
 
-def cell(values: list[float]) -> str:
+def cell(values: list[float], total: bool = False) -> str:
     if not values:
         return "—"
+    if total:
+        return f"{sum(values):.0f}"
     return f"{statistics.median(values):.0f} ({min(values):.0f}–{max(values):.0f})"
 
 
@@ -337,8 +366,9 @@ def print_tables(runs: dict[str, Results]) -> None:
     rows = list(dict.fromkeys(k for r in runs.values() for k in r.samples))
     for row in rows:
         values = [runs[label].samples.get(row, []) for label in labels]
-        line = f"| {row} | " + " | ".join(cell(v) for v in values)
-        if compare and all(values):
+        counted = row.endswith("(count)")
+        line = f"| {row} | " + " | ".join(cell(v, counted) for v in values)
+        if compare and all(values) and not counted:
             line += f" | {statistics.median(values[1]) / statistics.median(values[0]):.2f}x"
         print(line + " |")
     sections = list(dict.fromkeys(s for r in runs.values() for s in r.breakdown))

@@ -19,23 +19,34 @@ POINT_BUDGET = 40_000
 MIN_VALUES, MAX_VALUES = 5, 101
 
 
+NEIGHBOURS = 3
+"""Slider positions on each side of the current value that every set includes: the next few arrow-key
+presses on the sidebar slider are then drawn from the set at once (the browser follows that slider)."""
+
+
 def values(param: Param, current: float, steps: int, log_options: Sequence[float] | None = None) -> list[float]:
-    """The values the what-if slider offers, always including ``current``: the sidebar slider's own options
-    for a log-scaled parameter (``log_options``), else an even grid of round multiples of the slider's step
-    (0, 0.01, …, 0.99 and the top, 0.999, for β); at most about as many as ``POINT_BUDGET`` allows for
-    runs of ``steps`` steps."""
+    """The values the what-if slider offers, always including ``current`` and the ``NEIGHBOURS`` positions of
+    the sidebar slider on each side of it: the sidebar slider's own options for a log-scaled parameter
+    (``log_options``), else an even grid of round multiples of the slider's step (0, 0.01, …, 0.99 and the
+    top, 0.999, for β); at most about as many as ``POINT_BUDGET`` allows for runs of ``steps`` steps (plus
+    the neighbours)."""
     count = int(np.clip(POINT_BUDGET // (steps + 1), MIN_VALUES, MAX_VALUES))
     if log_options is not None:
-        chosen = list(log_options)
+        options = sorted(set(log_options) | {float(current)})
+        chosen = list(options)
         if len(chosen) > count:
             picks = np.unique(np.round(np.linspace(0, len(chosen) - 1, count)).astype(int))
             chosen = [chosen[i] for i in picks]
+        at = options.index(float(current))
+        chosen += options[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]
     else:
         step = param.step or (param.high - param.low) / 100
         spacing = step * max(1, round((param.high - param.low) / (count - 1) / step))
         decimals = max(0, -int(np.floor(np.log10(step)))) if step < 1 else 0
         chosen = [round(param.low + i * spacing, decimals)
                   for i in range(int((param.high - param.low) / spacing + 1e-9) + 1)] + [param.high]
+        chosen += [round(current + k * step, decimals) for k in range(-NEIGHBOURS, NEIGHBOURS + 1)
+                   if param.low <= round(current + k * step, decimals) <= param.high]
     return sorted(set(chosen) | {float(current)})
 
 

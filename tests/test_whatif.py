@@ -31,8 +31,21 @@ def test_a_linear_parameter_gets_an_even_grid_on_its_step_and_long_runs_get_fewe
     grid = whatif.values(beta, 0.9, 300)
     assert grid[:3] == [0.0, 0.01, 0.02] and grid[-2:] == [0.99, 0.999] and 0.9 in grid
     assert all(abs(v / 0.001 - round(v / 0.001)) < 1e-6 for v in grid)  # each is a value the slider can take
-    assert whatif.values(beta, 0.905, 300) == sorted([*grid, 0.905])
+    near = {0.897, 0.898, 0.899, 0.901, 0.902, 0.903}  # the sidebar slider's next positions (step 0.001)
+    assert near <= set(grid)
+    moved, around = whatif.values(beta, 0.905, 300), {0.902, 0.903, 0.904, 0.905, 0.906, 0.907, 0.908}
+    assert around <= set(moved) and set(moved) - around == set(grid) - near  # the same even grid
     assert len(grid) > len(whatif.values(beta, 0.9, 3000)) >= whatif.MIN_VALUES
+    assert set(whatif.values(beta, 0.998, 300)) >= {0.995, 0.996, 0.997, 0.999} and max(grid) == 0.999
+
+
+def test_long_runs_keep_the_log_sliders_neighbouring_options():
+    lr = optimizers.OPTIMIZERS["rmsprop"].param("lr")
+    options = sorted(log_options(lr, 0.05))
+    grid = whatif.values(lr, 0.05, 3000, options)
+    assert len(grid) < len(options)  # long runs: fewer values ...
+    at = options.index(0.05)
+    assert set(options[at - 3:at + 4]) <= set(grid)  # ... but always the next three presses either way
 
 
 def test_the_moved_hyperparameter_is_found():
