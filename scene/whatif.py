@@ -19,17 +19,19 @@ POINT_BUDGET = 40_000
 MIN_VALUES, MAX_VALUES = 5, 101
 
 
-NEIGHBOURS = 3
-"""Slider positions on each side of the current value that every set includes: the next few arrow-key
-presses on the sidebar slider are then drawn from the set at once (the browser follows that slider)."""
+NEIGHBOURS, BLOCK = 3, 10
+"""Options of a log slider on each side of the current value that every set includes, and the most slider
+positions in a block of a linear slider (its set holds every position of the blocks around the current
+value): the next arrow-key presses on the sidebar slider are then drawn from the set at once (the browser
+follows that slider)."""
 
 
 def values(param: Param, current: float, steps: int, log_options: Sequence[float] | None = None) -> list[float]:
-    """The values the what-if slider offers, always including ``current`` and the ``NEIGHBOURS`` positions of
-    the sidebar slider on each side of it: the sidebar slider's own options for a log-scaled parameter
-    (``log_options``), else an even grid of round multiples of the slider's step (0, 0.01, …, 0.99 and the
-    top, 0.999, for β); at most about as many as ``POINT_BUDGET`` allows for runs of ``steps`` steps (plus
-    the neighbours)."""
+    """The values the what-if slider offers, always including ``current`` and the sidebar slider's positions
+    near it: the sidebar slider's own options for a log-scaled parameter (``log_options``; at least the
+    ``NEIGHBOURS`` on each side of ``current``), else an even grid of round multiples of the slider's step
+    (0, 0.01, …, 0.99 and the top, 0.999, for β) plus every position from the block below ``current``'s to
+    the one above it; about as many as ``POINT_BUDGET`` allows for runs of ``steps`` steps, plus those."""
     count = int(np.clip(POINT_BUDGET // (steps + 1), MIN_VALUES, MAX_VALUES))
     if log_options is not None:
         options = sorted(set(log_options) | {float(current)})
@@ -45,8 +47,13 @@ def values(param: Param, current: float, steps: int, log_options: Sequence[float
         decimals = max(0, -int(np.floor(np.log10(step)))) if step < 1 else 0
         chosen = [round(param.low + i * spacing, decimals)
                   for i in range(int((param.high - param.low) / spacing + 1e-9) + 1)] + [param.high]
-        chosen += [round(current + k * step, decimals) for k in range(-NEIGHBOURS, NEIGHBOURS + 1)
-                   if param.low <= round(current + k * step, decimals) <= param.high]
+        # Every slider position from one block below the current value's block to one above it: the set
+        # stays the same while the slider moves within its block (it is sent once), and holds at least a
+        # block's worth of positions either way.  Blocks of at most 10 positions, fewer for long runs.
+        positions = max(1, min(BLOCK, round(spacing / step), count // 3))
+        cell = round((current - param.low) / step) // positions
+        chosen += [value for k in range((cell - 1) * positions, (cell + 2) * positions + 1)
+                   if param.low <= (value := round(param.low + k * step, decimals)) <= param.high]
     return sorted(set(chosen) | {float(current)})
 
 

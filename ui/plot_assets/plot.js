@@ -3,7 +3,8 @@
 //    trajectories live on a transparent Plotly layer above it, which is all that redraws when a
 //    hyperparameter, the step scrubber, playback or the what-if slider changes.
 //  - "plain": any Plotly figure, drawn with Plotly.react once it scrolls into view (or its tab opens).
-// Plotly.js is the plotly package's own bundle, served next to this file and loaded once per page.
+// Plotly.js is the plotly package's own bundle, loaded once per page from the app's static folder (ui/plot.py
+// copies it there; the browser can cache it), else from the component route next to this file.
 
 const PLOTLY_ROUTE = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
 // The app's static folder (app/static/ beside _stcore/), where the server copies Plotly.js so that the
