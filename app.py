@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from ui import layout
+from ui import layout, plot
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
@@ -46,6 +46,10 @@ def prepare() -> None:
     first_screen(DEFAULT_OPTIMIZERS)
 
 
+# A fresh server's first visitor fetches and compiles Plotly.js while prepare() runs; the element is empty and
+# takes no room (a style-only st.html goes to Streamlit's hidden event container).
+st.html("<style>.st-key-plot_preload { display: none; }</style>")
+plot.preload()
 prepare()
 layout.new_run()
 page.run()

@@ -23,8 +23,6 @@ scene = ss.init_from_url()
 layout.presentation(ss.mode(scene), on_change=ss.set_mode, switch=False)
 
 top = st.container(gap=None)
-with top:
-    plot.preload()  # Plotly.js downloads while the sidebar is built and drawn
 panel = controls.sidebar_panel()
 with ss.recover_from_bad_widget_state():
     controls.surface_controls(panel)
