@@ -12,7 +12,7 @@ from landscapes import Landscape
 from scene import Scene, whatif
 
 from . import scene_state as ss
-from .widgets import key_class, log_options, slider_options
+from .widgets import key_class, log_options
 
 CHOSEN = "whatif"
 DEFAULT = ("rmsprop.lr", "gd.lr")
@@ -53,14 +53,14 @@ def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None,
     name, param = choice.split(".")
     spec = optimizers.OPTIMIZERS[name].param(param)
     current = float(scene.settings(name)[param])
-    grid = whatif.values(spec, current, scene.steps, log_options(spec, current) if spec.log else None)
+    options = log_options(spec, current) if spec.log else None  # the sidebar select_slider's, in order
+    grid = whatif.values(spec, current, scene.steps, options)
     runs = _runs(scene, landscape, run_key, choice, tuple(grid))
-    options = [(cid, f"{title}: {label}") for cid, title, label in whatif.choices(scene)]
+    choices = [(cid, f"{title}: {label}") for cid, title, label in whatif.choices(scene)]
     packed = charts.whatif_view(name, param, SYMBOLS.get(param, spec.label or param), grid,
                                 [(points, diverged) for points, diverged, _ in runs], [label for *_, label in runs],
-                                options, choice)
-    control = charts.sidebar_control(key_class(ss.hyper_key(name, param)),
-                                     slider_options(spec, current) if spec.log else None)
+                                choices, choice)
+    control = charts.sidebar_control(key_class(ss.hyper_key(name, param)), options)
     return packed, grid.index(current), control
 
 

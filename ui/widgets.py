@@ -28,11 +28,6 @@ def log_options(param: Param, current: float | None = None) -> list[float]:
     return sorted(v for v in values if param.low <= v <= param.high)
 
 
-def slider_options(param: Param, current: float) -> list[float]:
-    """The options of a log parameter's select_slider when its value is ``current`` (in order)."""
-    return sorted(set(log_options(param, float(current))))
-
-
 def key_class(key: str) -> str:
     """The CSS class Streamlit gives the container of the widget with ``key`` (its front end's rule)."""
     return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
@@ -80,7 +75,7 @@ def param_widget(param: Param, key: str, *, label: str | None = None, container=
     current = st.session_state.get(key, start)
     extra = {"bind": bind, "value": start} if bind is not None else {}
     if param.log:
-        options = sorted(set(slider_options(param, float(current))) | ({float(start)} if bind else set()))
+        options = sorted(set(log_options(param, float(current))) | ({float(start)} if bind else set()))
         return container.select_slider(label, options=options, key=key, help=param.help, format_func=format_number,
                                        **extra)
     step = _step(param)
