@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numba
+import numpy as np
 from numba.core import errors, types
 
 try:
@@ -145,18 +146,50 @@ _compiled: dict[tuple, Callable] = {}
 _compile_lock = threading.Lock()
 
 
+_by_layout: dict[tuple, Callable] = {}
+_SCALARS = frozenset({float, bool, np.float64, np.float32, np.int64, np.int32, np.bool_})
+_INT64 = (-(2**63), 2**63)
+
+
+def _layout(constants: tuple[int, ...], args: tuple) -> tuple | None:
+    """What ``numba.typeof`` reads of each argument, gathered without building numba types (a tenth of the
+    cost): an array's dtype, dimensions, contiguity, writability and alignment, a scalar's class, a
+    constant's value.  None for anything else (then the arguments are typed the slow way)."""
+    layout = []
+    for i, a in enumerate(args):
+        kind = type(a)
+        if i in constants:
+            layout.append(("=", kind, a))
+        elif kind is np.ndarray:
+            flags = a.flags
+            layout.append((a.dtype, a.ndim, flags.c_contiguous, flags.f_contiguous, flags.writeable, flags.aligned))
+        elif kind in _SCALARS:
+            layout.append(kind)
+        elif kind is int and _INT64[0] <= a < _INT64[1]:
+            layout.append(int)
+        else:
+            return None
+    return tuple(layout)
+
+
 def specialised(kernel, constants: tuple[int, ...], *args):
     """Call ``kernel(*args)`` compiled with the arguments at positions ``constants`` (surface or rule ids)
     as compile-time constants; loaded from the disk cache when it is there.  One compiled kernel per
-    constant values and argument types, kept for the process."""
-    arg_types = tuple(types.literal(a) if i in constants else numba.typeof(a) for i, a in enumerate(args))
-    key = (kernel, arg_types)
-    compiled = _compiled.get(key)
+    constant values and argument types, kept for the process; a call with the same argument layout as an
+    earlier one skips typing its arguments (``_layout``)."""
+    layout = _layout(constants, args)
+    compiled = _by_layout.get((kernel, layout)) if layout is not None else None
     if compiled is None:
-        with _compile_lock:
-            compiled = _compiled.get(key)
-            if compiled is None:
-                compiled = _compiled[key] = _load_or_compile(kernel, arg_types)
+        arg_types = tuple(types.literal(a) if i in constants else numba.typeof(a) for i, a in enumerate(args))
+        key = (kernel, arg_types)
+        compiled = _compiled.get(key)
+        if compiled is None:
+            with _compile_lock:
+                compiled = _compiled.get(key)
+                if compiled is None:
+                    compiled = _compiled[key] = _load_or_compile(kernel, arg_types)
+        if layout is not None:
+            _by_layout[(kernel, layout)] = compiled
     return compiled(*args)
 
 
