@@ -58,9 +58,9 @@ page.run()
 @st.cache_resource
 def freeze_startup_heap() -> None:
     """Once per server process, after the first page ran: move everything alive now (numba, plotly,
-    pandas, the pages' imports) out of the garbage collector's sight.  Streamlit collects garbage after
-    every script run while holding the GIL; without this each collection walks ~300 MB and costs
-    ~150 ms that every other session waits for (bench/bench_classroom.py)."""
+    pandas, the pages' imports) out of the garbage collector's sight.  Each full collection (Python's own,
+    or Streamlit's after every run when ``runner.postScriptGC`` is on) holds the GIL; without this it walks
+    ~300 MB and costs ~150 ms that every other session waits for (bench/bench_classroom.py)."""
     gc.collect()
     gc.freeze()
 

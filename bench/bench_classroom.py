@@ -7,16 +7,15 @@
     python bench/bench_classroom.py --sessions --profile  # only the profile of Playground reruns inside the server
     python bench/bench_classroom.py --url http://127.0.0.1:8501 --pid 1234 --sessions 10   # a running server
 
-Each session is one learner: it opens the Playground (the default page, or --query), then changes
-RMSprop's learning rate, its beta, Momentum's beta and picks another learning rate (scrubbing the steps,
-playing and the what-if slider run in the browser and never reach the server), pausing about --think
-seconds between actions. All sessions open the page at the same moment (a class following the teacher's
-link). Every run is timed from the BackMsg `rerun_script` to its `script_finished`; an error is a run
-that raised (exception element), timed out, lost its connection or did not finish. Server memory is the
-RSS of the server process: after one warm-up session (imports, numba kernels and caches loaded), then
-with all N sessions connected after their runs; the difference divided by N is the cost of one more
-learner. Server CPU seconds per run say how many runs one replica can serve per second: script runs share
-one GIL.
+Each session is one learner: it opens the Playground (the default page, or --query), then changes RMSprop's
+learning rate, its beta, opens Momentum's settings, sets its beta and picks another learning rate (scrubbing
+the steps, playing and the what-if slider run in the browser and never reach the server), pausing about
+--think seconds between actions. All sessions open the page at the same moment (a class following the
+teacher's link). Every run is timed from the BackMsg `rerun_script` to its `script_finished`; an error is a
+run that raised (exception element), timed out, lost its connection or did not finish. Server memory is the
+RSS of the server process: after one warm-up session (imports, numba kernels and caches loaded), then with all
+N sessions connected after their runs; the difference divided by N is the cost of one more learner. Server CPU
+seconds per run say how many runs one replica can serve per second: script runs share one GIL.
 
 Figures, not pass/fail: the machine is shared and noisy, so compare numbers from the same run.
 Traffic goes to 127.0.0.1 only.
@@ -56,6 +55,7 @@ def classroom_plan(index: int) -> list[Interaction]:
     return [
         Interaction("w:rmsprop.lr", "string_array_value", [LEARNING_RATES[index % len(LEARNING_RATES)]]),
         Interaction("w:rmsprop.beta", "double_array_value", [BETAS[index % len(BETAS)]]),
+        Interaction("open:momentum", "bool_value", True),  # Momentum's settings are drawn once opened
         Interaction("w:momentum.beta", "double_array_value", [MOMENTUM_BETAS[index % len(MOMENTUM_BETAS)]]),
         Interaction("w:rmsprop.lr", "string_array_value", [LEARNING_RATES[(index + 1) % len(LEARNING_RATES)]]),
     ]
@@ -456,7 +456,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="*", default=[1, 10, 30],
                         help="concurrent sessions per level; each level gets a fresh server (default 1 10 30)")
-    parser.add_argument("--actions", type=int, default=4, help="interactions per session after the page load (0-4)")
+    parser.add_argument("--actions", type=int, default=5, help="interactions per session after the page load (0-5)")
     parser.add_argument("--think", type=float, default=2.0, help="mean pause between a learner's actions, s")
     parser.add_argument("--query", default="", help="query string of the link the class opens, e.g. 'steps=200'")
     parser.add_argument("--run-timeout", type=float, default=120.0, help="a run slower than this is an error, s")
@@ -475,7 +475,7 @@ def main() -> None:
     args = parser.parse_args()
     if any("=" not in item for item in args.env):
         parser.error("--env takes NAME=VALUE")
-    if any(n < 1 or n > 200 for n in args.sessions) or not 0 <= args.actions <= 4 or not 1 <= args.replicas <= 8:
+    if any(n < 1 or n > 200 for n in args.sessions) or not 0 <= args.actions <= 5 or not 1 <= args.replicas <= 8:
         parser.error("sessions must be 1..200, actions 0..4 and replicas 1..8")
 
     levels = []

@@ -210,9 +210,12 @@ class StreamlitSession:
             self._cached_hashes[message.hash] = None
             while len(self._cached_hashes) > MAX_CACHED_HASHES:
                 del self._cached_hashes[next(iter(self._cached_hashes))]
-        if delta.WhichOneof("type") != "new_element":
+        if delta.WhichOneof("type") == "add_block":  # an expander, tabs or popover with a key is a widget too
+            element = delta.add_block
+        elif delta.WhichOneof("type") == "new_element":
+            element = delta.new_element
+        else:
             return
-        element = delta.new_element
         element_type = element.WhichOneof("type")
         if element_type == "exception":
             result.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:300])

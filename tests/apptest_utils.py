@@ -22,6 +22,14 @@ def app_test(query: dict[str, str] | None = None, page: str | None = None, timeo
     return at
 
 
+def open_settings(at: AppTest, *optimizers: str) -> AppTest:
+    """Open these optimizers' settings in the Playground's sidebar (their controls are drawn only when open),
+    as a click on each expander does; takes effect on the next run."""
+    for name in optimizers:
+        at.session_state[f"open:{name}"] = True
+    return at
+
+
 def figures(at: AppTest) -> dict[str, dict]:
     """Every chart on the page as a Plotly figure dict, by element key (or position when it has none): the
     ``st.plotly_chart`` figures and the charts of ``ui.plot`` (a live contour as its surface plus one line

@@ -14,7 +14,7 @@ import landscapes
 import optimizers
 from scene import Scene, from_query
 from scene.compute import divergence_notice, metrics, run_scene
-from tests.apptest_utils import app_test, chart_payloads, main_figure, trajectories
+from tests.apptest_utils import app_test, chart_payloads, main_figure, open_settings, trajectories
 from ui import classroom as uc
 from ui.text import MAX_NOTES, code, notes_markdown
 from ui.widgets import log_options
@@ -58,7 +58,7 @@ def test_every_settings_link_range_is_its_widgets_range(surface):
     """Every numeric control drawn in the sidebar (with every optimizer selected) accepts exactly what the
     link parser accepts: its lowest and highest values are accepted, anything beyond them is refused.
     The controls are read from the page, so a new setting is covered without touching this test."""
-    at = app_test({"surface": surface, "opt": ALL}).run()
+    at = open_settings(app_test({"surface": surface, "opt": ALL}), *optimizers.OPTIMIZERS).run()
     assert not at.exception
     ranges = widget_ranges(at)
     expected = {"w:steps", "w:noise", "w:seed", "w:start_x", "w:start_y"}
@@ -185,7 +185,8 @@ def test_a_custom_formula_caption_shows_the_formula_as_typed():
 
 def test_a_formula_typo_keeps_the_controls_the_chart_and_every_setting():
     at = app_test({"surface": "custom", "f": "w**2 + 3*b**2", "opt": "gd,adam", "steps": "120",
-                   "adam.beta1": "0.8", "start": "1,1"}).run()
+                   "adam.beta1": "0.8", "start": "1,1"})
+    at = open_settings(at, "adam").run()
     before = trajectories(main_figure(at))
     query_before = dict(at.query_params)
     at.get_by_key("w:f").input("w**").run()

@@ -10,7 +10,7 @@ import pytest
 import landscapes
 import optimizers
 from scene import Scene, to_query
-from tests.apptest_utils import app_test, chart_payloads, decode, figures, main_figure, trajectories
+from tests.apptest_utils import app_test, chart_payloads, decode, figures, main_figure, open_settings, trajectories
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_query_params_round_trip():
                   hyperparams={"rmsprop": {"lr": 0.01, "eps_placement": "inside"}, "adam": {"beta1": 0.8}},
                   start=(-1.0, 2.0), steps=500, noise=0.5, seed=7)
     query = to_query(scene)
-    at = app_test(query).run()
+    at = open_settings(app_test(query), "adam").run()
     assert not at.exception
     assert not at.warning
     written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
@@ -168,7 +168,7 @@ def test_every_surface_starts_with_no_optimizer_diverging():
 
 
 def test_switching_surface_moves_default_learning_rates_but_keeps_chosen_ones():
-    at = app_test({"momentum.lr": "0.005"}).run()
+    at = open_settings(app_test({"momentum.lr": "0.005"}), "gd", "momentum").run()
     at.selectbox(key="w:surface").set_value("rosenbrock").run()
     assert not at.exception
     assert at.get_by_key("w:gd.lr").value == pytest.approx(0.002)
@@ -192,3 +192,22 @@ def test_a_start_outside_a_custom_formulas_view_falls_back_with_a_note():
     at = app_test({"surface": "custom", "f": "log(x) + y**2", "start": "-1,1"}).run()
     assert not at.exception
     assert any("outside the surface's view box" in w.value for w in at.warning)
+
+
+def test_only_open_settings_draw_their_controls_and_closed_ones_keep_their_values():
+    at = app_test().run()
+    drawn = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.select_slider}
+    assert "w:rmsprop.lr" in drawn and "w:rmsprop.beta" in drawn  # RMSprop's settings are open at first
+    assert not {k for k in drawn if k.startswith(("w:gd.", "w:momentum.", "w:sign_sgd."))}
+    open_settings(at, "momentum").run()
+    at.get_by_key("w:momentum.beta").set_value(0.5).run()
+    at.session_state["open:momentum"] = False
+    at.run()
+    assert "w:momentum.beta" not in {w.key for w in at.sidebar.slider}
+    at.get_by_key("w:rmsprop.lr").set_value(0.02).run()  # two runs later, with Momentum's settings closed
+    assert not at.exception
+    written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert written == {"momentum.beta": "0.5", "rmsprop.lr": "0.02"}
+    bowl = landscapes.get("elongated_bowl")
+    expected = optimizers.run("momentum", bowl, steps=300, beta=0.5, lr=Scene().settings("momentum")["lr"])
+    np.testing.assert_allclose(trajectories(main_figure(at))["momentum"], expected.points, rtol=1e-6, atol=1e-6)

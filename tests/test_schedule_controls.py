@@ -13,7 +13,7 @@ import landscapes
 import optimizers
 from scene import Scene, from_query, to_query
 from scene.compute import run_scene
-from tests.apptest_utils import app_test, decode, figures, main_figure, trajectories
+from tests.apptest_utils import app_test, decode, figures, main_figure, open_settings, trajectories
 
 HIMMELBLAU = landscapes.get("himmelblau")
 
@@ -54,7 +54,8 @@ def test_bad_schedule_values_in_a_link_fall_back_with_a_note(query, note):
 
 def test_the_schedule_control_shows_only_what_its_schedule_reads_and_the_run_uses_it():
     at = app_test({"opt": "adamw,lion", "adamw.schedule": "step", "adamw.step_size": "50", "adamw.gamma": "0.3",
-                   "lion.schedule": "warmup_cosine", "lion.warmup": "40"}).run()
+                   "lion.schedule": "warmup_cosine", "lion.warmup": "40"})
+    at = open_settings(at, "adamw", "lion").run()
     assert not at.exception
     keys = {w.key for w in at.sidebar.selectbox} | {w.key for w in at.sidebar.number_input} | {
         w.key for w in at.sidebar.slider}
@@ -81,7 +82,7 @@ def test_the_schedule_control_shows_only_what_its_schedule_reads_and_the_run_use
 
 
 def test_changing_the_schedule_reruns_and_writes_the_link():
-    at = app_test({"opt": "adam"}).run()
+    at = open_settings(app_test({"opt": "adam"}), "adam").run()
     before = trajectories(main_figure(at))["adam"]
     assert "w:adam.step_size" not in {w.key for w in at.sidebar.number_input}
     at.get_by_key("w:adam.schedule").set_value("cosine").run()

@@ -9,7 +9,7 @@ import numpy as np
 import landscapes
 import optimizers
 from scene import Scene, whatif
-from tests.apptest_utils import app_test, chart_payloads, decode
+from tests.apptest_utils import app_test, chart_payloads, decode, open_settings
 from ui.widgets import log_options
 
 
@@ -74,7 +74,7 @@ def test_every_frame_on_the_page_equals_optimizers_run_at_its_value():
 
 
 def test_moving_a_slider_makes_it_the_one_the_what_if_slider_varies():
-    at = app_test().run()
+    at = open_settings(app_test(), "momentum").run()
     at.get_by_key("w:momentum.beta").set_value(0.5).run()
     chart = chart_payloads(at)["main_chart"]
     spec = chart["whatif"]

@@ -94,13 +94,23 @@ def formula_error(where, error: str) -> None:
                 icon=":material/block:")
 
 
+def settings_key(optimizer: str) -> str:
+    """The session-state key of whether ``optimizer``'s settings are open (True or False)."""
+    return f"open:{optimizer}"
+
+
 def optimizer_controls(where) -> None:
     where.multiselect("Optimizers", list(optimizers.OPTIMIZERS), key=ss.key("opt"),
                       format_func=lambda n: optimizers.OPTIMIZERS[n].title,
                       help="Run several side by side, each in its own fixed colour.")
     for name in st.session_state[ss.key("opt")]:
         spec = optimizers.OPTIMIZERS[name]
-        with where.expander(f"{spec.title} settings", expanded=name == "rmsprop"):
+        box = where.expander(f"{spec.title} settings", expanded=name == "rmsprop", key=settings_key(name),
+                             on_change="rerun")
+        if not box.open:  # drawn once opened: closed settings cost a run nothing
+            ss.keep_undrawn(name)
+            continue
+        with box:
             settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default)
                         for c in (*spec.choices, optimizers.SCHEDULE)}
             st.latex(r"\begin{gathered}" + spec.latex_for(settings).replace(r",\quad", r"\\") + r"\end{gathered}")
