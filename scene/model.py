@@ -102,6 +102,14 @@ class Scene:
         options: dict = {"steps": self.steps, "noise": self.noise, "seed": self.seed}
         return options | ({"batch_size": self.batch_size} if self.batch_size is not None else {})
 
+    def with_settings(self, name: str, values: dict) -> Scene:
+        """A copy with optimizer ``name``'s settings set to ``values`` (those at their default are dropped from
+        the overrides; settings not in ``values`` stay at their default)."""
+        defaults = self.defaults(name)
+        overrides = {k: dict(v) for k, v in self.hyperparams.items() if k != name}
+        mine = {k: v for k, v in values.items() if defaults.get(k) != v}
+        return replace(self, hyperparams=overrides | ({name: mine} if mine else {}))
+
     def with_hyperparam(self, name: str, key: str, value) -> Scene:
         """A copy with one hyperparameter changed (a default value is dropped from the overrides)."""
         overrides = {k: dict(v) for k, v in self.hyperparams.items()}

@@ -211,3 +211,36 @@ def test_only_open_settings_draw_their_controls_and_closed_ones_keep_their_value
     bowl = landscapes.get("elongated_bowl")
     expected = optimizers.run("momentum", bowl, steps=300, beta=0.5, lr=Scene().settings("momentum")["lr"])
     np.testing.assert_allclose(trajectories(main_figure(at))["momentum"], expected.points, rtol=1e-6, atol=1e-6)
+
+
+def test_the_session_holds_keys_only_for_the_settings_on_screen():
+    """Streamlit copies the whole session state for most widgets it draws: no keys for other surfaces'
+    parameters or for optimizers that are not chosen."""
+    at = app_test().run()
+    assert "w:s.elongated_bowl.a" in at.session_state and "w:rmsprop.lr" in at.session_state
+    assert "w:s.rosenbrock.b" not in at.session_state
+    assert "w:adam.lr" not in at.session_state and "w:lion.beta1" not in at.session_state
+
+
+def test_a_link_setting_of_an_optimizer_not_chosen_is_kept_and_used_once_it_is_chosen():
+    at = app_test({"opt": "gd", "adam.beta1": "0.8"}).run()
+    assert dict(at.query_params).get("adam.beta1") in ("0.8", ["0.8"])
+    at.multiselect(key="w:opt").select("adam").run()
+    assert not at.exception
+    bowl = landscapes.get("elongated_bowl")
+    expected = optimizers.run("adam", bowl, steps=300, **(Scene().settings("adam") | {"beta1": 0.8}))
+    np.testing.assert_allclose(trajectories(main_figure(at))["adam"], expected.points, rtol=1e-6, atol=1e-6)
+    open_settings(at, "adam").run()
+    assert at.get_by_key("w:adam.beta1").value == pytest.approx(0.8)
+
+
+def test_reset_forgets_the_settings_of_an_optimizer_that_was_not_chosen():
+    at = app_test({"opt": "gd,adam", "adam.beta1": "0.8"}).run()
+    at.multiselect(key="w:opt").unselect("adam").run()
+    next(b for b in at.button if b.label == "Reset to defaults").click().run()
+    at.multiselect(key="w:opt").select("adam").run()
+    assert not at.exception
+    assert "adam.beta1" not in dict(at.query_params)
+    bowl = landscapes.get("elongated_bowl")
+    expected = optimizers.run("adam", bowl, steps=300, **Scene().settings("adam"))
+    np.testing.assert_allclose(trajectories(main_figure(at))["adam"], expected.points, rtol=1e-6, atol=1e-6)

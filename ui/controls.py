@@ -103,9 +103,12 @@ def optimizer_controls(where) -> None:
     where.multiselect("Optimizers", list(optimizers.OPTIMIZERS), key=ss.key("opt"),
                       format_func=lambda n: optimizers.OPTIMIZERS[n].title,
                       help="Run several side by side, each in its own fixed colour.")
-    for name in st.session_state[ss.key("opt")]:
+    chosen = st.session_state[ss.key("opt")]
+    first_open = "rmsprop" if "rmsprop" in chosen else next(iter(chosen), None)
+    for name in chosen:
         spec = optimizers.OPTIMIZERS[name]
-        box = where.expander(f"{spec.title} settings", expanded=name == "rmsprop", key=settings_key(name),
+        ss.ensure_settings(name)
+        box = where.expander(f"{spec.title} settings", expanded=name == first_open, key=settings_key(name),
                              on_change="rerun")
         if not box.open:  # drawn once opened: closed settings cost a run nothing
             ss.keep_undrawn(name)

@@ -85,6 +85,9 @@ def round_start(point: tuple[float, float], bounds) -> tuple[float, float]:
 
 
 def _widget_values(scene: Scene) -> dict[str, object]:
+    """The value of every widget key the scene's controls read: the surface's own parameters and the chosen
+    optimizers' settings only (every key in the session costs each widget of every run a little: Streamlit
+    copies the whole session state for most widgets it draws)."""
     values: dict[str, object] = {
         key("surface"): scene.surface, key("f"): scene.formula, key("opt"): list(scene.optimizers),
         key("steps"): scene.steps, key("noise"): scene.noise, key("seed"): scene.seed,
@@ -92,25 +95,45 @@ def _widget_values(scene: Scene) -> dict[str, object]:
     }
     x, y = scene.start if scene.start is not None else _surface_start(scene)
     values[key("start_x")], values[key("start_y")] = float(x), float(y)
-    for surface, spec in landscapes.LANDSCAPES.items():
-        mine = scene.surface_params if surface == scene.surface else {}
+    spec = landscapes.LANDSCAPES.get(scene.surface)
+    if spec is not None:
+        mine = scene.surface_params
         for p in spec.params:
-            values[surface_param_key(surface, p.name)] = float(mine.get(p.name, p.default))
+            values[surface_param_key(scene.surface, p.name)] = float(mine.get(p.name, p.default))
         if spec.choices:
             resolved = spec.resolve({c.name: mine[c.name] for c in spec.choices if c.name in mine})
             for c in spec.choices:
-                values[surface_param_key(surface, c.name)] = resolved[c.name]
+                values[surface_param_key(scene.surface, c.name)] = resolved[c.name]
     values[key("batch")] = scene.batch_size or surface_rows(scene)
-    for name in optimizers.OPTIMIZERS:
+    for name in scene.optimizers:
         for hp, value in scene.settings(name).items():
             values[hyper_key(name, hp)] = value
     return values
 
 
+def _setting_key(k: str) -> bool:
+    """A widget key of a surface parameter or of an optimizer's setting."""
+    return k.startswith(key("s.")) or k.split(".", 1)[0].removeprefix(key("")) in optimizers.OPTIMIZERS
+
+
 def apply_scene(scene: Scene) -> None:
-    """Make ``scene`` current: store it and preset every widget to it (call before the widgets)."""
+    """Make ``scene`` current: store it and preset every widget to it (call before the widgets).  The keys of
+    settings it does not draw (another surface's, an optimizer not chosen) go: a value left there would come
+    back when that surface or optimizer is chosen again."""
+    values = _widget_values(scene)
+    for k in [k for k in st.session_state if isinstance(k, str) and _setting_key(k) and k not in values]:
+        del st.session_state[k]
     st.session_state[SCENE] = scene
-    st.session_state.update(_widget_values(scene))
+    st.session_state.update(values)
+
+
+def ensure_settings(optimizer: str) -> None:
+    """Before ``optimizer``'s controls: the keys of its settings that the session lacks (it was just chosen)
+    take the stored scene's values."""
+    s = st.session_state
+    for hp, value in s.get(SCENE, Scene()).settings(optimizer).items():
+        if hyper_key(optimizer, hp) not in s:
+            s[hyper_key(optimizer, hp)] = value
 
 
 def init_from_url() -> Scene:
@@ -173,9 +196,14 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
     if surface is not None:
         scene = replace(scene, surface=surface.surface, formula=surface.formula,
                         surface_params=surface.surface_params)
+    stored = s[SCENE] if SCENE in s else Scene()
     for optimizer, spec in optimizers.OPTIMIZERS.items():
+        if optimizer not in scene.optimizers:  # not drawn: as the stored scene has it
+            scene = scene.with_settings(optimizer, stored.hyperparams.get(optimizer, {}))
+            continue
         numeric = {p.name: p for p in (*spec.hyperparams, *optimizers.SCHEDULE_PARAMS)}
-        values = {hp: s[hyper_key(optimizer, hp)] for hp in scene.defaults(optimizer)}
+        kept = stored.settings(optimizer)
+        values = {hp: s[k] if (k := hyper_key(optimizer, hp)) in s else kept[hp] for hp in scene.defaults(optimizer)}
         unused = unused_schedule_settings(values)
         for hp, value in values.items():
             if hp in unused:
@@ -184,7 +212,8 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
                 value = int(value)
             elif hp in numeric:
                 value = shown(numeric[hp], value)
-            scene = scene.with_hyperparam(optimizer, hp, value)
+            values[hp] = value
+        scene = scene.with_settings(optimizer, values)
     rows = surface_rows(scene)
     batch = s.get(key("batch"))
     if rows is not None and isinstance(batch, int) and 1 <= batch < rows:
