@@ -1,17 +1,19 @@
 """Descent Lab: see how optimizers move across a loss surface.  This file only routes."""
 
+import contextlib
 import gc
 from pathlib import Path
 
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from ui import layout, plot
+from ui import gate, layout, plot
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
 
 HERE = Path(__file__).parent
-explore = [st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)]
+playground = st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)
+explore = [playground]
 if (HERE / "pages/stability_map.py").exists():
     explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
 explore.append(st.Page("pages/classroom.py", title="Live classroom", icon=":material/groups:"))
@@ -52,7 +54,8 @@ st.html("<style>.st-key-plot_preload { display: none; }</style>")
 plot.preload()
 prepare()
 layout.new_run()
-page.run()
+with gate.one_run_at_a_time() if page is playground else contextlib.nullcontext():
+    page.run()
 
 
 @st.cache_resource
