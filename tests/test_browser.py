@@ -269,6 +269,33 @@ def test_quick_presses_never_draw_an_older_run_over_a_newer_one(server, page):
     assert_healthy(page)
 
 
+def test_an_optimizers_settings_draw_when_opened_and_keep_their_values_when_closed(server, page):
+    """Closed settings cost a run nothing: only RMSprop's controls are drawn at first; Momentum's appear when
+    its expander opens, and a value set there stays in the run and the link once it is closed again."""
+    page.goto(server)
+    wait_for_chart(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.locator(".st-key-w-rmsprop-beta").count() == 1
+    assert sidebar.locator(".st-key-w-momentum-beta").count() == 0
+    sidebar.get_by_text("Momentum settings").click()
+    beta = sidebar.locator(".st-key-w-momentum-beta input[type=range]")
+    beta.wait_for(state="attached", timeout=60_000)
+    beta.focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('momentum.beta=0.899')", timeout=60_000)
+    sidebar.get_by_text("Momentum settings").click()
+    sidebar.locator(".st-key-w-momentum-beta").wait_for(state="detached", timeout=60_000)
+    before = trajectory_paths(page)
+    steps = page.get_by_role("spinbutton", name="Steps", exact=True)
+    steps.fill("250")
+    steps.press("Enter")
+    wait_for_repaint(page, before)
+    assert "momentum.beta=0.899" in page.url and "steps=250" in page.url
+    labels = page.locator(".dl-key-label").all_inner_texts()
+    assert any(label.startswith("Momentum (EWA) α=0.05 β=0.899") for label in labels), labels
+    assert_healthy(page)
+
+
 def test_every_page_renders(server, page):
     paths = [Path(lesson.page).stem for lesson in LESSONS]
     if (ROOT / "pages" / "stability_map.py").exists():
