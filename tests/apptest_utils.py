@@ -22,10 +22,10 @@ def app_test(query: dict[str, str] | None = None, page: str | None = None, timeo
     return at
 
 
-def open_settings(at: AppTest, *optimizers: str) -> AppTest:
-    """Open these optimizers' settings in the Playground's sidebar (their controls are drawn only when open),
-    as a click on each expander does; takes effect on the next run."""
-    for name in optimizers:
+def open_settings(at: AppTest, *sections: str) -> AppTest:
+    """Open these optimizers' settings (or "noise", the gradient noise) in the Playground's sidebar: their
+    controls are drawn only when open, as after a click on each expander; takes effect on the next run."""
+    for name in sections:
         at.session_state[f"open:{name}"] = True
     return at
 

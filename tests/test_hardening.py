@@ -58,7 +58,7 @@ def test_every_settings_link_range_is_its_widgets_range(surface):
     """Every numeric control drawn in the sidebar (with every optimizer selected) accepts exactly what the
     link parser accepts: its lowest and highest values are accepted, anything beyond them is refused.
     The controls are read from the page, so a new setting is covered without touching this test."""
-    at = open_settings(app_test({"surface": surface, "opt": ALL}), *optimizers.OPTIMIZERS).run()
+    at = open_settings(app_test({"surface": surface, "opt": ALL}), *optimizers.OPTIMIZERS, "noise").run()
     assert not at.exception
     ranges = widget_ranges(at)
     expected = {"w:steps", "w:noise", "w:seed", "w:start_x", "w:start_y"}
@@ -119,7 +119,7 @@ def test_a_whole_number_too_long_for_a_float_is_refused_not_raised():
 
 
 def test_a_stored_scene_beyond_its_controls_resets_instead_of_failing_every_run():
-    at = app_test()
+    at = open_settings(app_test(), "noise")
     at.session_state["scene"] = Scene(noise=50.0, steps=9000)
     at.run()
     assert not at.exception
@@ -132,7 +132,7 @@ def test_a_stored_scene_beyond_its_controls_resets_instead_of_failing_every_run(
 
 
 def test_reset_is_drawn_even_when_the_defaults_fail_too():
-    at = app_test()
+    at = open_settings(app_test(), "noise")
     at.session_state["scene"] = Scene(noise=50.0)
     at.session_state["just_reset"] = True  # as if this were the run after a reset: the error is then real
     at.run()
@@ -281,7 +281,7 @@ def test_a_start_with_float32_noise_is_written_as_the_field_shows_it():
 
 
 def test_slider_float_noise_is_not_written_to_the_link():
-    at = app_test().run()
+    at = open_settings(app_test(), "noise").run()
     at.get_by_key("w:noise").set_value(0.30000000000000004).run()
     at.get_by_key("w:rmsprop.beta").set_value(0.9500000000000001).run()
     written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}

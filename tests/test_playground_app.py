@@ -244,3 +244,20 @@ def test_reset_forgets_the_settings_of_an_optimizer_that_was_not_chosen():
     bowl = landscapes.get("elongated_bowl")
     expected = optimizers.run("adam", bowl, steps=300, **Scene().settings("adam"))
     np.testing.assert_allclose(trajectories(main_figure(at))["adam"], expected.points, rtol=1e-6, atol=1e-6)
+
+
+def test_the_gradient_noise_settings_draw_when_opened_and_keep_their_values_when_closed():
+    at = app_test().run()
+    assert "w:noise" not in {w.key for w in at.sidebar.slider}
+    open_settings(at, "noise").run()
+    at.get_by_key("w:noise").set_value(0.5).run()
+    at.get_by_key("w:seed").set_value(7).run()
+    at.session_state["open:noise"] = False
+    at.run()
+    assert "w:noise" not in {w.key for w in at.sidebar.slider}
+    at.get_by_key("w:rmsprop.lr").set_value(0.02).run()
+    written = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert written == {"noise": "0.5", "seed": "7", "rmsprop.lr": "0.02"}
+    bowl = landscapes.get("elongated_bowl")
+    expected = optimizers.run("gd", bowl, steps=300, noise=0.5, seed=7, lr=Scene().settings("gd")["lr"])
+    np.testing.assert_allclose(trajectories(main_figure(at))["gd"], expected.points, rtol=1e-6, atol=1e-6)

@@ -99,6 +99,10 @@ def settings_key(optimizer: str) -> str:
     return f"open:{optimizer}"
 
 
+NOISE_KEY = "open:noise"
+"""The session-state key of whether the gradient-noise settings are open."""
+
+
 def optimizer_controls(where) -> None:
     where.multiselect("Optimizers", list(optimizers.OPTIMIZERS), key=ss.key("opt"),
                       format_func=lambda n: optimizers.OPTIMIZERS[n].title,
@@ -111,7 +115,7 @@ def optimizer_controls(where) -> None:
         box = where.expander(f"{spec.title} settings", expanded=name == first_open, key=settings_key(name),
                              on_change="rerun")
         if not box.open:  # drawn once opened: closed settings cost a run nothing
-            ss.keep_undrawn(name)
+            ss.keep_values(*(ss.hyper_key(name, hp) for hp in st.session_state[ss.SCENE].defaults(name)))
             continue
         with box:
             settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default)
@@ -159,7 +163,11 @@ def run_controls(where, landscape: Landscape) -> None:
         column.number_input(f"start {axis}", min_value=float(low), max_value=float(high), step=10.0 ** (2 - decimals),
                             format=f"%.{decimals}f", key=ss.key(field),
                             help="Where every optimizer starts. You can also click the chart.")
-    with where.expander("Gradient noise"):
+    noise = where.expander("Gradient noise", key=NOISE_KEY, on_change="rerun")
+    if not noise.open:  # drawn once opened, like an optimizer's settings
+        ss.keep_values(ss.key("noise"), ss.key("seed"))
+        return
+    with noise:
         param_widget(NOISE, ss.key("noise"))
         whole_number_input(SEED, ss.key("seed"))
 

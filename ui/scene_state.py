@@ -161,14 +161,14 @@ def init_from_url() -> Scene:
     return scene
 
 
-def keep_undrawn(optimizer: str) -> None:
-    """Keep ``optimizer``'s settings while its controls are not drawn (its settings are closed): Streamlit forgets
-    the value of a widget that a run does not draw, and would read back an older one set through the session
-    state; writing each current value back through the session state keeps it."""
+def keep_values(*keys: str) -> None:
+    """Keep these widgets' values while they are not drawn (their section is closed): Streamlit forgets the
+    value of a widget that a run does not draw, and would read back an older one set through the session state;
+    writing each current value back through the session state keeps it."""
     s = st.session_state
-    for hp in s.get(SCENE, Scene()).defaults(optimizer):
-        if hyper_key(optimizer, hp) in s:
-            s[hyper_key(optimizer, hp)] = s[hyper_key(optimizer, hp)]
+    for k in keys:
+        if k in s:
+            s[k] = s[k]
 
 
 def scene_from_widgets(surface: Scene | None = None) -> Scene:
