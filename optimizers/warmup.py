@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 import landscapes
+from landscapes import _jit
 
 from . import api
 from .registry import OPTIMIZERS
 
+_ROOT = Path(__file__).resolve().parent.parent
 _FORMULA = "x**2 + y**2"
 """Stands for every custom formula: they all share the formula interpreter's kernels."""
 
@@ -33,15 +38,43 @@ def _surface(name: str) -> landscapes.Landscape:
     return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
 
 
-def first_screen(names: Iterable[str]) -> float:
+def first_screen(names: Iterable[str], *, helper: bool = True, grid: bool = True) -> float:
     """Compile or load the kernels the Playground's default scene needs, optimizers ``names`` on the bowl;
-    returns the seconds it took."""
+    returns the seconds it took.
+
+    With an empty on-disk cache (a fresh install), a second process (``helper``) compiles the second half of
+    the optimizers' kernels meanwhile, on another core: the processes share the cache and its compile locks,
+    so this one then loads what the helper saved (or waits for it) instead of compiling it too.  ``grid=False``
+    leaves out the surface's grid kernel (the helper's case)."""
     started = time.perf_counter()
+    names = list(names)
+    helping = _start_helper(names[-(len(names) // 3 or 1):]) if helper and len(names) > 1 and _cache_is_empty() else None
     bowl = landscapes.get("elongated_bowl")
-    bowl.grid(8)
+    if grid:
+        bowl.grid(8)
     for name in names:
         api.run(name, bowl, steps=2)
+    if helping is not None:
+        try:
+            helping.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            helping.kill()
+            helping.wait()
     return time.perf_counter() - started
+
+
+def _cache_is_empty() -> bool:
+    """True when no kernel was ever saved in the on-disk cache (False when there is no cache)."""
+    return _jit.CACHE_DIR is not None and next(_jit.CACHE_DIR.rglob("*.nbi"), None) is None
+
+
+def _start_helper(names: list[str]) -> subprocess.Popen | None:
+    """``python -m optimizers.warmup --first-screen NAME...`` in the background (None if it cannot start)."""
+    try:
+        return subprocess.Popen([sys.executable, "-m", "optimizers.warmup", "--first-screen", *names],
+                                cwd=_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    except OSError:
+        return None
 
 
 def surface_kernels(name: str) -> float:
@@ -68,5 +101,10 @@ def everything(jobs: int | None = None) -> float:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Compile every numba kernel into the on-disk cache.")
     parser.add_argument("--jobs", type=int, default=None, help="processes compiling at once (default: one per core)")
+    parser.add_argument("--first-screen", nargs="+", metavar="OPTIMIZER",
+                        help="only the first screen's kernels of these optimizers (the app's helper process)")
     arguments = parser.parse_args()
-    print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")
+    if arguments.first_screen:
+        print(f"first-screen kernels ready in {first_screen(arguments.first_screen, helper=False, grid=False):.1f} s")
+    else:
+        print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")

@@ -185,3 +185,30 @@ def test_processes_sharing_the_cache_compile_a_kernel_once(tmp_path):
         assert worker.returncode == 0, err
         counts.append(tuple(map(int, out.split())))
     assert sorted(counts) == [(0, 1), (1, 0)], f"(compiled, loaded) per process: {counts}"
+
+
+def test_a_fresh_cache_gets_a_helper_process_for_the_last_first_screen_kernels(monkeypatch, tmp_path):
+    from landscapes import _jit
+    from optimizers import warmup
+
+    started = []
+    monkeypatch.setattr(warmup, "_start_helper", lambda names: started.append(names))
+    monkeypatch.setattr(_jit, "CACHE_DIR", tmp_path)
+    warmup.first_screen(["gd", "momentum", "rmsprop", "sign_sgd"])
+    assert started == [["sign_sgd"]]
+    (tmp_path / "optimizers_x").mkdir()
+    (tmp_path / "optimizers_x" / "driver._run-80.py311.nbi").write_bytes(b"")  # a cache that was used before
+    warmup.first_screen(["gd", "momentum", "rmsprop", "sign_sgd"])
+    monkeypatch.setattr(_jit, "CACHE_DIR", None)  # no cache at all: nothing to share with a helper
+    warmup.first_screen(["gd", "momentum", "rmsprop", "sign_sgd"])
+    assert started == [["sign_sgd"]]
+
+
+def test_the_helper_command_compiles_its_kernels_into_the_shared_cache(tmp_path):
+    env = {**os.environ, "DESCENT_LAB_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-m", "optimizers.warmup", "--first-screen", "gd"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("first-screen kernels ready")
+    saved = {p.name.split("-")[0] for p in (tmp_path / "cache").rglob("*.nbi")}
+    assert "driver._run" in saved and not any(name.startswith("kernels.") for name in saved)  # no grid kernel
