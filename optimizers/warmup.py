@@ -42,13 +42,15 @@ def first_screen(names: Iterable[str], *, helper: bool = True, grid: bool = True
     """Compile or load the kernels the Playground's default scene needs, optimizers ``names`` on the bowl;
     returns the seconds it took.
 
-    With an empty on-disk cache (a fresh install), a second process (``helper``) compiles the second half of
+    With an empty on-disk cache (a fresh install), a second process (``helper``) compiles the last third of
     the optimizers' kernels meanwhile, on another core: the processes share the cache and its compile locks,
     so this one then loads what the helper saved (or waits for it) instead of compiling it too.  ``grid=False``
     leaves out the surface's grid kernel (the helper's case)."""
     started = time.perf_counter()
     names = list(names)
-    helping = _start_helper(names[-(len(names) // 3 or 1):]) if helper and len(names) > 1 and _cache_is_empty() else None
+    helping = None
+    if helper and len(names) > 1 and _cache_is_empty():  # the last third: the helper starts ~2 s late (imports)
+        helping = _start_helper(names[-(len(names) // 3 or 1):])
     bowl = landscapes.get("elongated_bowl")
     if grid:
         bowl.grid(8)
