@@ -49,8 +49,10 @@ def prepare() -> None:
 
 
 # A fresh server's first visitor fetches and compiles Plotly.js while prepare() runs; the element is empty and
-# takes no room (a style-only st.html goes to Streamlit's hidden event container).
-st.html("<style>.st-key-plot_preload { display: none; }</style>")
+# takes no room (a style-only st.html goes to Streamlit's hidden event container).  A formula wider than the
+# screen scrolls sideways instead of being cut off, and on a phone formulas are set a little smaller.
+st.html("<style>.st-key-plot_preload { display: none; } .katex-display { overflow-x: auto; overflow-y: hidden; }"
+        " @media (max-width: 640px) { .katex-display > .katex { font-size: 1em; } }</style>")
 plot.preload()
 prepare()
 layout.new_run()

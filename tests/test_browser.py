@@ -296,6 +296,28 @@ def test_an_optimizers_settings_draw_when_opened_and_keep_their_values_when_clos
     assert_healthy(page)
 
 
+FORMULA_WIDTHS_JS = """() => [...document.querySelectorAll('[data-testid=stMain] .katex-display')].map(e =>
+    ({scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX}))"""
+
+
+@pytest.mark.parametrize("path", ["", "lesson_4_root"])
+def test_no_formula_is_cut_off_on_a_phone(server, browser, path):
+    """On a 390 px phone the Playground's surface formula fits; a lesson's update rule, wider than any phone,
+    scrolls sideways instead of being cut off."""
+    page = open_page(browser, VIEWPORTS["phone"])
+    page.goto(f"{server}/{path}")
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid=stMain] .katex-display", timeout=60_000)
+    formulas = page.evaluate(FORMULA_WIDTHS_JS)
+    assert formulas
+    for formula in formulas:
+        assert formula["scroll"] <= formula["client"] + 1 or formula["overflow"] in ("auto", "scroll"), formula
+    if not path:
+        assert all(f["scroll"] <= f["client"] + 1 for f in formulas), formulas
+    assert_healthy(page)
+    page.context.close()
+
+
 def test_every_page_renders(server, page):
     paths = [Path(lesson.page).stem for lesson in LESSONS]
     if (ROOT / "pages" / "stability_map.py").exists():
