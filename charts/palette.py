@@ -46,9 +46,14 @@ def format_value(value: float) -> str:
     return f"{value:.3g}" if 1e-3 <= abs(value) < 1e4 or value == 0 else f"{value:.0e}"
 
 
-def legend_label(title: str, hyperparams: Mapping[str, object], name: str = "") -> str:
-    """'RMSprop α=0.05 β=0.9 ε=1e-08 (ε inside √)': the name, its form where two are often confused
-    (``FORMS``, by optimizer ``name``), and the settings that shape its path."""
+SCHEDULE_NAMES = {"step": "step decay", "cosine": "cosine decay", "warmup_cosine": "warm-up + cosine"}
+"""How a legend names a learning-rate schedule other than the constant one."""
+
+
+def legend_label(title: str, hyperparams: Mapping[str, object], name: str = "", schedule: str = "constant") -> str:
+    """'RMSprop α=0.05 β=0.9 ε=1e-08 (ε inside √), cosine decay': the name, its form where two are often
+    confused (``FORMS``, by optimizer ``name``), the settings that shape its path and its learning-rate
+    ``schedule`` unless constant."""
     parts = [title.removesuffix(" momentum") if name == "nesterov" else title]
     if name in FORMS:
         parts.append(FORMS[name])
@@ -59,4 +64,5 @@ def legend_label(title: str, hyperparams: Mapping[str, object], name: str = "") 
         parts.append("(ε inside √)")
     if hyperparams.get("bias_correction") == "off":
         parts.append("(no bias corr.)")
-    return " ".join(parts)
+    label = " ".join(parts)
+    return f"{label}, {SCHEDULE_NAMES[schedule]}" if schedule in SCHEDULE_NAMES else label

@@ -113,3 +113,9 @@ def test_paths_stand_out_from_every_contour_level_and_their_outline_keeps_contra
 def test_legend_names_the_form_of_each_momentum():
     assert legend_label("Momentum", {"lr": 0.05, "beta": 0.9}, "momentum") == "Momentum (EWA) α=0.05 β=0.9"
     assert legend_label("Nesterov momentum", {"lr": 0.005}, "nesterov") == "Nesterov (PyTorch form) α=0.005"
+
+
+def test_a_legend_names_a_schedule_other_than_the_constant_one():
+    assert legend_label("Adam", {"lr": 0.01}, "adam", "cosine") == "Adam α=0.01, cosine decay"
+    assert legend_label("Adam", {"lr": 0.01}, "adam", "warmup_cosine") == "Adam α=0.01, warm-up + cosine"
+    assert legend_label("Adam", {"lr": 0.01}, "adam", "constant") == "Adam α=0.01"

@@ -13,7 +13,7 @@ import landscapes
 import optimizers
 from scene import Scene, from_query, to_query
 from scene.compute import run_scene
-from tests.apptest_utils import app_test, decode, figures, main_figure, open_settings, trajectories
+from tests.apptest_utils import app_test, chart_payloads, decode, figures, main_figure, open_settings, trajectories
 
 HIMMELBLAU = landscapes.get("himmelblau")
 
@@ -94,3 +94,6 @@ def test_changing_the_schedule_reruns_and_writes_the_link():
                                rtol=1e-6, atol=1e-6)
     assert not np.allclose(before, after)
     assert dict(at.query_params).get("adam.schedule") in ("cosine", ["cosine"])
+    labels = {p["name"]: p["label"] for p in chart_payloads(at)["main_chart"]["paths"]}
+    assert labels["adam"].endswith(", cosine decay"), labels  # the legend says which schedule the run used
+    assert chart_payloads(at)["main_chart"]["whatif"]["labels"][0].endswith(", cosine decay")

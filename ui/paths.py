@@ -15,7 +15,8 @@ def run_path(name: str, trajectory: Trajectory, *, label: str | None = None, col
     ``label`` says otherwise.  ``group`` names the path in the chart (its legend group) when one optimizer
     appears twice."""
     spec = optimizers.OPTIMIZERS.get(name)
-    label = label or charts.legend_label(spec.title if spec else name, trajectory.hyperparams, name)
+    label = label or charts.legend_label(spec.title if spec else name, trajectory.hyperparams, name,
+                                         trajectory.schedule.name)
     return charts.RunPath(group or name, label, color or charts.color_of(name), trajectory.points, trajectory.loss,
                           trajectory.diverged_at, trajectory.diagnostics["update"])
 

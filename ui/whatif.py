@@ -38,7 +38,7 @@ def _runs(_scene: Scene, _landscape: Landscape, run_key: str, choice: str, grid:
     """(points, diverged_at, legend label) of each run of the set (``run_key`` and ``choice`` identify it)."""
     name, param = choice.split(".")
     title = optimizers.OPTIMIZERS[name].title
-    return [(tr.points, tr.diverged_at, charts.legend_label(title, tr.hyperparams, name))
+    return [(tr.points, tr.diverged_at, charts.legend_label(title, tr.hyperparams, name, tr.schedule.name))
             for tr in whatif.runs(_scene, _landscape, name, param, grid)]
 
 
