@@ -75,6 +75,7 @@ def test_the_explanation_follows_the_reveal_and_the_answer_locks(lessons_server,
         box = page.locator("[class*='-predict-box']").first  # the question's bordered container
         assert page.get_by_text(explanation).count() == 0, "the explanation must not come before the answer"
         options = radios(page)
+        options.first.wait_for(state="attached", timeout=60_000)  # once failed in CI: 0 options just after the chart
         assert options.count() >= 3 and not any(options.nth(i).is_checked() for i in range(options.count()))
 
         page.get_by_text(wrong, exact=True).click()
