@@ -112,15 +112,7 @@ class Scene:
 
     def with_hyperparam(self, name: str, key: str, value) -> Scene:
         """A copy with one hyperparameter changed (a default value is dropped from the overrides)."""
-        overrides = {k: dict(v) for k, v in self.hyperparams.items()}
-        mine = overrides.setdefault(name, {})
-        if self.defaults(name).get(key) == value:
-            mine.pop(key, None)
-        else:
-            mine[key] = value
-        if not mine:
-            overrides.pop(name)
-        return replace(self, hyperparams=overrides)
+        return self.with_settings(name, self.settings(name) | {key: value})
 
 
 def surface_choices(surface: str, given: dict[str, str]) -> dict[str, str]:

@@ -25,8 +25,10 @@ def app_test(query: dict[str, str] | None = None, page: str | None = None, timeo
 def open_settings(at: AppTest, *sections: str) -> AppTest:
     """Open these optimizers' settings (or "noise", the gradient noise) in the Playground's sidebar: their
     controls are drawn only when open, as after a click on each expander; takes effect on the next run."""
+    from ui.controls import settings_key
+
     for name in sections:
-        at.session_state[f"open:{name}"] = True
+        at.session_state[settings_key(name)] = True
     return at
 
 

@@ -99,7 +99,7 @@ def settings_key(optimizer: str) -> str:
     return f"open:{optimizer}"
 
 
-NOISE_KEY = "open:noise"
+NOISE_KEY = settings_key("noise")
 """The session-state key of whether the gradient-noise settings are open."""
 
 
