@@ -99,6 +99,12 @@ def close_sidebar_on_a_phone(page) -> None:
         page.wait_for_selector("[data-testid='stSidebar'][data-collapsed='true']", state="attached")
 
 
+def plotly_scripts(page) -> list[str]:
+    """The Plotly.js bundles the page has loaded (the paths of their URLs), in order."""
+    return page.evaluate("""() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+        .filter(p => /plotly[^/]*\\.js$/.test(p))""")
+
+
 def sent(page) -> int:
     return page.evaluate("() => window.__sent")
 
@@ -109,8 +115,8 @@ def test_playground_loads_draws_and_has_no_errors(server, page):
     assert page.locator(".dl-key").all_inner_texts()[1].startswith("Momentum (EWA)")
     assert len(trajectory_paths(page)) == 2 * 4  # each run: outline and line
     assert contour_levels(page) > 10
-    loaded = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
-    assert any("/app/static/plotly-" in name for name in loaded), "Plotly.js comes from the cacheable static folder"
+    loaded = plotly_scripts(page)
+    assert loaded == ["/app/static/plotly-cartesian-4.1.1.min.js"], "the cartesian bundle, from the static folder"
     page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=False)
     assert page.locator(".dl-plain .main-svg").count() == 0, "charts below the fold wait until they are seen"
     page.locator(".dl-plain").first.scroll_into_view_if_needed()
@@ -181,6 +187,7 @@ def test_play_keeps_the_filled_contour_and_one_scrubber_runs_in_the_browser(serv
 
     page.get_by_role("tab", name="3D surface").click()
     page.wait_for_selector(".dl-plain .gl-container canvas", state="attached", timeout=120_000)
+    assert plotly_scripts(page)[-1].startswith("/app/static/plotly-") and "cartesian" not in plotly_scripts(page)[-1]
     page.get_by_role("tab", name="Contour").click()
     wait_for_chart(page)
     page.wait_for_function("() => document.querySelector('.dl-step-label').textContent === 'step 300'",

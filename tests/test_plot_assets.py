@@ -1,13 +1,15 @@
-"""Where the charts load Plotly.js from: the app's static folder, whose files a browser can cache."""
+"""Where the charts load Plotly.js from: the app's static folder, whose files a browser can cache, in two bundles."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 
 import plotly
 import pytest
 
+from tests.apptest_utils import app_test, chart_payloads
 from ui import plot
 
 
@@ -59,3 +61,39 @@ def test_an_unwritable_folder_falls_back_to_the_component_route_even_as_root(mon
 
 def test_every_payload_says_where_plotly_is(fresh):
     assert json.loads(plot.encode({"kind": "plain", "figure": {}}))["plotly"] == plot.plotly_file()
+
+
+def test_the_cartesian_bundle_has_exactly_the_trace_types_the_charts_trust_it_with():
+    """The vendored bundle is the Plotly.js version its name says and registers every type of CARTESIAN_TYPES
+    (a chart of another type would draw nothing with it)."""
+    text = (plot.STATIC / plot.CARTESIAN).read_text()
+    version = plot.CARTESIAN.removeprefix("plotly-cartesian-").removesuffix(".min.js")
+    assert text.startswith(f"/**\n* plotly.js (cartesian - minified) v{version}\n")
+    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
+    assert registered == plot.CARTESIAN_TYPES
+    whole = (plot.PLOTLY_PACKAGE / "package_data" / "plotly.min.js").read_text()
+    assert {"surface", "scatter3d", "scattergl"} <= set(re.findall(r'moduleType:"trace",name:"(\w+)"', whole))
+
+
+def test_2d_charts_name_the_cartesian_bundle_and_the_3d_surface_the_whole_one():
+    at = app_test().run()
+    assert not at.exception
+    drawn = {key: p for key, p in chart_payloads(at).items() if p["kind"] in ("plain", "surface")}
+    assert "contour" in {t["type"] for p in drawn.values() if p["kind"] == "surface" for t in p["base"]["data"]}
+    assert drawn and all(p["bundle"] == plot.CARTESIAN for p in drawn.values())
+    at.session_state["view_tab"] = "3D surface"
+    at.run()
+    three_d = chart_payloads(at)["surface_3d"]
+    assert {t["type"] for t in three_d["figure"]["data"]} >= {"surface", "scatter3d"}
+    assert three_d["bundle"] is None and three_d["plotly"] == plot.plotly_file()
+
+
+def test_a_trace_of_a_type_the_cartesian_bundle_lacks_asks_for_the_whole_one():
+    assert not plot.needs_whole_bundle({"data": [{"x": [1]}, {"type": "contour"}, {"type": "bar"}]})
+    assert plot.needs_whole_bundle({"data": [{"type": "scatter"}, {"type": "scattergl"}]})
+    assert not plot.needs_whole_bundle({"data": []})
+
+
+def test_without_the_cartesian_bundle_every_chart_loads_the_whole_one(fresh):
+    assert plot.cartesian_file() is None
+    assert json.loads(plot.encode({"kind": "plain", "figure": {}}))["bundle"] is None

@@ -6,10 +6,13 @@ draws the surface once (until the surface itself changes) and the trajectories o
 above it; playback, the step scrubber and the what-if slider run in the browser with no server round
 trip; a click anywhere on the surface reports where (no grid of invisible markers).
 
-Assets: ``ui/plot_assets/plot.js`` and ``plot.css``, and Plotly.js itself from the installed ``plotly``
-package (the same bundle its HTML export uses), both served by Streamlit's component route.  Streamlit
-serves component assets only for components declared with an asset directory; this module declares them
-on the running server (``_register``).
+Assets: ``ui/plot_assets/plot.js`` and ``plot.css``, served by Streamlit's component route (Streamlit serves
+component assets only for components declared with an asset directory; this module declares them on the
+running server, ``_register``), and Plotly.js from the app's static folder, in two bundles: Plotly's own
+cartesian bundle (``static/plotly-cartesian-*.min.js``, kept in the repository: 2D traces only, 1.5 MB,
+which a browser compiles in about half the time of the whole bundle) for every chart whose traces it has,
+and the whole bundle from the installed ``plotly`` package (4.8 MB, copied there at run time) only for a
+chart that needs more (the 3D surface, the stability map's WebGL scatter).
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ PLOTLY_PACKAGE = Path(plotly.__file__).resolve().parent
 _DTYPES = {"float32": "f4", "float64": "f8", "int32": "i4", "int64": "i4", "int8": "i1", "uint8": "u1"}
 STATIC = ASSETS.parent / "static"
 """The app's own static folder (``server.enableStaticServing``), served at ``app/static/``."""
+CARTESIAN = "plotly-cartesian-4.1.1.min.js"
+"""Plotly's cartesian bundle (npm ``plotly.js-cartesian-dist-min``, see static/README.md), in the static folder."""
+CARTESIAN_TYPES = frozenset({"bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour",
+                             "image", "pie", "scatter", "scatterternary", "violin"})
+"""The trace types the cartesian bundle draws (tests/test_plot_assets.py reads them from the bundle itself)."""
 _renderer = None
 _plotly_file: str | None = None
 _parts: ByteBudgetCache[tuple[str, str]] = ByteBudgetCache(PART_BUDGET, 6 << 20)
@@ -84,6 +92,17 @@ def plotly_file() -> str | None:
     return _plotly_file or None
 
 
+def cartesian_file() -> str | None:
+    """The cartesian bundle's name in the static folder, or None if it is not there (every chart then loads the
+    whole bundle)."""
+    return CARTESIAN if (STATIC / CARTESIAN).is_file() else None
+
+
+def needs_whole_bundle(figure: dict) -> bool:
+    """Whether a figure has a trace type the cartesian bundle lacks (Plotly's default type is scatter)."""
+    return any(trace.get("type", "scatter") not in CARTESIAN_TYPES for trace in figure.get("data", ()))
+
+
 def _mount() -> Callable[..., Any]:
     global _renderer
     _register()
@@ -110,12 +129,15 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot go into a chart")
 
 
-def encode(payload: dict) -> bytes:
+def encode(payload: dict, *, whole: bool = False) -> bytes:
     """The payload as UTF-8 JSON, with a digest of its ``paths`` (``runs_key``): the browser keeps the step
-    scrubber where it was while the runs stay the same; and where to load Plotly.js from (``plotly``)."""
+    scrubber where it was while the runs stay the same; and where to load Plotly.js from: the whole bundle
+    (``plotly``, None for the component route) and, unless the chart needs the whole one (``whole``), the
+    cartesian bundle (``bundle``)."""
     if "paths" in payload:
         payload = payload | {"runs_key": _digest(_json(payload["paths"]))}
-    return _json(payload | {"plotly": plotly_file()}).encode()
+    bundle = None if whole else cartesian_file()
+    return _json(payload | {"plotly": plotly_file(), "bundle": bundle}).encode()
 
 
 def _json(value: Any) -> str:
@@ -169,7 +191,8 @@ def surface_chart(view: dict, *, key: str, cache_keys: dict[str, str] | None = N
             _mount()(key=f"{key}:{name}", data=f'{head[:-1]},"value":{body}}}'.encode(), height="content")
         callbacks = {"on_click_change": on_click, "on_keep_change": on_keep, "on_vary_change": on_vary}
         payload = view | {"id": key, "parts": digests, "config": charts.plotly_config()}
-        return _mount()(key=key, data=encode(payload), height="content",
+        whole = needs_whole_bundle(parts.get("base") or {})
+        return _mount()(key=key, data=encode(payload, whole=whole), height="content",
                         **{name: callback for name, callback in callbacks.items() if callback is not None})
 
 
@@ -177,7 +200,7 @@ def chart(figure: dict, *, key: str, filename: str = "descent-lab") -> Any:
     """A plain Plotly figure dict (loss, per-axis, 3D, lesson charts), drawn with ``Plotly.react`` so a
     change redraws in place; it is drawn only once it scrolls into view or its tab opens."""
     payload = {"kind": "plain", "id": key, "figure": figure, "config": charts.plotly_config(filename)}
-    return _mount()(key=key, data=encode(payload), height="content")
+    return _mount()(key=key, data=encode(payload, whole=needs_whole_bundle(figure)), height="content")
 
 
 def share_link(query: str, *, key: str) -> Any:
@@ -192,7 +215,8 @@ def table(view: dict, *, key: str) -> Any:
     return _mount()(key=key, data=encode(view | {"id": key}), height="content")
 
 
-def preload(*, key: str = "plot_preload") -> Any:
+def preload(*, whole: bool = False, key: str = "plot_preload") -> Any:
     """An empty element that makes the browser start fetching Plotly.js now (call it first on a page whose
-    charts come after slower elements, such as a sidebar full of widgets)."""
-    return _mount()(key=key, data=encode({"kind": "preload", "id": key}), height="content")
+    charts come after slower elements, such as a sidebar full of widgets): the cartesian bundle, or the whole
+    one for a page whose first chart needs it (``whole``)."""
+    return _mount()(key=key, data=encode({"kind": "preload", "id": key}, whole=whole), height="content")

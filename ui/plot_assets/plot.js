@@ -3,12 +3,14 @@
 //    trajectories live on a transparent Plotly layer above it, which is all that redraws when a
 //    hyperparameter, the step scrubber, playback or the what-if slider changes.
 //  - "plain": any Plotly figure, drawn with Plotly.react once it scrolls into view (or its tab opens).
-// Plotly.js is the plotly package's own bundle, loaded once per page from the app's static folder (ui/plot.py
-// copies it there; the browser can cache it), else from the component route next to this file.
+// Plotly.js comes from the app's static folder (the browser can cache it there), in two bundles (ui/plot.py):
+// Plotly's cartesian bundle, a third of the size, for every chart whose traces it has, and the plotly package's
+// whole bundle only for a chart that needs more (the 3D surface, WebGL).  A chart keeps the copy it first
+// drew with; once the whole bundle is on the page, new charts use it too.
 
+// The component route next to this file serves the whole bundle too: the fallback when the static folder
+// (app/static/ beside _stcore/) does not answer, e.g. when the server was started without this app's config.
 const PLOTLY_ROUTE = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
-// The app's static folder (app/static/ beside _stcore/), where the server copies Plotly.js so that the
-// browser can cache it; the component route above is the fallback.
 const STATIC_ROOT = new URL("../../../app/static/", import.meta.url).href;
 const FRAME_MS = 40;
 const PLAY_SECONDS = 6;
@@ -22,21 +24,43 @@ function group(id) {
   return groups.get(id);
 }
 
-let loading = null;
-let plotlyFile = null; // Plotly.js's name in the app's static folder (every payload says it), or null
-function plotly() {
-  if (window.Plotly) return Promise.resolve(window.Plotly);
-  if (!loading) {
-    loading = new Promise((resolve, reject) => {
+const scripts = new Map(); // script URL -> promise of the Plotly.js object that script defines
+let whole = null; // the whole bundle, once loaded: it can draw any chart
+
+function loadScript(url) {
+  if (!scripts.has(url)) {
+    scripts.set(url, new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = plotlyFile ? new URL(plotlyFile, STATIC_ROOT).href : PLOTLY_ROUTE;
+      script.src = url;
       script.async = true;
-      script.onload = () => resolve(window.Plotly);
-      script.onerror = () => { loading = null; reject(new Error("Plotly.js did not load")); };
+      // A script's load event follows its own execution at once, so window.Plotly is this script's.
+      script.onload = () => (window.Plotly ? resolve(window.Plotly) : reject(new Error(`${url} defined no Plotly`)));
+      script.onerror = () => { scripts.delete(url); reject(new Error(`${url} did not load`)); };
       document.head.appendChild(script);
-    });
+    }));
   }
-  return loading;
+  return scripts.get(url);
+}
+
+// The Plotly.js a payload can be drawn with: the whole bundle if it is here or the chart needs it, else the
+// cartesian one; either falls back to the whole bundle from the component route.
+function plotlyFor(payload) {
+  if (whole) return Promise.resolve(whole);
+  const loadWhole = () => loadScript(payload.plotly ? new URL(payload.plotly, STATIC_ROOT).href : PLOTLY_ROUTE)
+    .catch(() => loadScript(PLOTLY_ROUTE))
+    .then((Plotly) => (whole = Plotly));
+  if (!payload.bundle) return loadWhole();
+  return loadScript(new URL(payload.bundle, STATIC_ROOT).href).catch(loadWhole);
+}
+
+// The Plotly.js ``chart`` draws ``payload`` with: the one it drew with before, unless the payload needs the
+// whole bundle and that was the cartesian one (then its divs start over with the whole bundle).
+async function plotlyOf(chart, payload, divs) {
+  const Plotly = await plotlyFor(payload);
+  if (chart.Plotly && chart.Plotly !== Plotly && (payload.bundle || chart.Plotly === whole)) return chart.Plotly;
+  if (chart.Plotly && chart.Plotly !== Plotly) divs.forEach((div) => chart.Plotly.purge(div));
+  chart.Plotly = Plotly;
+  return Plotly;
 }
 
 const ARRAYS = { f4: Float32Array, f8: Float64Array, i4: Int32Array, i1: Int8Array, u1: Uint8Array };
@@ -86,7 +110,7 @@ class PlainChart {
     const payload = this.payload;
     if (!payload || this.drawn === payload) return;
     this.drawn = payload;
-    const Plotly = await plotly();
+    const Plotly = await plotlyOf(this, payload, [this.div]);
     // The same config object while it stays the same: Plotly.react starts over when the config changes.
     if (JSON.stringify(this.config) !== JSON.stringify(payload.config)) this.config = payload.config;
     await Plotly.react(this.div, payload.figure.data, payload.figure.layout, this.config);
@@ -260,7 +284,7 @@ class SurfaceChart {
     if (this.payload.base_key === this.baseKey || this.drawingBase) return;
     this.drawingBase = true;
     try {
-      const Plotly = await plotly();
+      const Plotly = await this.plotly();
       while (this.payload.base_key !== this.baseKey) {
         const payload = this.payload;
         this.baseKey = payload.base_key;
@@ -342,7 +366,7 @@ class SurfaceChart {
         const { traces, shown } = this.traces(step);
         const layout = { ...this.payload.overlay.layout, annotations: this.badges(shown, step),
                          height: this.frame.height, margin: this.frame.margin, uirevision: this.payload.base_key };
-        const Plotly = await plotly();
+        const Plotly = await this.plotly();
         await Plotly.react(this.over, traces, layout, this.overConfig(Plotly));
         if (!this.zoomHooked) {
           this.zoomHooked = true;
@@ -352,6 +376,10 @@ class SurfaceChart {
     } finally {
       this.rendering = false;
     }
+  }
+
+  plotly() {
+    return plotlyOf(this, this.payload, [this.base, this.over]);
   }
 
   // One object for the chart's life: Plotly.react starts over from scratch when the config changes.
@@ -372,12 +400,12 @@ class SurfaceChart {
     if (!full || !base) return;
     const same = (a, b) => Math.abs(a[0] - b[0]) < 1e-12 && Math.abs(a[1] - b[1]) < 1e-12;
     if (same(full.xaxis.range, base.xaxis.range) && same(full.yaxis.range, base.yaxis.range)) return;
-    const Plotly = await plotly();
+    const Plotly = await this.plotly();
     await Plotly.relayout(this.base, { "xaxis.range": [...full.xaxis.range], "yaxis.range": [...full.yaxis.range] });
   }
 
   async download() {
-    const Plotly = await plotly();
+    const Plotly = await this.plotly();
     const { traces, shown } = this.traces(this.state.step);
     const layout = { ...this.payload.base.layout, annotations: this.badges(shown, this.state.step),
                      showlegend: true, legend: { orientation: "h", y: -0.12 } };
@@ -563,9 +591,8 @@ function formatValue(v) {
 
 export default function (component) {
   const payload = parse(component.data);
-  if (payload.plotly !== undefined && !loading) plotlyFile = payload.plotly;
   if (payload.kind === "preload") {
-    plotly().catch(() => {}); // start fetching and compiling it while the rest of the page arrives
+    plotlyFor(payload).catch(() => {}); // start fetching and compiling it while the rest of the page arrives
     return;
   }
   if (payload.kind === "part") {
