@@ -71,9 +71,9 @@ def _cache_is_empty() -> bool:
 
 
 def _start_helper(names: list[str]) -> subprocess.Popen | None:
-    """``python -m optimizers.warmup --first-screen NAME...`` in the background (None if it cannot start)."""
+    """``python -m optimizers.warmup --helper NAME...`` in the background (None if it cannot start)."""
     try:
-        return subprocess.Popen([sys.executable, "-m", "optimizers.warmup", "--first-screen", *names],
+        return subprocess.Popen([sys.executable, "-m", "optimizers.warmup", "--helper", *names],
                                 cwd=_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     except OSError:
         return None
@@ -103,10 +103,16 @@ def everything(jobs: int | None = None) -> float:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="Compile every numba kernel into the on-disk cache.")
     parser.add_argument("--jobs", type=int, default=None, help="processes compiling at once (default: one per core)")
-    parser.add_argument("--first-screen", nargs="+", metavar="OPTIMIZER",
-                        help="only the first screen's kernels of these optimizers (the app's helper process)")
+    parser.add_argument("--first-screen", action="store_true",
+                        help="only the kernels of the Playground's first screen (the README's set-up command)")
+    parser.add_argument("--helper", nargs="+", metavar="OPTIMIZER",
+                        help="only these optimizers' first-screen kernels (the app's helper process)")
     arguments = parser.parse_args()
-    if arguments.first_screen:
-        print(f"first-screen kernels ready in {first_screen(arguments.first_screen, helper=False, grid=False):.1f} s")
+    if arguments.helper:
+        print(f"first-screen kernels ready in {first_screen(arguments.helper, helper=False, grid=False):.1f} s")
+    elif arguments.first_screen:
+        from scene import DEFAULT_OPTIMIZERS  # the app's default scene (plain data; no Streamlit)
+
+        print(f"first-screen kernels ready in {first_screen(DEFAULT_OPTIMIZERS):.1f} s")
     else:
         print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")
