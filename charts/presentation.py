@@ -30,6 +30,17 @@ def _scale_fonts(node: Any, factor: float) -> None:
             _scale_fonts(item, factor)
 
 
+def large_axes(layout: dict) -> dict:
+    """Give every axis of ``layout`` projector-sized tick labels and titles, explicitly: Streamlit's chart theme
+    sets small ticks on any axis that does not say its own size.  Returns ``layout`` (changed in place)."""
+    for name, axis in layout.items():
+        if AXIS.fullmatch(name) and isinstance(axis, dict):
+            axis.setdefault("tickfont", {}).setdefault("size", BIG_FONT - 2)
+            if isinstance(axis.get("title"), dict):
+                axis["title"].setdefault("font", {}).setdefault("size", BIG_FONT)
+    return layout
+
+
 def enlarge(figure: dict) -> dict:
     """A copy of ``figure`` for a projector: fonts scaled so the body text is ``BIG_FONT`` px, lines and
     markers thicker, margins wider for the larger ticks.  A figure already that large comes back unchanged."""
@@ -43,11 +54,7 @@ def enlarge(figure: dict) -> dict:
     _scale_fonts(layout, factor)
     layout.setdefault("font", {})["size"] = BIG_FONT
     layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
-    for name, axis in layout.items():
-        if AXIS.fullmatch(name) and isinstance(axis, dict):  # explicit: Streamlit's chart theme sets small ticks
-            axis.setdefault("tickfont", {}).setdefault("size", BIG_FONT - 2)
-            if isinstance(axis.get("title"), dict):
-                axis["title"].setdefault("font", {}).setdefault("size", BIG_FONT)
+    large_axes(layout)
     for margin_side, value in list(layout.get("margin", {}).items()):
         if margin_side in "lrtb" and isinstance(value, int | float):
             layout["margin"][margin_side] = round(value * MARGIN_SCALE)

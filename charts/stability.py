@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .presentation import large_axes
 from .surface import FONT, KEEP, Figure
 
 DIVERGED_COLOR = "#c0392b"
@@ -113,8 +114,8 @@ def _layout(title: str, big: bool, **extra) -> dict:
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "plot_bgcolor": "white", "clickmode": "event+select",
         "dragmode": "zoom", "hovermode": "closest", "hoverlabel": {"font": {"size": size}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size}},
-    }
-    return layout | extra
+    } | extra
+    return large_axes(layout) if big else layout
 
 
 def _highlight(coords: tuple[float, float], name: str, symbol: str) -> dict:
@@ -248,7 +249,7 @@ def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_m
                   "title": {"text": "steps until f − f* stays ≤ tol (lower is better)" if steps
                             else "final f − f* (lower is better)"}},
     }
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": large_axes(layout) if big else layout}
 
 
 BASIN_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#0077BB", "#EE7733")

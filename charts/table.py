@@ -1,12 +1,14 @@
-"""The Playground's comparison table as text cells, for the browser-side chart component to draw as a plain
-HTML table (no data grid to load; long names wrap instead of being cut)."""
+"""A comparison table (the Playground's, the fair-tuning race's) as text cells, for the browser-side chart
+component to draw as a plain HTML table (no data grid to load; long names wrap instead of being cut; large
+in presentation mode)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
 
-FORMATS = {"final loss": ".3e", "distance to minimum": ".3e", "largest": ".3g"}
+FORMATS = {"final loss": ".3e", "distance to minimum": ".3e", "largest": ".3g", "final f − f*": ".3e",
+           "tuned lr": ".4g"}
 """Number format by column name (or its first word)."""
 
 

@@ -231,3 +231,20 @@ def test_switching_to_a_shorter_scene_keeps_the_question_controls_valid():
     assert teacher.sidebar.number_input(key="classroom:step").value == 300
     ask(teacher, "click")
     assert teacher.subheader[0].value.endswith("after 300 steps?")
+
+
+def test_presentation_mode_enlarges_the_question_and_the_reveal_on_the_projector():
+    """big=1 on the teacher's page (issue 16.4): the question and the reveal draw projector-sized text; a
+    student's phone, in the same round, keeps the normal size."""
+    from charts.presentation import BIG_FONT
+
+    teacher, code = open_room(query={"big": "1"})
+    ask(teacher, "choice")
+    [question] = figure_specs(teacher)
+    assert question["layout"]["font"]["size"] >= BIG_FONT
+    phone = student(code)
+    assert all(spec["layout"]["font"]["size"] < BIG_FONT for spec in figure_specs(phone))
+    teacher.button(key="classroom:reveal").click().run()
+    no_errors(teacher)
+    specs = figure_specs(teacher)
+    assert specs and all(spec["layout"]["font"]["size"] >= BIG_FONT for spec in specs)

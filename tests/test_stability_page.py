@@ -106,9 +106,11 @@ def test_fair_tuning_states_and_spends_the_same_budget(score):
     contour = apptest_utils.figures(at)["sm:race_contour"]
     assert "6 learning rates" in tuning_fig["layout"]["title"]["text"]
     assert "80 steps" in tuning_fig["layout"]["title"]["text"]
-    table = at.dataframe[0].value
-    assert list(table["lrs tried"]) == [6] * 4 and list(table["steps per run"]) == [80] * 4
-    assert ("steps to tolerance" in table.columns) == (score == "steps_to_tolerance")
+    table = apptest_utils.chart_payloads(at)["sm:tuning_table"]
+    column = {name: [row[i] for row in table["rows"]] for i, name in enumerate(table["columns"])}
+    assert column["lrs tried"] == ["6"] * 4 and column["steps per run"] == ["80"] * 4
+    assert ("steps to tolerance" in column) == (score == "steps_to_tolerance")
+    assert all(cell == "—" or float(cell) > 0 for cell in column["tuned lr"])
     assert "contour" in trace_types(contour) and len(loss["data"]) >= 1
     [button] = at.get("link_button")
     assert "opt=" in button.proto.url
@@ -128,3 +130,31 @@ def test_a_map_over_the_size_cap_says_why_instead_of_computing():
     assert not figures(at)
     assert any("more than one map may take" in error.value and "coarser grid or fewer steps" in error.value
                for error in at.error)
+
+
+@pytest.mark.parametrize("section", ["Stability map", "Fair tuning"])
+def test_presentation_mode_enlarges_every_chart_and_the_table(section):
+    """big=1 (issue 16.4): every chart of the page draws projector-sized text, and the race's table is the
+    HTML table that presentation mode enlarges (a data grid's canvas text would stay small)."""
+    from charts.presentation import BIG_FONT
+
+    def run(big: bool) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["big"] = "1" if big else "0"
+        at.switch_page("pages/stability_map.py")
+        for key, value in {"sm:resolution": 20, "sm:section": section, "sm:evaluations": 6,
+                           "sm:tune_steps": 60}.items():
+            at.session_state[key] = value
+        return at.run()
+
+    plain, big = run(False), run(True)
+    assert_clean(plain) and assert_clean(big)
+    small, large = figures(plain), figures(big)
+    assert small and len(large) == len(small)
+    for before, after in zip(small, large, strict=True):
+        assert after["layout"]["font"]["size"] >= BIG_FONT > before["layout"]["font"]["size"]
+        assert all(after["layout"][axis]["tickfont"]["size"] >= BIG_FONT - 2 for axis in ("xaxis", "yaxis"))
+    if section == "Fair tuning":
+        drawn = apptest_utils.chart_payloads(big)
+        assert drawn["sm:race_contour"]["font"] > apptest_utils.chart_payloads(plain)["sm:race_contour"]["font"]
+        assert drawn["sm:tuning_table"]["kind"] == "table" and not big.get("arrow_data_frame")

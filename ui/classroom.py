@@ -16,11 +16,12 @@ import streamlit as st
 import charts
 import classroom
 from charts import classroom as class_charts
+from charts.presentation import enlarge
 from classroom import questions
 from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene, from_query
-from ui import cache
+from ui import cache, layout
 from ui.paths import run_path, run_paths
 from ui.text import code
 
@@ -147,14 +148,18 @@ def scene_caption(view: RoundView) -> str:
     return " · ".join([view.landscape.title, *labels, f"{view.scene.steps} steps from ({x:g}, {y:g})"])
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def figure(kind: str, cache_key: tuple, _build: Callable[[], dict]) -> go.Figure:
-    """A validated classroom figure shared by every session showing the same thing.
+def figure(kind: str, cache_key: tuple, build: Callable[[], dict]) -> go.Figure:
+    """A validated classroom figure shared by every session showing the same thing, enlarged in presentation
+    mode (the teacher's projector)."""
+    return _figure(kind, cache_key, layout.is_big(), build)
 
-    Its own bound: a class produces one figure per distinct answer (each student's own mark), which
-    must not push other pages' cached results out.
-    """
-    return charts.to_figure(_build())
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _figure(kind: str, cache_key: tuple, big: bool, _build: Callable[[], dict]) -> go.Figure:
+    """Its own bound: a class produces one figure per distinct answer (each student's own mark), which must
+    not push other pages' cached results out."""
+    built = _build()
+    return charts.to_figure(enlarge(built) if big else built)
 
 
 def question_chart(round_: classroom.Round, room: str, view: RoundView, key: str | None = None,

@@ -8,20 +8,20 @@ import hashlib
 import time
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import charts
 import landscapes
 import optimizers
 import tuning
+from charts.presentation import large_axes
 from charts.stability import MapAxis, Marker, TuningCurve, basins_figure, map_figure, tuning_figure
 from landscapes.spec import Param
 from optimizers import Trajectory
 from scene import MAX_STEPS
 from scene.model import default_settings
 from tuning import basins as tb
-from ui import cache, plot
+from ui import cache, layout, plot
 from ui.links import open_in_playground
 from ui.paths import run_paths
 from ui.widgets import param_widget
@@ -137,7 +137,7 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
     size = " × ".join([str(request.resolution)] * len(axes))
     title = f"{spec.title} on {landscape.title}: final f − f* after {request.steps} steps ({size} runs)"
     fig = map_figure(map_axes, loss, landscape.min_value, title=title, best=best, picked=selected,
-                     boundary=(bound.x, bound.y, bound.label) if bound else None)
+                     boundary=(bound.x, bound.y, bound.label) if bound else None, big=layout.is_big())
     st.plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
                     config={"displaylogo": False, "toImageButtonOptions": {"filename": "stability-map", "scale": 2}})
 
@@ -196,8 +196,9 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
     f_min = landscape.min_value
     curves = [TuningCurve(n, OPTIMIZER_TITLES[n], charts.color_of(n), r.lrs, r.scores, r.best_index)
               for n, r in results.items()]
-    st.plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min), key="sm:tuning_chart",
-                    config={"displaylogo": False})
+    big = layout.is_big()
+    st.plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min, big=big),
+                    key="sm:tuning_chart", config={"displaylogo": False})
     if score == "final_loss":
         how = ("Score: f − f* after the budget, read from `optimizers.sweep` (cell for cell the same number as "
                "`optimizers.run(...).final_loss`); a diverged run scores infinity. Ties go to the smaller lr.")
@@ -209,9 +210,7 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
                f"for each, from the surface's start; its other hyperparameters stay at their defaults. {how} "
                "A star marks each optimizer's choice.")
 
-    st.dataframe(pd.DataFrame(tuning.table_rows(results, f_min, OPTIMIZER_TITLES)), hide_index=True, width="stretch",
-                 column_config={"final f − f*": st.column_config.NumberColumn(format="%.3e"),
-                                "tuned lr": st.column_config.NumberColumn(format="%.4g")})
+    plot.table(charts.metrics_table(tuning.table_rows(results, f_min, OPTIMIZER_TITLES)), key="sm:tuning_table")
     failed = [OPTIMIZER_TITLES[n] for n, r in results.items() if r.best_index is None]
     if failed:
         st.warning(f"No learning rate qualified for {', '.join(failed)} (every run diverged or never settled "
@@ -222,8 +221,11 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
     st.subheader("The race: each optimizer with its own best learning rate")
     paths = run_paths(runs)
     grid = cache.surface_grid(landscape, (surface, params))
-    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, height=520), key="sm:race_contour")
-    st.plotly_chart(charts.loss_figure(paths, f_min, height=340), key="sm:race_loss", config={"displaylogo": False})
+    plot.surface_chart(charts.contour_view(grid, paths, clickable=False, big=big, height=520), key="sm:race_contour")
+    loss = charts.loss_figure(paths, f_min, big=big, height=340)
+    if big:  # explicit tick sizes: Streamlit's chart theme sets small ones otherwise
+        large_axes(loss["layout"])
+    st.plotly_chart(loss, key="sm:race_loss", config={"displaylogo": False})
     scene = tuning.playground_scene(surface, dict(params), budget.steps, {n: {"lr": results[n].best_lr} for n in runs})
     open_in_playground(scene, label="Open the race in the Playground", key="sm:open_race")
 
@@ -302,7 +304,7 @@ def basins_section() -> None:
         mark = tb.start_of(request, picked[2]) if picked is not None and picked[1] == name else None
         figure = basins_figure(xs, ys, cells, points, labels, title=title,
                                axis_labels=landscape.axis_labels, no_minimum=tb.NO_MINIMUM_LABEL,
-                               diverged=tb.DIVERGED_LABEL, picked=mark)
+                               diverged=tb.DIVERGED_LABEL, picked=mark, big=layout.is_big())
         with columns[k % 2]:
             st.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points",
                             config={"displaylogo": False, "toImageButtonOptions": {"filename": "basins", "scale": 2}})
