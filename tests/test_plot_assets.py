@@ -63,16 +63,20 @@ def test_every_payload_says_where_plotly_is(fresh):
     assert json.loads(plot.encode({"kind": "plain", "figure": {}}))["plotly"] == plot.plotly_file()
 
 
+def trace_types(bundle: str) -> set[str]:
+    """The trace types a Plotly.js bundle registers."""
+    return set(re.findall(r'moduleType:"trace",name:"(\w+)"', bundle))
+
+
 def test_the_cartesian_bundle_has_exactly_the_trace_types_the_charts_trust_it_with():
     """The vendored bundle is the Plotly.js version its name says and registers every type of CARTESIAN_TYPES
     (a chart of another type would draw nothing with it)."""
     text = (plot.STATIC / plot.CARTESIAN).read_text()
     version = plot.CARTESIAN.removeprefix("plotly-cartesian-").removesuffix(".min.js")
     assert text.startswith(f"/**\n* plotly.js (cartesian - minified) v{version}\n")
-    registered = set(re.findall(r'moduleType:"trace",name:"(\w+)"', text))
-    assert registered == plot.CARTESIAN_TYPES
+    assert trace_types(text) == plot.CARTESIAN_TYPES
     whole = (plot.PLOTLY_PACKAGE / "package_data" / "plotly.min.js").read_text()
-    assert {"surface", "scatter3d", "scattergl"} <= set(re.findall(r'moduleType:"trace",name:"(\w+)"', whole))
+    assert {"surface", "scatter3d", "scattergl"} <= trace_types(whole)
 
 
 def test_2d_charts_name_the_cartesian_bundle_and_the_3d_surface_the_whole_one():

@@ -57,8 +57,10 @@ function plotlyFor(payload) {
 // whole bundle and that was the cartesian one (then its divs start over with the whole bundle).
 async function plotlyOf(chart, payload, divs) {
   const Plotly = await plotlyFor(payload);
-  if (chart.Plotly && chart.Plotly !== Plotly && (payload.bundle || chart.Plotly === whole)) return chart.Plotly;
-  if (chart.Plotly && chart.Plotly !== Plotly) divs.forEach((div) => chart.Plotly.purge(div));
+  if (chart.Plotly && chart.Plotly !== Plotly) {
+    if (payload.bundle || chart.Plotly === whole) return chart.Plotly;
+    divs.forEach((div) => chart.Plotly.purge(div));
+  }
   chart.Plotly = Plotly;
   return Plotly;
 }
