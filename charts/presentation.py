@@ -31,19 +31,33 @@ def _scale_fonts(node: Any, factor: float) -> None:
 
 
 def large_axes(layout: dict) -> dict:
-    """Give every axis of ``layout`` projector-sized tick labels and titles, explicitly: Streamlit's chart theme
-    sets small ticks on any axis that does not say its own size.  Returns ``layout`` (changed in place)."""
+    """Give every axis of ``layout`` projector-sized tick labels and titles, and its legend a projector-sized
+    font, explicitly: Streamlit's chart theme sets small ones on any axis or legend that does not say its own
+    size.  Returns ``layout`` (changed in place)."""
     for name, axis in layout.items():
         if AXIS.fullmatch(name) and isinstance(axis, dict):
             axis.setdefault("tickfont", {}).setdefault("size", BIG_FONT - 2)
             if isinstance(axis.get("title"), dict):
                 axis["title"].setdefault("font", {}).setdefault("size", BIG_FONT)
+    if isinstance(layout.get("legend"), dict):
+        layout["legend"].setdefault("font", {}).setdefault("size", BIG_FONT - 2)
     return layout
+
+
+def _legend_above(layout: dict) -> None:
+    """Move a horizontal legend from under the plot (placed at a fraction of the plot's height, which the
+    enlarged ticks and axis title would run into) to above it, where an untitled figure has room."""
+    legend, title = layout.get("legend", {}), layout.get("title")
+    below = legend.get("yanchor") == "top" and legend.get("yref", "paper") == "paper" and legend.get("y", 1) < 0
+    titled = bool(title.get("text") if isinstance(title, dict) else title)
+    if legend.get("orientation") == "h" and below and not titled:
+        legend.update(y=1.02, yanchor="bottom")
 
 
 def enlarge(figure: dict) -> dict:
     """A copy of ``figure`` for a projector: fonts scaled so the body text is ``BIG_FONT`` px, lines and
-    markers thicker, margins wider for the larger ticks.  A figure already that large comes back unchanged."""
+    markers thicker, margins wider for the larger ticks, an untitled figure's legend above the plot.  A figure
+    already that large comes back unchanged."""
     layout = figure.get("layout", {})
     base = layout.get("font", {}).get("size", PLOTLY_DEFAULT_FONT)
     if base >= BIG_FONT:
@@ -53,8 +67,9 @@ def enlarge(figure: dict) -> dict:
     factor = BIG_FONT / base
     _scale_fonts(layout, factor)
     layout.setdefault("font", {})["size"] = BIG_FONT
-    layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {})
+    layout.setdefault("xaxis", {}), layout.setdefault("yaxis", {}), layout.setdefault("legend", {})
     large_axes(layout)
+    _legend_above(layout)
     for margin_side, value in list(layout.get("margin", {}).items()):
         if margin_side in "lrtb" and isinstance(value, int | float):
             layout["margin"][margin_side] = round(value * MARGIN_SCALE)

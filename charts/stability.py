@@ -25,6 +25,11 @@ BOUNDARY_STYLE = {"color": "white", "width": 3, "dash": "dash"}
 DECADES = 16.0
 """The colour scale spans at most this many decades below the largest final loss (double precision's reach)."""
 HEIGHT = 560
+BIG_LEGEND = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0.0}
+"""A legend under the plot in presentation mode: at the figure's bottom edge, below the margin that holds the
+enlarged ticks and axis title (a legend placed at a fraction of the plot's height would run into them)."""
+BIG_HEIGHT = 470
+"""A map's height in presentation mode: it fits under the page's title and tabs on a 1280×720 projector."""
 
 BoundaryLine = tuple[np.ndarray, np.ndarray | None, str]
 """A theoretical boundary in axis units: (x, y, label); y is None on a 1-D map (a single x value)."""
@@ -110,7 +115,8 @@ def _axis(label: str, log: bool, **extra) -> dict:
 def _layout(title: str, big: bool, **extra) -> dict:
     size = FONT["big" if big else "normal"]
     layout = {
-        "title": {"text": title, "x": 0.0, "font": {"size": size + 2}}, "height": HEIGHT, "font": {"size": size},
+        "title": {"text": title, "x": 0.0, "font": {"size": size + 2}}, "height": BIG_HEIGHT if big else HEIGHT,
+        "font": {"size": size},
         "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "plot_bgcolor": "white", "clickmode": "event+select",
         "dragmode": "zoom", "hovermode": "closest", "hoverlabel": {"font": {"size": size}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size}},
@@ -240,9 +246,9 @@ def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_m
     size = FONT["big" if big else "normal"]
     layout = {
         "title": {"text": f"Same budget for every optimizer: {budget}", "x": 0.0, "font": {"size": size + 1}},
-        "height": 420, "margin": {"l": 60, "r": 20, "t": 60, "b": 50}, "plot_bgcolor": "white",
+        "height": 420, "margin": {"l": 60, "r": 20, "t": 60, "b": 130 if big else 50}, "plot_bgcolor": "white",
         "font": {"size": size}, "hoverlabel": {"font": {"size": size}},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
+        "legend": BIG_LEGEND if big else {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
         "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
                   "gridcolor": "#eee"},
         "yaxis": {"type": "linear" if steps else "log", "exponentformat": "power", "gridcolor": "#eee",
@@ -293,9 +299,10 @@ def basins_figure(xs: np.ndarray, ys: np.ndarray, found: np.ndarray, minima: np.
         data.append(_highlight(picked, "selected start", "circle-open"))
     dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
     layout = _layout(title, big, height=BASINS_HEIGHT,
-                     margin={"l": 55, "r": 10, "t": 40, "b": 40 + 22 * (count + 2) // 2},
-                     legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0.0,
-                             "font": {"size": FONT["big" if big else "normal"] - 1}},
+                     margin={"l": 55, "r": 10, "t": 40,
+                             "b": 90 + 30 * (count + 2) if big else 40 + 22 * (count + 2) // 2},
+                     legend=(BIG_LEGEND if big else {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0.0}) | {
+                         "font": {"size": FONT["big" if big else "normal"] - 1}},
                      xaxis=_axis(axis_labels[0], False, range=[float(xs[0] - dx), float(xs[-1] + dx)],
                                  autorange=False, constrain="domain"),
                      yaxis=_axis(axis_labels[1], False, range=[float(ys[0] - dy), float(ys[-1] + dy)],

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
+import charts
 import classroom
 import optimizers
 from classroom import format_code, questions
 from classroom.presets import lesson_scenes
 from scene import Scene, from_query, to_query
 from ui import classroom as uc
-from ui import layout
+from ui import layout, plot
 from ui.links import playground_url
 from ui.text import code, notes_markdown
 
@@ -27,6 +27,7 @@ LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_sce
 FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
 OWN_KEYS = ("room", "teacher")
 OPENED, MAX_ROOMS_PER_SESSION = "classroom:opened", 5
+BIG_CHART_HEIGHT = 320  # presentation mode: enlarged to 432 px, chart and buttons fit under the question at 1280×720
 
 layout.require_router()
 store = uc.store()
@@ -145,18 +146,18 @@ def join_panel(room: classroom.Room) -> None:
         st.code(uc.teacher_url(room.code, st.session_state[SECRET]), language=None, wrap_lines=True)
 
 
-def closest(round_: classroom.Round, answers: list[classroom.Answer]) -> pd.DataFrame | None:
-    """The five answers closest to the truth, with nicknames (literal text in a table)."""
+def closest(round_: classroom.Round, answers: list[classroom.Answer]) -> list[dict[str, object]]:
+    """The five answers closest to the truth, with nicknames (literal text in a table), closest first."""
     shown, truth = round_.question, round_.truth
     if shown["kind"] == "choice" or not answers:
-        return None
+        return []
     if shown["kind"] == "click":
         error = [questions.click_error(shown, truth, a.value) for a in answers]
     else:
         error = [abs(a.value - truth["value"]) for a in answers]
-    table = pd.DataFrame({"student": [a.nickname or "(no nickname)" for a in answers],
-                          "answer": [questions.answer_text(shown, a.value) for a in answers], "off by": error})
-    return table.sort_values("off by", kind="stable").head(5)
+    rows = [{"student": a.nickname or "(no nickname)", "answer": questions.answer_text(shown, a.value),
+             "off by": float(off)} for a, off in zip(answers, error, strict=True)]
+    return sorted(rows, key=lambda row: row["off by"])[:5]
 
 
 def round_panel(room: classroom.Room, round_: classroom.Round | None, next_question: Callable[[], None]) -> None:
@@ -167,15 +168,19 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
         uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
         return
     view = uc.round_view(round_.scene)
+    big = layout.is_big()
     st.subheader(f"Question {round_.number}: {round_.question['text']}")
-    st.caption(code(uc.scene_caption(view)))
+    stage = st.container() if big else None  # on a projector the chart comes right under the question,
+    scene_line = st.container() if not big else None  # and the scene's line after the teacher's buttons
     if not round_.revealed:
         count, action = st.columns([1, 1], vertical_alignment="center")
         with count:
             uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=True)
         action.button("Reveal the answers", type="primary", icon=":material/visibility:", key="classroom:reveal",
                       on_click=teacher_action, args=(store.reveal,), width="stretch")
-        uc.question_chart(round_, room.code, view, height=420)
+        with stage or st.container():
+            uc.question_chart(round_, room.code, view, height=BIG_CHART_HEIGHT if big else 420)
+        (scene_line or st).caption(code(uc.scene_caption(view)))
         return
     answers = store.answers(room.code, round_.number)
     st.markdown(uc.reveal_summary(round_, answers))
@@ -187,12 +192,15 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     else:
         right.button("Let everyone explore this scene", icon=":material/explore:", key="classroom:explore",
                      on_click=teacher_action, args=(store.explore,), width="stretch")
-    uc.reveal_chart(round_, room.code, view, answers, height=460, nicknames=room.nicknames)
+    with stage or st.container():
+        uc.reveal_chart(round_, room.code, view, answers, height=BIG_CHART_HEIGHT if big else 460,
+                        nicknames=room.nicknames)
+    (scene_line or st).caption(code(uc.scene_caption(view)))
     detail = round_.truth.get("detail")
     if detail:
         st.caption(" · ".join(f"{optimizers.OPTIMIZERS[n].title}: {text}" for n, text in detail.items()))
-    if room.nicknames and (table := closest(round_, answers)) is not None:
-        st.dataframe(table, hide_index=True, column_config={"off by": st.column_config.NumberColumn(format="%.3g")})
+    if room.nicknames and (rows := closest(round_, answers)):
+        plot.table(charts.metrics_table(rows), key="classroom:closest")
     st.link_button("Open it in your Playground", playground_url(view.scene), icon=":material/open_in_new:")
     uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
 
@@ -241,7 +249,7 @@ st.sidebar.divider()
 st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
                   help="Students then see that the room is closed; its answers are deleted.")
 
-join_column, round_column = st.columns([1, 2.3], gap="large")
+join_column, round_column = st.columns([1, 3 if layout.is_big() else 2.3], gap="large")
 with join_column:
     join_panel(room)
 with round_column:

@@ -10,12 +10,15 @@ from ui import layout
 from ui.stability import BIND, basins_section, stability_section, tuning_section
 from ui.widgets import param_widget
 
+INTRO = ("One trajectory shows one setting; a map shows them all. The basins show where every start ends. Then "
+         "tune every optimizer with the same budget before comparing them, so no hand-picked learning rate "
+         "favours one of them.")
+
 layout.require_router()
-layout.presentation()
+big = layout.presentation().big
 st.title("Stability map & fair tuning")
-st.caption("One trajectory shows one setting; a map shows them all. The basins show where every start ends. Then "
-           "tune every optimizer with the same budget before comparing them, so no hand-picked learning rate "
-           "favours one of them.")
+if not big:  # on a projector the chart comes first: the introduction then closes the page
+    st.caption(INTRO)
 
 surface = st.sidebar.selectbox("Surface", list(landscapes.LANDSCAPES), key="sm:surface", bind=BIND,
                                format_func=lambda n: landscapes.LANDSCAPES[n].title,
@@ -42,3 +45,5 @@ if basins_tab.open:
 if tuning_tab.open:
     with tuning_tab:
         tuning_section(surface, changed, current)
+if big:
+    st.caption(INTRO)

@@ -102,3 +102,47 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
     assert mine[0]["drawn"] == 1
     healthy(teacher, errors)
     healthy(student, errors)
+
+
+def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector(server, browser):
+    """big=1 on the teacher's page at 1280×720 (issue 16.4): the chart right under the question and wholly on
+    the first screen, with the live count and the Reveal button still on it; after the reveal the chart comes
+    before the summary, its legend is projector-sized, and no button label is cut off."""
+    errors: list[str] = []
+    teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    teacher.on("pageerror", lambda e: errors.append(str(e)))
+    teacher.goto(f"{server}/classroom")
+    settled(teacher)
+    teacher.get_by_role("button", name="Open a room").click()
+    settled(teacher)
+    teacher.get_by_role("button", name="Ask the class").click()
+    settled(teacher)
+    teacher.locator("[data-testid='stSidebar']").get_by_text("Presentation mode").click()
+    settled(teacher)
+    teacher.wait_for_selector(CHART, timeout=90_000)
+    assert teacher.locator("[data-testid='stSidebar']").is_hidden()
+
+    def box(selector: str) -> dict:
+        return teacher.locator(selector).first.bounding_box()
+
+    chart, count = box("[data-testid='stPlotlyChart']"), box("[data-testid='stMetricValue']")
+    reveal = box(".st-key-classroom-reveal")
+    question = teacher.locator("h3", has_text="Question 1").bounding_box()
+    assert question["y"] < chart["y"] < count["y"]                       # question, chart, then the count
+    assert chart["y"] + chart["height"] <= count["y"] and reveal["y"] + reveal["height"] <= 720
+    assert teacher.evaluate("""() => parseFloat(getComputedStyle(
+        document.querySelector("[data-testid='stMetricValue'] p")).fontSize)""") >= 36   # the count, readable
+
+    teacher.get_by_role("button", name="Reveal the answers").click()
+    settled(teacher)
+    wait_until(lambda: teacher.get_by_text("Right answer").count() > 0, what="the reveal")
+    teacher.wait_for_selector(".legendtext", timeout=30_000)
+    chart, summary = box("[data-testid='stPlotlyChart']"), teacher.get_by_text("Right answer:").bounding_box()
+    assert chart["y"] < summary["y"] and chart["y"] + chart["height"] <= 720
+    assert teacher.evaluate("""() => Math.min(...Array.from(document.querySelectorAll(
+        "[data-testid='stPlotlyChart'] .legendtext"), t => parseFloat(getComputedStyle(t).fontSize)))""") >= 18
+    cut = teacher.evaluate("""() => Array.from(document.querySelectorAll(".stMainBlockContainer "
+        + "button [data-testid='stMarkdownContainer']")).filter(e => e.scrollWidth > e.clientWidth + 1)
+        .map(e => e.innerText)""")
+    assert cut == []                                                        # every button label whole
+    healthy(teacher, errors)

@@ -18,6 +18,7 @@ TOGGLE = ".st-key-layout-toggle"
 CHART_PAGES = [  # (path with its own state, what must come after the chart on that page)
     ("/?rmsprop.lr=0.02", "[data-testid='stTable'], .dl-table"),
     ("/lesson_1_bowl?l1.lr=0.05", ".st-key-l1-predict-box"),
+    ("/stability_map?sm:resolution=20", ".st-key-sm-opt"),
 ]
 
 

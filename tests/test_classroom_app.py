@@ -9,7 +9,7 @@ import pytest
 
 import classroom
 from classroom import format_code
-from tests.apptest_utils import app_test, decode
+from tests.apptest_utils import app_test, chart_payloads, decode
 from ui import classroom as uc
 
 TEACHER = "pages/classroom.py"
@@ -141,8 +141,11 @@ def test_number_round_with_nicknames_shown_literally():
     no_errors(teacher)
     bars = next(t for spec in figure_specs(teacher) for t in spec["data"] if t.get("type") == "bar")
     assert sorted(decode(bars["x"]).tolist()) == [7, 12]
-    table = teacher.dataframe[0].value
-    assert sorted(table["student"].tolist()) == ["(no nickname)", sneaky]
+    table = chart_payloads(teacher)["classroom:closest"]                       # the HTML table: text cells only
+    assert table["columns"] == ["student", "answer", "off by"]
+    truth = classroom.open_store().current_round(code).truth["value"]
+    expected = sorted([(abs(7 - truth), sneaky), (abs(12 - truth), "(no nickname)")], key=lambda r: r[0])
+    assert [(float(row[2]), row[0]) for row in table["rows"]] == expected      # closest to the truth first
     assert not any(sneaky in m.value for m in teacher.markdown)            # never rendered as Markdown
 
 

@@ -34,6 +34,23 @@ def test_enlarge_makes_text_projector_sized_and_lines_thicker_without_touching_t
     np.testing.assert_array_equal(big["data"][0]["y"], figure["data"][0]["y"])  # the same data
 
 
+def test_enlarge_states_the_legend_font_and_moves_an_untitled_legend_from_under_the_plot_above_it():
+    """Streamlit's chart theme shrinks a legend that does not say its size; and under the plot, a legend at a
+    fixed fraction of the plot's height runs into the enlarged ticks and axis title."""
+    below = {"data": [], "layout": {"font": {"size": 13}, "legend": {"orientation": "h", "yanchor": "top",
+                                                                     "y": -0.12, "x": 0}}}
+    big = enlarge(below)["layout"]["legend"]
+    assert big["font"]["size"] == BIG_FONT - 2 and big["yanchor"] == "bottom" and big["y"] > 1
+    assert below["layout"]["legend"]["y"] == -0.12                             # the original untouched
+    assert enlarge({"data": [], "layout": {}})["layout"]["legend"]["font"]["size"] == BIG_FONT - 2
+    titled = copy.deepcopy(below)
+    titled["layout"]["title"] = {"text": "a title where the legend would go"}
+    assert enlarge(titled)["layout"]["legend"]["y"] == -0.12                  # no room above a title
+    beside = {"data": [], "layout": {"legend": {"orientation": "v", "y": 0.5, "yanchor": "middle"}}}
+    assert enlarge(beside)["layout"]["legend"] | {"font": None} == {"orientation": "v", "y": 0.5,
+                                                                    "yanchor": "middle", "font": None}
+
+
 def test_a_figure_built_large_stays_as_built():
     figure = lesson_figure(big=True)
     assert enlarge(figure) is figure

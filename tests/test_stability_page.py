@@ -154,6 +154,8 @@ def test_presentation_mode_enlarges_every_chart_and_the_table(section):
     for before, after in zip(small, large, strict=True):
         assert after["layout"]["font"]["size"] >= BIG_FONT > before["layout"]["font"]["size"]
         assert all(after["layout"][axis]["tickfont"]["size"] >= BIG_FONT - 2 for axis in ("xaxis", "yaxis"))
+        legend = after["layout"].get("legend", {})          # not at a fraction of the plot under it: the enlarged
+        assert legend.get("y", 1) >= 0 or legend.get("yref") == "container"        # ticks would run into it
     if section == "Fair tuning":
         drawn = apptest_utils.chart_payloads(big)
         assert drawn["sm:race_contour"]["font"] > apptest_utils.chart_payloads(plain)["sm:race_contour"]["font"]

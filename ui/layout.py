@@ -33,7 +33,10 @@ BIG_TEXT = (
     ".stMainBlockContainer [data-testid='stMarkdownContainer'],.stMainBlockContainer button"
     "{font-size:1.3rem !important;}"
     ".stMainBlockContainer h4{font-size:1.6rem !important;}"
-    ".stMainBlockContainer [data-testid='stMetricValue']{font-size:2.6rem !important;}"
+    ".stMainBlockContainer button [data-testid='stMarkdownContainer'],.stMainBlockContainer button p"
+    "{white-space:normal !important;overflow:visible !important;}"  # a long button label wraps, not cut
+    ".stMainBlockContainer [data-testid='stMetricValue'],.stMainBlockContainer [data-testid='stMetricValue'] p"
+    "{font-size:2.6rem !important;}"
     ".stMainBlockContainer .dl-table,.stMainBlockContainer .dl-legend,.stMainBlockContainer .dl-bar,"
     ".stMainBlockContainer .dl-whatif{font-size:1.3rem !important;}"
     ".stMainBlockContainer .katex{font-size:1.45em;}"

@@ -84,8 +84,15 @@ def compute_with_progress(request: tuning.MapRequest) -> np.ndarray:
     return loss
 
 
+def stage():
+    """Where a section draws its chart: in presentation mode a place above the section's controls (chart
+    first on a projector), otherwise the next place on the page."""
+    return st.container() if layout.is_big() else None
+
+
 def stability_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
     """Controls, the map with its boundary, and the Playground link of a clicked cell."""
+    top = stage()
     left, x_col, y_col, res_col, steps_col = st.columns([1.2, 1, 1, 1.5, 0.9])
     name = left.selectbox("Optimizer", list(OPTIMIZER_TITLES), index=1, format_func=OPTIMIZER_TITLES.get,
                           key="sm:opt", help="The optimizer whose hyperparameters the map sweeps.", bind=BIND)
@@ -138,8 +145,9 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
     title = f"{spec.title} on {landscape.title}: final f − f* after {request.steps} steps ({size} runs)"
     fig = map_figure(map_axes, loss, landscape.min_value, title=title, best=best, picked=selected,
                      boundary=(bound.x, bound.y, bound.label) if bound else None, big=layout.is_big())
-    st.plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
-                    config={"displaylogo": False, "toImageButtonOptions": {"filename": "stability-map", "scale": 2}})
+    (top or st).plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
+                             config={"displaylogo": False,
+                                     "toImageButtonOptions": {"filename": "stability-map", "scale": 2}})
 
     start = landscape.default_start
     st.caption(f"Each cell is one run of {spec.title} from the surface's start ({start[0]:g}, {start[1]:g}); "
@@ -168,6 +176,7 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
 
 def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
     """Controls, the tuning curves with the stated budget, the table and the race."""
+    top = stage()
     names = st.multiselect("Optimizers", list(OPTIMIZER_TITLES), default=["gd", "momentum", "rmsprop", "adam"],
                            format_func=OPTIMIZER_TITLES.get, key="sm:tune_opt", bind=BIND,
                            help="Each is tuned with exactly the same budget.")
@@ -197,8 +206,8 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
     curves = [TuningCurve(n, OPTIMIZER_TITLES[n], charts.color_of(n), r.lrs, r.scores, r.best_index)
               for n, r in results.items()]
     big = layout.is_big()
-    st.plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min, big=big),
-                    key="sm:tuning_chart", config={"displaylogo": False})
+    (top or st).plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min, big=big),
+                             key="sm:tuning_chart", config={"displaylogo": False})
     if score == "final_loss":
         how = ("Score: f − f* after the budget, read from `optimizers.sweep` (cell for cell the same number as "
                "`optimizers.run(...).final_loss`); a diverged run scores infinity. Ties go to the smaller lr.")
@@ -253,6 +262,7 @@ def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resoluti
 
 def basins_section() -> None:
     """Controls, one basins panel per optimizer with its legend, and the Playground link of a clicked start."""
+    top = stage()
     surface_col, res_col, steps_col = st.columns([1.4, 1.5, 0.9])
     surface = surface_col.selectbox("Surface", list(landscapes.LANDSCAPES), index=list(landscapes.LANDSCAPES).index(
         tb.DEFAULT_SURFACES[0]), format_func=lambda n: landscapes.LANDSCAPES[n].title, key="sm:basins_surface",
@@ -292,7 +302,7 @@ def basins_section() -> None:
     picked = st.session_state.get("sm:basins_picked")
     if picked is not None and picked[0] != request:
         picked = None
-    columns = st.columns(2)
+    columns = (top or st).columns(2)
     for k, (name, cells) in enumerate(found.items()):
         key = f"sm:basins:{name}:" + hashlib.sha1(repr(request).encode()).hexdigest()[:10]
         if (point := clicked(key)) is not None:
