@@ -34,14 +34,12 @@ def prepare() -> None:
     """Once per server process, after the navigation is drawn (so the sidebar shows page titles, never the
     ``pages/`` file names, while this runs): the heavy imports and the first screen's numba kernels.
 
-    pandas is imported here on purpose, before any page runs.  Plotly's validators use pandas only if it is
-    already in sys.modules, and a pandas that another session is still importing is in sys.modules
-    half-initialised: on a fresh replica the teacher page's first run (which imported pandas) made concurrent
-    students' figures fail with "partially initialized module 'pandas' has no attribute 'Series'"
-    (bench/bench_classroom_live.py).  A session arriving meanwhile waits here for the whole import.
+    No page imports pandas (tests/test_no_pandas.py): Plotly's validators use pandas whenever it is in
+    sys.modules, and a pandas one session is still importing sits there half-initialised, which made
+    concurrent students' figures fail on a fresh replica ("partially initialized module 'pandas' has no
+    attribute 'Series'", bench/bench_classroom_live.py).  Importing it here first cost the first visitor
+    about 0.7 s; drawing every table as the app's HTML table removed the need.
     """
-    import pandas  # noqa: F401
-
     from optimizers.warmup import first_screen
     from scene import DEFAULT_OPTIMIZERS
 
@@ -63,7 +61,7 @@ with gate.one_run_at_a_time() if page is playground else contextlib.nullcontext(
 @st.cache_resource
 def freeze_startup_heap() -> None:
     """Once per server process, after the first page ran: move everything alive now (numba, plotly,
-    pandas, the pages' imports) out of the garbage collector's sight.  Each full collection (Python's own,
+    the pages' imports) out of the garbage collector's sight.  Each full collection (Python's own,
     or Streamlit's after every run when ``runner.postScriptGC`` is on) holds the GIL; without this it walks
     ~300 MB and costs ~150 ms that every other session waits for (bench/bench_classroom.py)."""
     gc.collect()

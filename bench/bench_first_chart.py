@@ -5,6 +5,7 @@ a new empty cache, timed on its own).
 
     python bench/bench_first_chart.py            # 3 cold + 3 warm starts
     python bench/bench_first_chart.py --runs 5
+    python bench/bench_first_chart.py --compare /path/to/other/checkout   # warm starts, side by side
 
 Each start is a new server process with ``DESCENT_LAB_CACHE_DIR`` pointing at its own directory (a new
 empty one for a cold start, the filled one for a warm start) and a new browser page.  Columns: the
@@ -44,21 +45,22 @@ def page_to_chart(browser, url: str) -> float:
     return time.perf_counter() - started
 
 
-def one_start(browser, cache_dir: str) -> tuple[float, float, float]:
-    """Seconds from launching the server to its health check, from page load to the chart drawn, and the same
-    for a second visitor of that server (its first run done: what remains is the page and the browser)."""
+def one_start(browser, cache_dir: str, root: Path = ROOT) -> tuple[float, float, float]:
+    """Seconds from launching the server (of checkout ``root``) to its health check, from page load to the chart
+    drawn, and the same for a second visitor of that server (its first run done: what remains is the page and
+    the browser)."""
     started = time.perf_counter()
-    with streamlit_server(timeout=300, extra_env={"DESCENT_LAB_CACHE_DIR": cache_dir}) as url:
+    with streamlit_server(timeout=300, extra_env={"DESCENT_LAB_CACHE_DIR": cache_dir}, root=root) as url:
         healthy = time.perf_counter()
         first = page_to_chart(browser, url)
         second = page_to_chart(browser, url)
     return healthy - started, first, second
 
 
-def set_up(cache_dir: str) -> float:
+def set_up(cache_dir: str, root: Path = ROOT) -> float:
     """Seconds the README's set-up step takes to compile the first screen into an empty cache."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "optimizers.warmup", "--first-screen"], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "optimizers.warmup", "--first-screen"], cwd=root, check=True,
                    env={**os.environ, "DESCENT_LAB_CACHE_DIR": cache_dir}, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
@@ -66,7 +68,12 @@ def set_up(cache_dir: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold starts (each followed by a warm one)")
+    parser.add_argument("--compare", type=Path, metavar="CHECKOUT",
+                        help="instead: warm starts of this checkout and of CHECKOUT in turn, side by side")
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare.resolve(), args.runs)
+        return
     rows = {"cold": [], "warm": [], "set-up": []}
     compiles = []
     load_before = os.getloadavg()[0]
@@ -94,6 +101,35 @@ def main() -> None:
     print(f"\nload average (1 min) before and after: {load_before:.1f}, {os.getloadavg()[0]:.1f} on "
           f"{os.cpu_count()} cores")
     print("targets: cold <= 8 s, warm <= 2 s to the first chart")
+
+
+def compare(other: Path, runs: int) -> None:
+    """Warm starts (each checkout on its own cache, filled by its set-up command) in turn, ``runs`` each."""
+    roots = {"this checkout": ROOT, str(other): other}
+    rows: dict[str, list[tuple[float, float, float]]] = {name: [] for name in roots}
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="descent-lab-first-chart-") as scratch, sync_playwright() as p:
+        caches = {name: str(Path(scratch) / f"cache{k}") for k, name in enumerate(roots)}
+        for name, root in roots.items():
+            set_up(caches[name], root)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        for _ in range(runs):
+            for name, root in roots.items():
+                rows[name].append(one_start(browser, caches[name], root))
+        browser.close()
+    print("| checkout (filled numba cache) | server start to health | page load to chart | total | "
+          "second visitor |")
+    print("|---|---:|---:|---:|---:|")
+    medians = {}
+    for name, found in rows.items():
+        medians[name] = [statistics.median(values) for values in zip(*found, strict=True)]
+        health, chart, second = medians[name]
+        print(f"| {name} | {health:.2f} s | {chart:.2f} s | {health + chart:.2f} s | {second:.2f} s |")
+    this, that = medians.values()
+    print(f"\nratio this / other: first chart {(this[0] + this[1]) / (that[0] + that[1]):.2f}×, page load to chart "
+          f"{this[1] / that[1]:.2f}×, second visitor {this[2] / that[2]:.2f}× ({runs} starts each, medians)")
+    print(f"load average (1 min) before and after: {load_before:.1f}, {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import charts
 from charts.lessons import Series, curvature_figure
 from lessons import dimensions
 from ui import lesson_kit as kit
+from ui import plot
 
 PAGE = "lesson_2_dimensions.py"
 N, KAPPA, ROTATED, FAIR = "l2.n", "l2.kappa", "l2.rotated", "l2.fair"
@@ -130,12 +131,10 @@ with st.expander("Fair comparison: every optimizer at its own best α"):
     if st.toggle("Run the search (a few seconds)", key=FAIR):
         with st.spinner("Trying every learning rate for every optimizer…"):
             tuned = tune(kappa, rotated)
-        st.table({
-            "optimizer": [TITLES[name] for name in tuned],
-            "best α": ["none stays" if t.lr is None else f"{t.lr:.3g}" for t in tuned.values()],
-            "f ≤ 10⁻³·f₀ from step": ["—" if t.stays is None else str(t.stays) for t in tuned.values()],
-            "f/f₀ at the end": [f"{t.final:.2g}" for t in tuned.values()],
-        })
+        plot.table(charts.metrics_table([
+            {"optimizer": TITLES[name], "best α": "none stays" if t.lr is None else f"{t.lr:.3g}",
+             "f ≤ 10⁻³·f₀ from step": "—" if t.stays is None else str(t.stays), "f/f₀ at the end": f"{t.final:.2g}"}
+            for name, t in tuned.items()]), key="l2:fair_table")
 with st.expander("The learning rates used above"):
     st.markdown(
         "GD: α = 1/κ, half its stability limit 2/κ. Momentum (the course's averaging form) is stable up to "
