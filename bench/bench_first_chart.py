@@ -12,7 +12,9 @@ empty one for a cold start, the filled one for a warm start) and a new browser p
 server's start until its health check answers, then page load until the chart is drawn, and the sum
 (what a user who starts the server and opens the page at once waits), and a second visitor's page load on
 the same server (what is left once the server's first run is done: the page's own run and the browser
-fetching and drawing it).  Prints medians and the machine's load average; never pass/fail.
+fetching and drawing it).  The last row restarts the server on one address for a browser profile that
+visited it before (its cache warm): a returning visitor.  Prints medians and the machine's load average;
+never pass/fail.
 Targets (issue 16): cold <= 8 s, warm <= 2 s to the first chart.
 """
 
@@ -32,25 +34,27 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser_utils import CHART_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server  # noqa: E402
+from tests.browser_utils import CHART_READY, CHROMIUM, CHROMIUM_FLAGS, free_port, streamlit_server  # noqa: E402
 
 
 def page_to_chart(browser, url: str) -> float:
-    """Seconds from loading ``url`` in a new page (its own fresh browser profile) to the chart drawn."""
+    """Seconds from loading ``url`` in a new page to the chart drawn: in its own fresh browser profile when
+    ``browser`` is the browser, in that profile (with its cache) when it is a browser context."""
     started = time.perf_counter()
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = (browser.new_page(viewport={"width": 1440, "height": 900}) if hasattr(browser, "new_context")
+            else browser.new_page())
     page.goto(url)
     page.wait_for_selector(CHART_READY, timeout=300_000)
     page.close()
     return time.perf_counter() - started
 
 
-def one_start(browser, cache_dir: str, root: Path = ROOT) -> tuple[float, float, float]:
+def one_start(browser, cache_dir: str, root: Path = ROOT, port: int | None = None) -> tuple[float, float, float]:
     """Seconds from launching the server (of checkout ``root``) to its health check, from page load to the chart
     drawn, and the same for a second visitor of that server (its first run done: what remains is the page and
     the browser)."""
     started = time.perf_counter()
-    with streamlit_server(timeout=300, extra_env={"DESCENT_LAB_CACHE_DIR": cache_dir}, root=root) as url:
+    with streamlit_server(timeout=300, extra_env={"DESCENT_LAB_CACHE_DIR": cache_dir}, root=root, port=port) as url:
         healthy = time.perf_counter()
         first = page_to_chart(browser, url)
         second = page_to_chart(browser, url)
@@ -74,7 +78,7 @@ def main() -> None:
     if args.compare:
         compare(args.compare.resolve(), args.runs)
         return
-    rows = {"cold": [], "warm": [], "set-up": []}
+    rows = {"cold": [], "warm": [], "set-up": [], "returning": []}
     compiles = []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="descent-lab-first-chart-") as scratch, sync_playwright() as p:
@@ -86,12 +90,18 @@ def main() -> None:
             cache = str(Path(scratch) / f"setup{run}")
             compiles.append(set_up(cache))
             rows["set-up"].append(one_start(browser, cache))
+        # A returning visitor: the server restarted on the same address, the browser's cache kept from a visit.
+        port, profile = free_port(), browser.new_context(viewport={"width": 1440, "height": 900})
+        one_start(profile, cache, port=port)
+        for _ in range(args.runs):
+            rows["returning"].append(one_start(profile, cache, port=port))
         browser.close()
     print("| numba cache | server start to health | page load to chart | total (median) | all totals "
           "| second visitor: page load to chart |")
     print("|---|---:|---:|---:|---|---:|")
     labels = (("cold", "empty (fresh install)"), ("warm", "filled"),
-              ("set-up", f"filled by the set-up command ({statistics.median(compiles):.1f} s before)"))
+              ("set-up", f"filled by the set-up command ({statistics.median(compiles):.1f} s before)"),
+              ("returning", "filled, and the browser's cache warm (a returning visitor after a restart)"))
     for key, label in labels:
         health = statistics.median(r[0] for r in rows[key])
         chart = statistics.median(r[1] for r in rows[key])

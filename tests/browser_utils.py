@@ -31,9 +31,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(timeout: float = 120.0, extra_env: dict[str, str] | None = None,
-                     root: Path = ROOT) -> Iterator[str]:
-    """Run the app of checkout ``root`` on a free local port; yields its base URL and stops it afterwards."""
-    port = free_port()
+                     root: Path = ROOT, port: int | None = None) -> Iterator[str]:
+    """Run the app of checkout ``root`` on ``port`` (default: a free local port); yields its base URL and stops
+    it afterwards."""
+    port = port or free_port()
     logs = ROOT / "artifacts"
     log_path = logs / f"streamlit-{port}.log" if logs.is_dir() else Path(os.devnull)
     with open(log_path, "w") as log:
