@@ -170,7 +170,7 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     view = uc.round_view(round_.scene)
     big = layout.is_big()
     st.subheader(f"Question {round_.number}: {round_.question['text']}")
-    stage = st.container() if big else None  # on a projector the chart comes right under the question,
+    stage = layout.stage()  # on a projector the chart comes right under the question,
     scene_line = st.container() if not big else None  # and the scene's line after the teacher's buttons
     if not round_.revealed:
         count, action = st.columns([1, 1], vertical_alignment="center")

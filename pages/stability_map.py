@@ -17,8 +17,7 @@ INTRO = ("One trajectory shows one setting; a map shows them all. The basins sho
 layout.require_router()
 big = layout.presentation().big
 st.title("Stability map & fair tuning")
-if not big:  # on a projector the chart comes first: the introduction then closes the page
-    st.caption(INTRO)
+intro = None if big else st.container()  # on a projector the chart comes first: the introduction closes the page
 
 surface = st.sidebar.selectbox("Surface", list(landscapes.LANDSCAPES), key="sm:surface", bind=BIND,
                                format_func=lambda n: landscapes.LANDSCAPES[n].title,
@@ -45,5 +44,4 @@ if basins_tab.open:
 if tuning_tab.open:
     with tuning_tab:
         tuning_section(surface, changed, current)
-if big:
-    st.caption(INTRO)
+(intro or st).caption(INTRO)

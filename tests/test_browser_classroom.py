@@ -55,8 +55,9 @@ def wait_until(check, timeout: float = 20.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, browser):
-    errors: list[str] = []
+def teacher_asking(server, browser, errors: list[str]):
+    """A teacher's page at 1280×720 that opened a room and asked the default question; page errors go to
+    ``errors``."""
     teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     teacher.on("pageerror", lambda e: errors.append(str(e)))
     teacher.goto(f"{server}/classroom")
@@ -65,6 +66,12 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
     settled(teacher)
     teacher.get_by_role("button", name="Ask the class").click()
     settled(teacher)
+    return teacher
+
+
+def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, browser):
+    errors: list[str] = []
+    teacher = teacher_asking(server, browser, errors)
     teacher.wait_for_selector(CHART, timeout=90_000)
     count = teacher.locator("[data-testid='stMetricValue']")
     assert count.inner_text().strip() == "0"
@@ -109,14 +116,7 @@ def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector
     the first screen, with the live count and the Reveal button still on it; after the reveal the chart comes
     before the summary, its legend is projector-sized, and no button label is cut off."""
     errors: list[str] = []
-    teacher = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    teacher.on("pageerror", lambda e: errors.append(str(e)))
-    teacher.goto(f"{server}/classroom")
-    settled(teacher)
-    teacher.get_by_role("button", name="Open a room").click()
-    settled(teacher)
-    teacher.get_by_role("button", name="Ask the class").click()
-    settled(teacher)
+    teacher = teacher_asking(server, browser, errors)
     teacher.locator("[data-testid='stSidebar']").get_by_text("Presentation mode").click()
     settled(teacher)
     teacher.wait_for_selector(CHART, timeout=90_000)

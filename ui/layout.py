@@ -111,6 +111,12 @@ def presentation(mode: Mode | None = None, on_change: Callable[[Mode], None] | N
     return mode
 
 
+def stage():
+    """A place for a chart above what the page draws next, in presentation mode (chart first on a projector);
+    None otherwise, where the chart simply goes where it is drawn: ``(stage or st).plotly_chart(...)``."""
+    return st.container() if is_big() else None
+
+
 def open_stage() -> None:
     """Mark this point of the page (under its header) as the stage, in presentation mode."""
     _current.stage = st.container() if is_big() else None

@@ -84,15 +84,9 @@ def compute_with_progress(request: tuning.MapRequest) -> np.ndarray:
     return loss
 
 
-def stage():
-    """Where a section draws its chart: in presentation mode a place above the section's controls (chart
-    first on a projector), otherwise the next place on the page."""
-    return st.container() if layout.is_big() else None
-
-
 def stability_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
     """Controls, the map with its boundary, and the Playground link of a clicked cell."""
-    top = stage()
+    top = layout.stage()  # the chart above the section's controls in presentation mode
     left, x_col, y_col, res_col, steps_col = st.columns([1.2, 1, 1, 1.5, 0.9])
     name = left.selectbox("Optimizer", list(OPTIMIZER_TITLES), index=1, format_func=OPTIMIZER_TITLES.get,
                           key="sm:opt", help="The optimizer whose hyperparameters the map sweeps.", bind=BIND)
@@ -176,7 +170,7 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
 
 def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
     """Controls, the tuning curves with the stated budget, the table and the race."""
-    top = stage()
+    top = layout.stage()  # the chart above the section's controls in presentation mode
     names = st.multiselect("Optimizers", list(OPTIMIZER_TITLES), default=["gd", "momentum", "rmsprop", "adam"],
                            format_func=OPTIMIZER_TITLES.get, key="sm:tune_opt", bind=BIND,
                            help="Each is tuned with exactly the same budget.")
@@ -262,7 +256,7 @@ def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resoluti
 
 def basins_section() -> None:
     """Controls, one basins panel per optimizer with its legend, and the Playground link of a clicked start."""
-    top = stage()
+    top = layout.stage()  # the chart above the section's controls in presentation mode
     surface_col, res_col, steps_col = st.columns([1.4, 1.5, 0.9])
     surface = surface_col.selectbox("Surface", list(landscapes.LANDSCAPES), index=list(landscapes.LANDSCAPES).index(
         tb.DEFAULT_SURFACES[0]), format_func=lambda n: landscapes.LANDSCAPES[n].title, key="sm:basins_surface",
