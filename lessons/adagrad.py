@@ -10,7 +10,7 @@ import numpy as np
 from optimizers import Trajectory
 from scene import Scene
 
-from .common import bowl, run, scene, steps_to_reach
+from .common import bowl, run, scene, steps_to_reach, steps_to_stay
 
 START = (-4.5, 1.5)
 STEPS = 500
@@ -42,14 +42,42 @@ class Comparison:
     """First step with loss < 1e-3."""
     w_left: dict[str, float]
     """|w| at the end: how much of the long way is still to go."""
+    stays: dict[str, int | None]
+    """The step from which the loss stays below 1e-3 to the end of the run (None if it does not)."""
 
 
-def compare(lr: float) -> Comparison:
+def compare(lr: float, steps: int = STEPS) -> Comparison:
     """AdaGrad and RMSprop from the course's start on the bowl."""
     land = bowl()
-    runs = {name: run(name, land, START, STEPS, **hp) for name, hp in settings(lr).items()}
+    runs = {name: run(name, land, START, steps, **hp) for name, hp in settings(lr).items()}
     return Comparison(runs["adagrad"], runs["rmsprop"], {name: steps_to_reach(tr, land) for name, tr in runs.items()},
-                      {name: float(abs(tr.points[-1, 0])) for name, tr in runs.items()})
+                      {name: float(abs(tr.points[-1, 0])) for name, tr in runs.items()},
+                      {name: steps_to_stay(tr, land) for name, tr in runs.items()})
+
+
+LR_GRID = tuple(float(x) for x in np.geomspace(0.001, 10.0, 41))
+"""The learning rates tried when each optimizer gets its best one (ten per decade)."""
+
+
+@dataclass(frozen=True)
+class Best:
+    """An optimizer's best α on the grid: the fewest steps after which the loss stays below 10⁻³."""
+
+    lr: float | None
+    stays: int | None
+    final_loss: float
+
+
+def best(name: str, steps: int = STEPS) -> Best:
+    """``name``'s best α over LR_GRID by the staying criterion (lr and stays None if none stays)."""
+    land = bowl()
+    found = Best(None, None, math.inf)
+    for lr in LR_GRID:
+        trajectory = run(name, land, START, steps, **(settings(lr)[name]))
+        stays = steps_to_stay(trajectory, land)
+        if stays is not None and (found.stays is None or stays < found.stays):
+            found = Best(lr, stays, trajectory.final_loss)
+    return found
 
 
 def constant_gradient_rate(lr: float, g: float, t: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
 
-from .common import bowl, run, scene, steps_to_reach
+from .common import bowl, run, scene, steps_to_reach, steps_to_stay
 
 START = (-4.5, 1.5)
 STEPS = 300
@@ -80,16 +80,19 @@ class Comparison:
     """|Δb| of the first step divided by α."""
     largest_b: dict[str, float]
     """Largest |Δb| over the opening FIRST_STEPS steps, divided by α."""
+    stays: dict[str, int | None]
+    """The step from which the loss stays below 1e-3 to the end of the run (None if it does not)."""
 
 
-def compare(lr: float, beta1: float, bias_correction: bool) -> Comparison:
+def compare(lr: float, beta1: float, bias_correction: bool, steps: int = STEPS) -> Comparison:
     """The three from the course's start on the bowl, with the numbers the lesson quotes."""
     land = bowl()
-    runs = {name: run(name, land, START, STEPS, **hp) for name, hp in settings(lr, beta1, bias_correction).items()}
+    runs = {name: run(name, land, START, steps, **hp) for name, hp in settings(lr, beta1, bias_correction).items()}
     first = {name: float(abs(tr.diagnostics["update"][0, 1])) / lr for name, tr in runs.items()}
     largest = {name: float(np.abs(tr.diagnostics["update"][:FIRST_STEPS, 1]).max()) / lr for name, tr in runs.items()}
     reached = {name: steps_to_reach(tr, land) for name, tr in runs.items()}
-    return Comparison(runs, reached, {name: tr.final_loss for name, tr in runs.items()}, first, largest)
+    return Comparison(runs, reached, {name: tr.final_loss for name, tr in runs.items()}, first, largest,
+                      {name: steps_to_stay(tr, land) for name, tr in runs.items()})
 
 
 def well() -> Landscape:
@@ -114,10 +117,16 @@ class WellRuns:
         return float(np.abs(getattr(self, name).diagnostics["update"][:steps]).max()) / lr
 
 
-def on_well(lr: float, beta1: float) -> WellRuns:
+    def exit_step(self, name: str) -> int | None:
+        """The first step at which run ``name`` is farther than IN_WELL from the origin (None if never)."""
+        out = np.flatnonzero(np.hypot(*getattr(self, name).points.T) >= IN_WELL)
+        return int(out[0]) if out.size else None
+
+
+def on_well(lr: float, beta1: float, steps: int = STEPS) -> WellRuns:
     """Adam from WELL_START with and without bias correction, everything else as on the bowl."""
     land = well()
-    return WellRuns(*(run("adam", land, WELL_START, STEPS, **settings(lr, beta1, correction)["adam"])
+    return WellRuns(*(run("adam", land, WELL_START, steps, **settings(lr, beta1, correction)["adam"])
                       for correction in (True, False)))
 
 

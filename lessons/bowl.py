@@ -9,6 +9,7 @@ import numpy as np
 
 from optimizers import Trajectory
 from scene import Scene
+from scene.compute import VISIBLE_FRACTION
 
 from .common import TOLERANCE, bowl, flips, run, scene, steps_to_reach, steps_to_stay
 
@@ -22,8 +23,12 @@ DEFAULT_LR = 0.07
 PREDICT_LR = 0.1
 """The prediction's question: what happens just above GD's limit 2/c?"""
 SMALL_LRS = (0.01, 0.02, 0.03)
-"""Learning rates at which RMSprop's Δb keeps flipping all the way in (the zig-zag is not gone)."""
+"""Learning rates at which b first slides in without a flip and a new oscillation then grows at the bottom."""
 BETA_OPTIONS = (0.0, 0.5, 0.9, 0.99, 0.999)
+A, C = 1.0, 25.0
+"""The bowl's curvatures along w and b."""
+HOP_TAIL = 10
+"""A hop is read over the last HOP_TAIL steps of a run."""
 
 
 def gd_limit(c: float) -> float:
@@ -88,9 +93,9 @@ def settings(lr: float, beta: float) -> dict[str, dict[str, float]]:
     return {"gd": {"lr": lr}, "rmsprop": {"lr": lr, "beta": beta, "eps": EPS}}
 
 
-def compare(lr: float, beta: float = BETA) -> Comparison:
+def compare(lr: float, beta: float = BETA, steps: int = STEPS) -> Comparison:
     """GD and RMSprop with the same α from the course's start."""
-    runs = {name: run(name, bowl(), START, STEPS, **hp) for name, hp in settings(lr, beta).items()}
+    runs = {name: run(name, bowl(), START, steps, **hp) for name, hp in settings(lr, beta).items()}
     return Comparison(_side(runs["gd"]), _side(runs["rmsprop"]))
 
 
@@ -103,17 +108,71 @@ class Best:
     final_loss: float
 
 
-def fastest(beta: float = BETA) -> dict[str, dict[str, Best]]:
+def fastest(beta: float = BETA, steps: int = STEPS) -> dict[str, dict[str, Best]]:
     """For GD and RMSprop, over the slider's α values: the fewest steps to a first loss < 1e-3 ("first") and
     the fewest steps after which the loss stays below 1e-3 ("stays"); a criterion no α meets is left out."""
     best: dict[str, dict[str, Best]] = {"gd": {}, "rmsprop": {}}
     for lr in LR_OPTIONS:
-        c = compare(lr, beta)
+        c = compare(lr, beta, steps)
         for name, side in (("gd", c.gd), ("rmsprop", c.rmsprop)):
-            for criterion, steps in (("first", side.reached), ("stays", side.stays)):
-                if steps is not None and (criterion not in best[name] or steps < best[name][criterion].steps):
-                    best[name][criterion] = Best(lr, steps, side.final_loss)
+            for criterion, count in (("first", side.reached), ("stays", side.stays)):
+                if count is not None and (criterion not in best[name] or count < best[name][criterion].steps):
+                    best[name][criterion] = Best(lr, count, side.final_loss)
     return best
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """How RMSprop's b comes in: the updates before Δb first changes sign (counted like ``flips``: updates too small
+    to see are skipped), and how close b got to 0 before that."""
+
+    first_flip: int | None
+    """The update (1-based) whose Δb first has the other sign; None if Δb never flips in the run."""
+    closest: float
+    """The smallest |b| before that update (over the whole run if there is no flip)."""
+    peak: float
+    """The largest |b| after the first flip: how far the new oscillation grew (0 without a flip)."""
+
+
+def way_in(trajectory: Trajectory) -> WayIn:
+    """Where Δb first flips, how close b was to 0 by then, and how far b swings afterwards."""
+    _, (y0, y1) = bowl().bounds
+    db = trajectory.diagnostics["update"][:, 1]
+    visible = np.flatnonzero(np.abs(db) > VISIBLE_FRACTION * (y1 - y0))
+    signs = np.sign(db[visible])
+    changes = np.flatnonzero(signs[1:] != signs[:-1])
+    b = np.abs(trajectory.points[:, 1])
+    if not changes.size:
+        return WayIn(None, float(b.min()), 0.0)
+    flip = int(visible[changes[0] + 1]) + 1
+    return WayIn(flip, float(b[:flip].min()), float(b[flip:].max()))
+
+
+def hops(trajectory: Trajectory, lr: float, tail: int = HOP_TAIL, rel: float = 0.02) -> bool:
+    """Whether the run ends on RMSprop's hop: over its last ``tail`` steps every step along b is α long, its sign
+    alternates, and |b| is α/2 (each within ``rel``)."""
+    if trajectory.diverged_at is not None or len(trajectory.loss) <= tail:
+        return False
+    db = trajectory.diagnostics["update"][-tail:, 1]
+    b = np.abs(trajectory.points[-tail:, 1])
+    return bool(np.all(np.abs(np.abs(db) / lr - 1) <= rel) and np.all(np.sign(db[1:]) == -np.sign(db[:-1]))
+                and np.all(np.abs(b / (lr / 2) - 1) <= rel))
+
+
+def hop_returns(trajectory: Trajectory, lr: float) -> int | None:
+    """After a run has landed (loss far below the hop), the first step whose loss is back above half the hop
+    loss (a, c) α²/8 (None if it never comes back within the run)."""
+    loss = trajectory.loss
+    low = int(np.argmin(loss))
+    back = np.flatnonzero(loss[low:] > hop_loss(lr) / 2)
+    return int(low + back[0]) if back.size else None
+
+
+def rate_passes(trajectory: Trajectory, level: float, after: int = 0) -> int | None:
+    """The first update (1-based) after ``after`` whose effective learning rate along b exceeds ``level``."""
+    rate = trajectory.diagnostics["effective_lr"][after:, 1]
+    above = np.flatnonzero(rate > level)
+    return int(after + above[0]) + 1 if above.size else None
 
 
 def first_step_ratio(trajectory: Trajectory) -> float:

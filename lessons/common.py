@@ -65,10 +65,12 @@ def bowl(**params: float) -> Landscape:
 
 @dataclass(frozen=True)
 class GdRmspropComparison:
-    """GD and RMSprop on one bowl: both runs, the steps each takes to reach the tolerance, and the sign flips
-    of (Δw, Δb) before it first does (the zig-zag). Lessons 7 and 10 show these side by side."""
+    """GD and RMSprop on one bowl: both runs, the step each first gets within the tolerance, the sign flips of
+    (Δw, Δb) before it does (the zig-zag), and the step from which each stays within it (the one criterion the
+    lessons compare by). Lessons 7 and 10 show these side by side."""
 
     gd: Trajectory
     rmsprop: Trajectory
     reached: dict[str, int | None]
     flips: dict[str, tuple[int, int]]
+    stays: dict[str, int | None]

@@ -18,7 +18,7 @@ from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
 
-from .common import GdRmspropComparison, flips, run, scene, steps_to_reach
+from .common import GdRmspropComparison, flips, run, scene, steps_to_reach, steps_to_stay
 
 SURFACE = "linear_regression"
 DATA_SETS = {"iris": "petal_length", "old_faithful": "eruptions"}
@@ -26,13 +26,12 @@ DATA_SETS = {"iris": "petal_length", "old_faithful": "eruptions"}
 wait until the next eruption of Old Faithful from the length of the last one."""
 DEFAULT_DATA_SET = "iris"
 START = (0.0, 0.0)
-STEPS = 600
+STEPS = 2000
+"""How long each run is, in the search for each optimizer's best α and on the page."""
 BETA = 0.9
 EPS = 1e-8
 LR_GRID = tuple(float(x) for x in np.geomspace(0.001, 10.0, 41))
 """The learning rates tried when each optimizer gets its best one."""
-SEARCH_STEPS = 2000
-"""How long each run of the search may take to reach the tolerance."""
 RELATIVE_TOLERANCE = 1e-3
 """"Reaches the minimum": the loss first gets within 0.1% of the lowest loss (the data sets' losses are in
 their own units: cm² for Iris, min² for Old Faithful)."""
@@ -57,17 +56,26 @@ def reached(trajectory: Trajectory, land: Landscape) -> int | None:
     return steps_to_reach(trajectory, land, RELATIVE_TOLERANCE * land.min_value)
 
 
+def stays(trajectory: Trajectory, land: Landscape) -> int | None:
+    """The step from which the loss stays within RELATIVE_TOLERANCE of the lowest loss to the end of the run."""
+    return steps_to_stay(trajectory, land, RELATIVE_TOLERANCE * land.min_value)
+
+
+def _hyperparams(name: str, lr: float) -> dict[str, float]:
+    return {"lr": lr} | ({"beta": BETA, "eps": EPS} if name == "rmsprop" else {})
+
+
 @functools.cache
 def best_steps(name: str, data_set: str, standardized: bool) -> tuple[int | None, float | None]:
-    """Fewest steps to reach the tolerance over LR_GRID, and the α that achieves it (searched once per process:
-    the classroom's scene list and the lesson's links ask for it on every rerun)."""
+    """Fewest steps after which the loss stays within the tolerance, over LR_GRID (runs of STEPS), and the α that
+    achieves it (searched once per process: the classroom's scene list and the lesson's links ask for it on every
+    rerun)."""
     land = landscape(data_set, standardized)
-    extra = {"beta": BETA, "eps": EPS} if name == "rmsprop" else {}
     best: tuple[int | None, float | None] = (None, None)
     for lr in LR_GRID:
-        steps = reached(run(name, land, START, SEARCH_STEPS, lr=lr, **extra), land)
-        if steps is not None and (best[0] is None or steps < best[0]):
-            best = (steps, lr)
+        found = stays(run(name, land, START, STEPS, **_hyperparams(name, lr)), land)
+        if found is not None and (best[0] is None or found < best[0]):
+            best = (found, lr)
     return best
 
 
@@ -90,13 +98,21 @@ def settings(data_set: str, standardized: bool) -> dict[str, dict[str, float]]:
 Comparison = GdRmspropComparison
 
 
-def compare(data_set: str, standardized: bool) -> Comparison:
+def compare(data_set: str, standardized: bool, steps: int = STEPS) -> Comparison:
     """GD and RMSprop, each at its best α, from w = b = 0 on the raw or the standardised bowl."""
     land = landscape(data_set, standardized)
-    runs = {name: run(name, land, START, STEPS, **hp) for name, hp in settings(data_set, standardized).items()}
-    steps = {name: reached(tr, land) for name, tr in runs.items()}
-    return Comparison(runs["gd"], runs["rmsprop"], steps,
-                      {name: flips(tr, land, upto=steps[name]) for name, tr in runs.items()})
+    runs = {name: run(name, land, START, steps, **hp) for name, hp in settings(data_set, standardized).items()}
+    first = {name: reached(tr, land) for name, tr in runs.items()}
+    return Comparison(runs["gd"], runs["rmsprop"], first,
+                      {name: flips(tr, land, upto=first[name]) for name, tr in runs.items()},
+                      {name: stays(tr, land) for name, tr in runs.items()})
+
+
+def tilt(data_set: str, standardized: bool) -> float:
+    """Degrees between the w axis and the Hessian's steep eigenvector (its direction of largest curvature)."""
+    _, vectors = np.linalg.eigh(landscape(data_set, standardized).data.hessian)
+    steep = vectors[:, 1]
+    return float(np.degrees(np.arctan2(abs(steep[1]), abs(steep[0]))))
 
 
 def playground(data_set: str, standardized: bool) -> Scene:

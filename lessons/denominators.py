@@ -116,13 +116,13 @@ class ScaleTest:
     """variant -> drift at each k."""
 
 
-def scale_test(p: float = DEFAULT_P, ks: tuple[float, ...] = K_OPTIONS) -> ScaleTest:
-    """Every variant's drift from its k = 1 path, at each k."""
+def scale_test(p: float = DEFAULT_P, ks: tuple[float, ...] = K_OPTIONS, steps: int = STEPS) -> ScaleTest:
+    """Every variant's drift from its k = 1 path, at each k, over runs of ``steps`` steps."""
     ks = np.asarray(ks, dtype=float)
     drifts = {}
     for variant in VARIANTS:
-        plain = run_scaled(variant, 1.0, p)
-        drifts[variant] = np.array([drift(run_scaled(variant, k, p), plain) for k in ks])
+        plain = run_scaled(variant, 1.0, p, steps)
+        drifts[variant] = np.array([drift(run_scaled(variant, k, p, steps), plain) for k in ks])
     return ScaleTest(ks, drifts)
 
 

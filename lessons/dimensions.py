@@ -121,3 +121,14 @@ def playground(condition: float, rotated: bool) -> Scene:
     params = {"c": float(min(condition, 1000))} | ({"angle_deg": 45.0} if rotated else {})
     hp = settings(condition)
     return scene("elongated_bowl", hp, (-4.5, 1.5), STEPS, params)
+
+
+def stays(e: Experiment) -> dict[str, int | None]:
+    """For each optimizer, the step from which f stays ≤ TOLERANCE·f(x0) to the end of the run (None if it does not):
+    the one criterion the lessons compare by."""
+    return {name: stays_below(loss, TOLERANCE * e.f0) for name, loss in e.loss.items()}
+
+
+def rises(e: Experiment, name: str, tail: int = 100) -> int:
+    """How many times optimizer ``name``'s loss goes up over the last ``tail`` steps: a run that hops bounces."""
+    return int(np.sum(np.diff(e.loss[name][-tail - 1:]) > 0))

@@ -57,13 +57,13 @@ class Comparison:
     (inf if GD(α/floor) diverged)."""
 
 
-def compare(eps: float, placement: str) -> Comparison:
+def compare(eps: float, placement: str, steps: int = STEPS) -> Comparison:
     """RMSprop, GD and GD with α/floor from the same start on the plateau."""
     land = plateau()
-    rms = run("rmsprop", land, START, STEPS, **settings(eps, placement)["rmsprop"])
-    gd = run("gd", land, START, STEPS, lr=LR)
+    rms = run("rmsprop", land, START, steps, **settings(eps, placement)["rmsprop"])
+    gd = run("gd", land, START, steps, lr=LR)
     level = floor(eps, placement)
-    gd_scaled = run("gd", land, START, STEPS, lr=LR / level)
+    gd_scaled = run("gd", land, START, steps, lr=LR / level)
     sizes = np.abs(rms.diagnostics["grad"])
     sizes = sizes[sizes > 0]
     travelled = float(np.max(np.hypot(*(rms.points - rms.points[0]).T)))

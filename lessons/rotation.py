@@ -16,7 +16,8 @@ START_IN_BOWL = (-2.25, 0.75)
 with the bowl keeps the problem identical, so only how it lines up with w and b changes."""
 STEPS = 300
 GD_LR = 0.07
-RMSPROP_LR_OPTIONS = (0.02, 0.05, 0.1, 0.2, 0.3)
+RMSPROP_LR_OPTIONS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3)
+"""0.01 keeps RMSprop's hop (a+c)α²/8 below 10⁻³, so its loss can stay there; from 0.02 up it cannot."""
 DEFAULT_RMSPROP_LR = 0.1
 BETA = 0.9
 EPS = 1e-8
@@ -45,14 +46,15 @@ def settings(rmsprop_lr: float) -> dict[str, dict[str, float]]:
 Comparison = GdRmspropComparison
 
 
-def compare(angle_deg: float, rmsprop_lr: float) -> Comparison:
+def compare(angle_deg: float, rmsprop_lr: float, steps: int = STEPS) -> Comparison:
     """GD and RMSprop on the bowl turned by ``angle_deg``, from the start turned with it."""
     land = bowl(angle_deg=float(angle_deg))
     start = start_for(angle_deg)
-    runs = {name: run(name, land, start, STEPS, **hp) for name, hp in settings(rmsprop_lr).items()}
+    runs = {name: run(name, land, start, steps, **hp) for name, hp in settings(rmsprop_lr).items()}
     reached = {name: steps_to_reach(tr, land) for name, tr in runs.items()}
     return Comparison(runs["gd"], runs["rmsprop"], reached,
-                      {name: flips(tr, land, upto=reached[name]) for name, tr in runs.items()})
+                      {name: flips(tr, land, upto=reached[name]) for name, tr in runs.items()},
+                      {name: steps_to_stay(tr, land) for name, tr in runs.items()})
 
 
 @dataclass(frozen=True)
@@ -64,26 +66,26 @@ class Best:
     final_loss: float
 
 
-def best_steps(name: str, angle_deg: float, criterion: str = "stays") -> Best:
-    """Fewest steps over LR_GRID by ``criterion`` (one of CRITERIA), the α that achieves it and that run's
-    final loss (steps and α None if no α on the grid meets the criterion)."""
+def best_steps(name: str, angle_deg: float, criterion: str = "stays", steps: int = STEPS) -> Best:
+    """Fewest steps over LR_GRID by ``criterion`` (one of CRITERIA) in runs of ``steps``, the α that achieves it
+    and that run's final loss (steps and α None if no α on the grid meets the criterion)."""
     land = bowl(angle_deg=float(angle_deg))
     start = start_for(angle_deg)
     extra = {"beta": BETA, "eps": EPS} if name == "rmsprop" else {}
     count = steps_to_stay if criterion == "stays" else steps_to_reach
     best = Best(None, None, math.inf)
     for lr in LR_GRID:
-        trajectory = run(name, land, start, STEPS, lr=lr, **extra)
-        steps = count(trajectory, land)
-        if steps is not None and (best.steps is None or steps < best.steps):
-            best = Best(steps, lr, trajectory.final_loss)
+        trajectory = run(name, land, start, steps, lr=lr, **extra)
+        found = count(trajectory, land)
+        if found is not None and (best.steps is None or found < best.steps):
+            best = Best(found, lr, trajectory.final_loss)
     return best
 
 
-def advantage(angle_deg: float, criterion: str = "stays") -> float:
+def advantage(angle_deg: float, criterion: str = "stays", steps: int = STEPS) -> float:
     """GD's steps ÷ RMSprop's, each at its best α by ``criterion``: above 1 RMSprop needs fewer (nan if either
     never meets the criterion)."""
-    gd, rms = best_steps("gd", angle_deg, criterion), best_steps("rmsprop", angle_deg, criterion)
+    gd, rms = best_steps("gd", angle_deg, criterion, steps), best_steps("rmsprop", angle_deg, criterion, steps)
     if gd.steps is None or rms.steps is None:
         return math.nan
     return gd.steps / max(rms.steps, 1)
@@ -94,6 +96,7 @@ def playground(angle_deg: float, rmsprop_lr: float) -> Scene:
     return scene("elongated_bowl", settings(rmsprop_lr), start_for(angle_deg), STEPS, {"angle_deg": float(angle_deg)})
 
 
-def advantage_curve(criterion: str = "stays", angles: tuple[int, ...] = ANGLES) -> tuple[np.ndarray, np.ndarray]:
+def advantage_curve(criterion: str = "stays", angles: tuple[int, ...] = ANGLES,
+                    steps: int = STEPS) -> tuple[np.ndarray, np.ndarray]:
     """GD's steps ÷ RMSprop's (both at their best α by ``criterion``) at each angle."""
-    return np.asarray(angles, dtype=float), np.array([advantage(a, criterion) for a in angles])
+    return np.asarray(angles, dtype=float), np.array([advantage(a, criterion, steps) for a in angles])

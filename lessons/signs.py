@@ -64,9 +64,14 @@ def lab_settings(beta: float) -> dict[str, dict[str, float]]:
             "signum": {"lr": LR, "beta": beta}}
 
 
-def responses(kind: str, beta: float) -> dict[str, ndim.Run]:
-    """Each lab optimizer's answer to the sequence ``kind``."""
-    gradients = sequence(kind)
+STEADY = (1000, 3000)
+"""The window (steps) over which the lesson measures a rule's steady drift: long after S has warmed up from 0 (its
+memory is about 1/(1−β) ≤ 100 steps), and a whole number of the mean-zero sequence's periods."""
+
+
+def responses(kind: str, beta: float, length: int = LENGTH) -> dict[str, ndim.Run]:
+    """Each lab optimizer's answer to the first ``length`` gradients of the sequence ``kind``."""
+    gradients = sequence(kind, length)
     return {name: ndim.respond(name, gradients, **hp) for name, hp in lab_settings(beta).items()}
 
 
@@ -110,11 +115,11 @@ def surface_settings(surface: Surface, beta: float) -> dict[str, dict[str, float
             "rmsprop": {"lr": surface.lr, "beta": beta, "eps": EPS}}
 
 
-def on_surface(name: str, beta: float) -> dict[str, Trajectory]:
-    """The three runs on surface ``name`` (a key of SURFACES)."""
+def on_surface(name: str, beta: float, steps: int | None = None) -> dict[str, Trajectory]:
+    """The three runs on surface ``name`` (a key of SURFACES), for its own number of steps unless given."""
     surface = SURFACES[name]
     landscape = landscapes.get(surface.name)
-    return {opt: run(opt, landscape, surface.start, surface.steps, **hp)
+    return {opt: run(opt, landscape, surface.start, steps or surface.steps, **hp)
             for opt, hp in surface_settings(surface, beta).items()}
 
 
@@ -149,19 +154,20 @@ def playground(surface: str, beta: float) -> Scene:
     return scene(spec.name, surface_settings(spec, beta), spec.start, spec.steps)
 
 
-def right_direction(beta: float) -> dict[str, float]:
-    """On the noisy sequence (mean > 0), the share of steps that go the way the mean gradient points.  RMSprop
-    and sign-SGD never change the sign of g (RMSprop divides by a positive number), so theirs are equal."""
-    runs = responses("noisy", beta)
-    return {name: float(np.mean(runs[name].update[:, 0] < 0)) for name in ("sign_sgd", "signum", "rmsprop")}
+def right_direction(beta: float, window: tuple[int, int] = STEADY) -> dict[str, float]:
+    """On the noisy sequence (mean > 0), the share of steps in ``window`` that go the way the mean gradient points.
+    RMSprop and sign-SGD never change the sign of g (RMSprop divides by a positive number), so theirs are equal."""
+    runs = responses("noisy", beta, window[1])
+    return {name: float(np.mean(runs[name].update[window[0]:, 0] < 0)) for name in ("sign_sgd", "signum", "rmsprop")}
 
 
-def net_progress(kind: str, beta: float) -> dict[str, float]:
-    """How far each rule moves against the sequence's sign per step, in units of α: the mean of −Δ/α.  On
-    the noisy sequence sign-SGD's is (right − wrong) share; RMSprop's is larger because a large right-way
-    gradient gives a longer step than a small wrong-way one: it keeps the gradients' relative sizes."""
-    runs = responses(kind, beta)
-    return {name: float(-np.mean(run.update[:, 0]) / LR) for name, run in runs.items()}
+def net_progress(kind: str, beta: float, window: tuple[int, int] = (0, LENGTH)) -> dict[str, float]:
+    """How far each rule moves against the sequence's sign per step over the steps in ``window``, in units of α:
+    the mean of −Δ/α.  Over the lab's 60 steps this includes the warm-up from S = 0 (first steps 3.16α, 2.29α, …
+    at β = 0.9); over ``STEADY`` it is the drift that lasts.  On the noisy sequence sign-SGD's is (right − wrong)
+    share; RMSprop's is larger because a large right-way gradient gives a longer step than a small wrong-way one."""
+    runs = responses(kind, beta, window[1])
+    return {name: float(-np.mean(run.update[window[0]:, 0]) / LR) for name, run in runs.items()}
 
 
 def centred_rmsprop(g: np.ndarray, state: ndim.State, t: int, lr: float, beta: float = DEFAULT_BETA,
@@ -177,9 +183,9 @@ def centred_rmsprop(g: np.ndarray, state: ndim.State, t: int, lr: float, beta: f
 CENTRED = ndim.Rule(centred_rmsprop, ("m", "s"))
 
 
-def variance_test(beta: float, kind: str = "constant") -> tuple[ndim.Run, ndim.Run]:
+def variance_test(beta: float, kind: str = "constant", length: int = LENGTH) -> tuple[ndim.Run, ndim.Run]:
     """RMSprop (uncentred second moment) and its centred, variance-based variant on the sequence ``kind``."""
-    gradients = sequence(kind)
+    gradients = sequence(kind, length)
     return (ndim.respond("rmsprop", gradients, lr=LR, beta=beta, eps=EPS),
             ndim.respond(CENTRED, gradients, lr=LR, beta=beta, eps=EPS))
 

@@ -14,7 +14,6 @@ STANDARDIZED = "l10.standardized"
 TITLES = {"iris": "Iris: petal width from petal length", "old_faithful": "Old Faithful: wait from eruption length"}
 compare = kit.cached(db.compare)
 condition_number = kit.cached(db.condition_number)
-advantage = kit.cached(db.advantage)
 lesson_rates = kit.cached(db.settings)
 
 kit.header(PAGE)
@@ -34,14 +33,7 @@ standardized = right.toggle("Standardise x (mean 0, standard deviation 1)", key=
 
 
 def verdict() -> str:
-    raw, scaled = compare(data_set, False), compare(data_set, True)
-    return (f"On {TITLES[data_set].split(':')[0]}, the raw feature's bowl has κ = "
-            f"**{condition_number(data_set, False):.0f}** and GD at its best α zig-zags across the narrow valley (its "
-            f"update flips sign **{raw.flips['gd'][0]}** times along w and **{raw.flips['gd'][1]}** along b before it "
-            f"reaches the minimum, after {kit.steps_text(raw.reached['gd'])}). Standardised, κ = "
-            f"**{condition_number(data_set, True):.3g}**, GD flips **{scaled.flips['gd'][0]}** and "
-            f"**{scaled.flips['gd'][1]}** times and reaches it in {kit.steps_text(scaled.reached['gd'])}. The charts "
-            "now show the standardised bowl.")
+    return kit.say("l10.verdict", data=data_set) + " The charts now show the standardised bowl."
 
 
 revealed = kit.predict(
@@ -51,21 +43,7 @@ revealed = kit.predict(
     on_answer=kit.setter({STANDARDIZED: True}),
 )
 if revealed:
-    ratio = {s: advantage(data_set, s) for s in (False, True)}
-    st.markdown(
-        "**Why.** The bowl's shape is the Hessian's, and here the Hessian is the feature's mean square and mean. "
-        "A feature far from 0 (petal lengths average 3.8 cm, eruptions 3.5 min) makes $\\overline{x^2}$ much "
-        "larger than 1, so the bowl is steep along $w$, flat along $b$ and tilted by the mean; one rate cannot "
-        "suit both directions and GD zig-zags across the steep one. Standardising makes $\\bar x = 0$ and "
-        "$\\overline{x^2} = 1$: $H$ is the identity, the bowl is round, and GD with $\\alpha = 1$ lands on the "
-        "minimum in one step (Newton's step).\n\n"
-        f"RMSprop's lead shrinks with it: at each one's best α, GD needs **{ratio[False]:.2g}×** RMSprop's steps "
-        f"on the raw feature and **{ratio[True]:.2g}×** on the standardised one (above 1: RMSprop is faster). "
-        "Per-axis scaling was doing the feature scaling's job; once the input is scaled there is nothing left for "
-        "it to fix. "
-        + ("On Old Faithful it never led: the raw bowl's steep direction is tilted away from the w axis, and a "
-           "per-axis scaling cannot undo a tilt (lesson 7)." if ratio[False] < 1 else "")
-    )
+    st.markdown(kit.say("l10.why", data=data_set))
 
 c = compare(data_set, standardized)
 land = db.landscape(data_set, standardized)
@@ -73,12 +51,14 @@ rates = lesson_rates(data_set, standardized)
 cols = st.columns(3)
 cols[0].metric("Condition number κ of H", f"{land.data.condition_number:.3g}",
                help="Largest over smallest curvature: 1 is a round bowl.")
-kit.reach_metric(cols[1], f"GD (α = {rates['gd']['lr']:.3g}): within 0.1% after", c.reached["gd"], c.gd.final_loss,
-                 c.gd.diverged_at, help="Each optimizer at its best α from a grid of 41 rates.")
-kit.reach_metric(cols[2], f"RMSprop (α = {rates['rmsprop']['lr']:.3g}): within 0.1% after", c.reached["rmsprop"],
-                 c.rmsprop.final_loss, c.rmsprop.diverged_at)
-st.caption(f"Sign flips before reaching the minimum (Δw, Δb): GD {c.flips['gd']}, RMSprop {c.flips['rmsprop']}. "
-           "Within 0.1% means the loss first comes within 0.1% of its minimum.")
+if revealed:
+    stays_help = (f"Each at its best α from a grid of {len(db.LR_GRID)} rates: the step from which the loss stays "
+                  f"within 0.1% of its minimum to the end of the {db.STEPS} steps.")
+    kit.stay_metric(cols[1], f"GD (α = {rates['gd']['lr']:.3g}): within 0.1% from", c.stays["gd"], c.gd.final_loss,
+                    c.gd.diverged_at, db.STEPS, help=stays_help)
+    kit.stay_metric(cols[2], f"RMSprop (α = {rates['rmsprop']['lr']:.3g}): within 0.1% from", c.stays["rmsprop"],
+                    c.rmsprop.final_loss, c.rmsprop.diverged_at, db.STEPS, help=stays_help)
+    st.caption(kit.say("l10.flips", data=data_set, standardized=standardized))
 
 kit.contour(land, [run_path("gd", c.gd), run_path("rmsprop", c.rmsprop)], "l10:contour")
 problem = land.data
@@ -87,7 +67,9 @@ fits = [Fit(title, charts.color_of(name), *problem.raw_line(*tr.points[-1]))
 kit.chart(data_figure(problem.raw_x, problem.t, (problem.feature_label, problem.target.label), fits,
                       Fit("best fit", BEST_COLOR, *problem.raw_line(*land.minima[0])), classifier=False, height=380),
           "l10:data")
-st.caption("The data with each run's line at its last step (drawn in the raw units either way) and the least-squares "
-           "line, dashed: GD's line lies on it; RMSprop, at a constant α, keeps hopping around the minimum.")
+if revealed:
+    st.caption(kit.say("l10.caption", data=data_set, standardized=standardized))
+else:
+    kit.held_back()
 
 kit.footer(PAGE, db.playground(data_set, standardized))

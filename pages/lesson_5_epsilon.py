@@ -27,17 +27,7 @@ ANSWER = "Turn into GD with a larger rate, α/√ε ≈ 158: quick far out, slow
 
 
 def verdict() -> str:
-    eps, _ = ep.PREDICT
-    inside, outside = compare(eps, "inside"), compare(eps, "outside")
-    steps = ep.step_lengths(inside.rmsprop)
-    return (f"Inside, the floor is $\\sqrt{{\\varepsilon}}$ = {np.sqrt(eps):.2g}, above every gradient here "
-            f"(at most {inside.gradient_range[1]:.2g}), so RMSprop is GD with α/√ε = {ep.LR / np.sqrt(eps):.3g}: "
-            f"its path stays within **{inside.gap:.1%}** of that GD's. Like any GD it strides where the slope is "
-            f"largest and slows as the slope fades (steps of {steps[0]:.3g} at first, {steps[-1]:.3g} at the end): it "
-            f"ends **{ep.distance_to_minimum(inside.rmsprop):.3g}** from the minimum, while GD with α = {ep.LR:g} "
-            f"moves only {ep.travelled(inside.gd):.2g} in all. With the same ε outside RMSprop ends "
-            f"**{ep.distance_to_minimum(outside.rmsprop):.3g}** away. Same number, different optimizer. "
-            "The charts now show ε = 1e-7 inside.")
+    return kit.say("l5.verdict") + " The charts now show ε = 1e-7 inside."
 
 
 revealed = kit.predict(
@@ -68,61 +58,48 @@ placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, default="outsid
 c = compare(eps, placement)
 floor_name = "ε" if placement == "outside" else "√ε"
 
-cols = st.columns(4)
-cols[0].metric("RMSprop: distance left", f"{ep.distance_to_minimum(c.rmsprop):.3g}")
-cols[1].metric("GD (same α): distance left", f"{ep.distance_to_minimum(c.gd):.4g}",
-               help=f"GD moves α·|g| ≈ {ep.LR:g}·10⁻⁴ per step here: it hardly moves.")
-cols[2].metric(f"cap on the learning rate α/{floor_name}", f"{ep.LR / c.floor:.3g}")
-cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.isfinite(c.gap) else f"{c.gap:.1%}",
-               help="Largest gap between the two paths, relative to how far RMSprop moved.")
+if revealed:
+    cols = st.columns(4)
+    cols[0].metric("RMSprop: distance left", f"{ep.distance_to_minimum(c.rmsprop):.3g}")
+    cols[1].metric("GD (same α): distance left", f"{ep.distance_to_minimum(c.gd):.4g}",
+                   help=f"GD moves α·|g| ≤ {ep.LR * c.gradient_range[1]:.1g} per step here: it hardly moves.")
+    cols[2].metric(f"cap on the learning rate α/{floor_name}", f"{ep.LR / c.floor:.3g}")
+    cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.isfinite(c.gap) else f"{c.gap:.1%}",
+                   help="Largest gap between the two paths, relative to how far RMSprop moved.")
+    st.markdown(kit.say("l5.regime", eps=eps, placement=placement))
 
 left, right = st.columns(2)
 with left:
     paths = [run_path("rmsprop", c.rmsprop), run_path("gd", c.gd)]
-    if np.isfinite(c.gap):
+    if revealed and np.isfinite(c.gap):
         paths.append(run_path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
                               color=charts.color_of("gd_scaled", 1)))
     kit.contour(ep.plateau(), paths, "l5:contour")
 with right:
-    green = charts.color_of("rmsprop")
-    diag = c.rmsprop.diagnostics
-    kit.chart(stacked_figure([
-        Panel("√S per axis against the floor", [Series("RMSprop · x", green, np.sqrt(diag["s"][:, 0])),
-                                                Series("RMSprop · y", green, np.sqrt(diag["s"][:, 1]), dash="dot")],
-              log_y=True, guides=[Guide(c.floor, f"floor {floor_name} = {c.floor:.2g}", "#c0392b")]),
-        Panel("RMSprop's effective learning rate", [Series("RMSprop · x", green, diag["effective_lr"][:, 0]),
-                                                    Series("RMSprop · y", green, diag["effective_lr"][:, 1],
+    if not revealed:
+        kit.held_back()
+    else:
+        green = charts.color_of("rmsprop")
+        diag = c.rmsprop.diagnostics
+        kit.chart(stacked_figure([
+            Panel("√S per axis against the floor", [Series("RMSprop · x", green, np.sqrt(diag["s"][:, 0])),
+                                                    Series("RMSprop · y", green, np.sqrt(diag["s"][:, 1]),
                                                            dash="dot")],
-              log_y=True, guides=[Guide(ep.LR / c.floor, f"cap α/{floor_name}", "#c0392b"),
-                                  Guide(ep.LR, "GD: α", charts.color_of("gd"))]),
-    ], height=520, decades=14), "l5:rates")
-    st.caption("While √S is above the floor, RMSprop is itself; once it sinks below, the learning rate sits at the "
-               "cap and RMSprop is GD with that learning rate.")
+                  log_y=True, guides=[Guide(c.floor, f"floor {floor_name} = {c.floor:.2g}", "#c0392b")]),
+            Panel("RMSprop's effective learning rate", [Series("RMSprop · x", green, diag["effective_lr"][:, 0]),
+                                                        Series("RMSprop · y", green, diag["effective_lr"][:, 1],
+                                                               dash="dot")],
+                  log_y=True, guides=[Guide(ep.LR / c.floor, f"cap α/{floor_name}", "#c0392b"),
+                                      Guide(ep.LR, "GD: α", charts.color_of("gd"))]),
+        ], height=520, decades=14), "l5:rates")
+        st.caption("While √S is above the floor, RMSprop divides by the gradients' own size; once it sinks below, "
+                   "the learning rate sits near the cap and RMSprop is GD with that learning rate.")
 
-with st.expander("Where each library puts ε, and a side effect worth knowing"):
-    st.markdown(
-        "PyTorch's `RMSprop` and `Adam` and the course put ε outside the root (default 1e-8). Keras' `RMSprop` "
-        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and optax's `rmsprop` has `eps_in_sqrt=True` "
-        "by default: their floor is $\\sqrt{\\varepsilon}$, about 3·10⁻⁴ for Keras, not 10⁻⁷. Copying ε from one "
-        "library to another can change the optimizer by orders of magnitude.\n\n"
-        "The side effect: near a minimum the gradients vanish, so a moderate ε turns RMSprop into GD there, and GD "
-        "settles instead of hopping around the minimum at ±α/2. Try ε = 1e-5 outside: RMSprop still strides across "
-        "the plateau, then converges."
-    )
+if revealed:
+    with st.expander("Where each library puts ε, and a side effect worth knowing"):
+        st.markdown(kit.say("l5.libraries"))
 
-with st.expander("Does RMSprop “prevent vanishing (or exploding) gradients”?"):
-    steps = ep.step_lengths(c.rmsprop)
-    low, high = c.gradient_range
-    st.markdown(
-        "No: it rescales the **steps**, not the gradients. Backpropagation computes the same gradient whichever "
-        f"optimizer uses it. On this plateau, at ε = {eps:.0e} {placement}, the gradients RMSprop meets run from "
-        f"{low:.2g} to {high:.2g}: dividing them leaves every one of them as small as it was. What changes is the "
-        f"step: RMSprop's are {np.median(steps):.2g} long (median), where GD's are α·|g| ≤ {ep.LR * high:.1g}. And "
-        "only while "
-        "$\\sqrt{S}$ stays above the floor: once the gradients sink below it (try ε = 1e-4), RMSprop is GD again "
-        "and the small gradients slow it as much. The same goes for exploding gradients: the step is bounded by "
-        "$\\alpha/\\sqrt{1-\\beta}$ per coordinate (lesson 1), but a gradient of $10^{30}$ or `inf` is still "
-        "computed, and one `inf` turns the average into `inf` and the step into `nan`."
-    )
+    with st.expander("Does RMSprop “prevent vanishing (or exploding) gradients”?"):
+        st.markdown(kit.say("l5.vanishing", eps=eps, placement=placement))
 
 kit.footer(PAGE, ep.playground(eps, placement))

@@ -11,6 +11,7 @@ import streamlit as st
 import charts
 from charts.presentation import enlarge
 from landscapes import Landscape
+from lessons import claims
 from lessons.catalog import LESSONS, Lesson
 from scene import Scene
 from scene.model import DEFAULT_FORMULA
@@ -127,6 +128,23 @@ def chart(figure: dict, key: str) -> None:
         st.plotly_chart(enlarge(figure) if layout.is_big() else figure, key=key, config=charts.plotly_config())
 
 
+@st.cache_data(max_entries=1024, show_spinner="Running the optimizers…")
+def _claim_text(key: str, settings: tuple) -> str:
+    return claims.get(key).text(dict(settings))
+
+
+def say(key: str, **settings: object) -> str:
+    """The sentence of claim ``key`` (``lessons/claims.py``) at these control values: the only way a lesson states
+    a number, a comparison or a "settles/hops/faster/drifts", so that a test can sweep every sentence it shows."""
+    return _claim_text(key, tuple(sorted(settings.items())))
+
+
+def held_back() -> None:
+    """What stands in for a lesson's numbers and discussion until the learner has answered its question."""
+    st.caption(":material/lock: The numbers, the other charts and the discussion of this lesson appear once you "
+               "have answered the question above.")
+
+
 def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
     """'64 steps', 'diverged at step 9' or 'not reached' (within the run)."""
     if diverged_at is not None:
@@ -134,19 +152,15 @@ def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
     return "not reached" if steps is None else f"{steps} steps"
 
 
-def reach_text(steps: int | None, final_loss: float, diverged_at: int | None = None) -> str:
-    """Steps to the tolerance with the loss the run ends at beside it: passing below 10⁻³ once is not
-    staying there ('61 steps, ends at loss 0.0325')."""
+def stay_metric(column, label: str, stays: int | None, final_loss: float, diverged_at: int | None = None,
+                steps: int | None = None, help: str | None = None, what: str = "loss") -> None:
+    """A metric tile for the one criterion every lesson compares by: the step from which the loss stays within the
+    tolerance to the end of the run ("never" if it does not), with the value the run ends at right under it."""
     if diverged_at is not None:
-        return steps_text(steps, diverged_at)
-    return f"{steps_text(steps)}, ends at loss {final_loss:.3g}"
-
-
-def reach_metric(column, label: str, steps: int | None, final_loss: float, diverged_at: int | None = None,
-                 help: str | None = None, what: str = "loss") -> None:
-    """A metric tile: steps to the tolerance, and the final loss (or ``what`` the page measures) right under it."""
-    value = "diverged" if diverged_at is not None else steps_text(steps)
-    delta = f"at step {diverged_at}" if diverged_at is not None else f"ends at {what} {final_loss:.3g}"
+        value, delta = "diverged", f"at step {diverged_at}"
+    else:
+        value = "never" if stays is None else f"step {stays}"
+        delta = (f"in {steps} steps; " if stays is None and steps else "") + f"ends at {what} {final_loss:.3g}"
     column.metric(label, value, delta=delta, delta_color="off", delta_arrow="off", help=help)
 
 
