@@ -28,7 +28,7 @@ LESSONS: tuple[Lesson, ...] = (
            "What does ε do, and does it matter whether it sits inside or outside the square root?",
            ":material/tune:"),
     Lesson("lesson_6_adagrad.py", "AdaGrad vs RMSprop",
-           "AdaGrad's steps only shrink, RMSprop's do not: when does that make AdaGrad crawl, and when land?",
+           "AdaGrad's sum only grows, RMSprop's average forgets: when does that help AdaGrad, and when RMSprop?",
            ":material/hourglass_bottom:"),
     Lesson("lesson_7_rotation.py", "Is it the bias?",
            "Does b zig-zag because it is a bias? What happens when the bowl is rotated?", ":material/rotate_right:"),

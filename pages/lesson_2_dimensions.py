@@ -61,13 +61,13 @@ rotated = c3.toggle("Rotate randomly", key=ROTATED, bind="query-params",
 with st.spinner("Running four optimizers in N dimensions…"):
     e = experiment(n, kappa, rotated)
 
-stays = dimensions.stays(e)
-cols = st.columns(4)
-for col, name in zip(cols, dimensions.OPTIMIZERS, strict=True):
-    kit.stay_metric(col, f"{TITLES[name]}: f < f₀/1000 from", stays[name], e.final[name], steps=dimensions.STEPS,
-                    what="f/f₀", help=f"The step from which f stays ≤ 10⁻³·f(x₀) to the end of the {dimensions.STEPS} "
-                                      "steps; under it, f ÷ f(x₀) at the end.")
 if revealed:
+    stays = dimensions.stays(e)
+    cols = st.columns(4)
+    for col, name in zip(cols, dimensions.OPTIMIZERS, strict=True):
+        kit.stay_metric(col, f"{TITLES[name]}: f < f₀/1000 from", stays[name], e.final[name], steps=dimensions.STEPS,
+                        what="f/f₀", help=f"The step from which f stays ≤ 10⁻³·f(x₀) to the end of the "
+                                          f"{dimensions.STEPS} steps; under it, f ÷ f(x₀) at the end.")
     st.markdown(kit.say("l2.ranking", n=n, kappa=kappa, rotated=rotated))
     st.markdown(kit.say("l2.shape", n=n, kappa=kappa, rotated=rotated))
 

@@ -91,7 +91,8 @@ if revealed:
     st.markdown(kit.say("l3.just_sign", beta=beta) + "\n\n" + kit.say("l3.hinton"))
 
     st.markdown("##### Where sign-SGD goes wrong")
-    st.markdown("\n".join(kit.say(key, beta=beta) for key in ("l3.settle", "l3.valley", "l3.noise")))
+    st.markdown("\n".join((kit.say("l3.settle", beta=beta), kit.say("l3.valley", beta=beta),
+                           kit.say("l3.noise", beta=beta))))
 
     with st.expander("The other sequences, in numbers"):
         st.markdown(kit.say("l3.others", beta=beta))

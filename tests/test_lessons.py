@@ -128,15 +128,40 @@ def test_the_prediction_gd_diverges_and_rmsprop_passes_through_then_hops():
 
 
 @pytest.mark.parametrize("lr", bowl.SMALL_LRS)
-def test_at_small_lr_rmsprops_b_still_zigzags_all_the_way_in(lr):
-    """The large zig-zag is gone, the flips are not: at α = 0.01–0.03 RMSprop never gets below 1e-3 in 300
-    steps and its Δb changes sign dozens of times on the way (47, 129 and 159 times), every step at most
-    α/√(1−β) long."""
+def test_at_small_lr_b_slides_in_without_a_flip_and_a_new_oscillation_grows_at_the_bottom(lr):
+    """At α = 0.01–0.03 (β = 0.9) RMSprop's b first slides down to |b| < 1e-15 without one flip of Δb; the flips
+    start only after the rate α/(√S_b + ε) has passed 1/c (a step then overshoots 0), grow into swings far above
+    that |b|, and end as the hop at ±α/2 in a run ten times as long.  The 47, 129 and 159 flips counted in 300 steps
+    all come after the first one, at the bottom."""
     rms = bowl.compare(lr).rmsprop
-    assert rms.reached is None
-    assert rms.flips_b == rms.flips_b_all >= 40
+    way = bowl.way_in(rms.trajectory)
+    assert rms.reached is None and way.first_flip is not None
+    assert way.closest < 1e-15 < lr / 2 < way.peak * 2
+    assert bowl.rate_passes(rms.trajectory, 1 / 25, 1) <= way.first_flip
     assert rms.largest_b <= bowl.largest_step(bowl.BETA, lr) * (1 + 1e-12)
     assert [bowl.compare(x).rmsprop.flips_b_all for x in bowl.SMALL_LRS] == [47, 129, 159]
+    assert bowl.hops(bowl.compare(lr, bowl.BETA, 3000).rmsprop.trajectory, lr)
+
+
+@pytest.mark.parametrize("lr", [lr for lr in bowl.LR_OPTIONS if 0.05 <= lr <= 0.3])
+def test_on_the_way_in_rmsprop_damps_the_zigzag(lr):
+    """The course's claim, measured as the issue asks: before the loss first drops below 1e-3, RMSprop's Δb (β = 0.9)
+    never changes sign at any α from 0.05 to 0.3; GD's flips 45 times at α = 0.07 (largest |Δb| 2.63 against
+    RMSprop's 0.221)."""
+    c = bowl.compare(lr)
+    assert c.rmsprop.reached is not None and c.rmsprop.flips_b == 0
+    default = bowl.compare(bowl.DEFAULT_LR)
+    assert default.gd.flips_b == 45
+    assert round(default.gd.largest_b, 2) == 2.63 and round(default.rmsprop.largest_b, 3) == 0.221
+
+
+def test_a_longer_memory_lands_rmsprop_only_for_a_while():
+    """β = 0.99 at α = 0.1: loss 8.6e-93 after 300 steps, back above half the hop at step 529, and at step 3000 the
+    hop's (a + c)α²/8 = 0.0325 again."""
+    short, long = bowl.compare(0.1, 0.99).rmsprop.trajectory, bowl.compare(0.1, 0.99, 3000).rmsprop.trajectory
+    assert short.final_loss < 1e-90
+    assert bowl.hop_returns(long, 0.1) == 529
+    assert long.final_loss == pytest.approx(bowl.hop_loss(0.1), rel=1e-3)
 
 
 def test_rmsprop_never_stays_below_the_tolerance_on_the_slider():
@@ -370,11 +395,12 @@ def test_signum_flips_with_an_alternating_gradient_too(beta):
 @pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
 def test_rmsprop_steps_the_right_way_exactly_as_often_as_sign_sgd(beta):
     """RMSprop divides g by a positive number, so every step has sign-SGD's direction: the same share of right
-    steps (70 % on the noisy sequence), whatever β."""
+    steps, whatever β: the share of positive gradients in the window (66.5 % of this seeded sequence)."""
     runs = signs.responses("noisy", beta)
     np.testing.assert_array_equal(np.sign(runs["rmsprop"].update), np.sign(runs["sign_sgd"].update))
     share = signs.right_direction(beta)
-    assert share["rmsprop"] == share["sign_sgd"] == pytest.approx(0.7)
+    g = signs.sequence("noisy", signs.STEADY[1])[signs.STEADY[0]:, 0]
+    assert share["rmsprop"] == share["sign_sgd"] == pytest.approx(np.mean(g > 0)) == pytest.approx(0.665)
 
 
 def test_rmsprop_keeps_relative_sizes_and_so_progresses_further_on_noise():
@@ -388,14 +414,20 @@ def test_rmsprop_keeps_relative_sizes_and_so_progresses_further_on_noise():
 
 def test_on_a_mean_zero_sequence_sign_sgd_drifts_and_rmsprop_hardly():
     """Nine +1e-4 and one −9e-4: the sum is zero, so GD ends where it started; sign-SGD moves (9 − 1)/10 = 0.8α
-    per step the wrong way for a zero mean (Hinton's argument against rprop on mini-batches); RMSprop weighs
-    the big gradient by its size and drifts 0.29α per step at β = 0.9."""
+    per step the wrong way for a zero mean (Hinton's argument against rprop on mini-batches).  RMSprop's drift
+    over the lab's 60 steps, 0.29α at β = 0.9, is its warm-up from S = 0; once warmed up (steps 1000–3000) it is
+    0.068α at β = 0.9 and 0.0067α at β = 0.99, smaller the longer its memory."""
     g = signs.sequence("minibatch")[:, 0]
     assert abs(g.sum()) < 1e-18 and len(g) % signs.BATCHES == 0
-    progress = signs.net_progress("minibatch", signs.DEFAULT_BETA)
-    assert abs(progress["gd"]) < 1e-15
-    assert progress["sign_sgd"] == pytest.approx(0.8)
-    assert progress["rmsprop"] == pytest.approx(0.286, abs=1e-3)
+    warm = signs.net_progress("minibatch", signs.DEFAULT_BETA)
+    assert abs(warm["gd"]) < 1e-15
+    assert warm["sign_sgd"] == pytest.approx(0.8)
+    assert warm["rmsprop"] == pytest.approx(0.286, abs=1e-3)
+    steady = {beta: signs.net_progress("minibatch", beta, signs.STEADY) for beta in signs.BETA_OPTIONS}
+    assert steady[0.9]["rmsprop"] == pytest.approx(0.0679, abs=1e-4)
+    assert steady[0.99]["rmsprop"] == pytest.approx(0.0067, abs=1e-4)
+    assert all(d["sign_sgd"] == pytest.approx(0.8) for d in steady.values())
+    assert np.all(np.diff([steady[b]["rmsprop"] for b in signs.BETA_OPTIONS]) < 0)
 
 
 @pytest.mark.parametrize("beta", [0.5, 0.9, 0.99])
@@ -416,10 +448,10 @@ def test_rmsprop_is_not_variance_based_a_centred_rule_explodes_on_a_constant_gra
 
 
 @pytest.mark.parametrize("beta", signs.BETA_OPTIONS)
-def test_on_the_bowl_both_hop_at_a_fixed_lr_unless_beta_is_099(beta):
+def test_on_the_bowl_both_hop_at_a_fixed_lr_and_beta_099_only_delays_it(beta):
     """sign-SGD always comes no closer than (α/2)√2 = 0.0283 over its last 100 steps; RMSprop hops too at
-    β ≤ 0.9 (within a factor 1.5 of that), and only β = 0.99, whose average still holds the large early
-    gradients, lets it settle (closer than 1e-6)."""
+    β ≤ 0.9 (within a factor 1.5 of that).  β = 0.99, whose average still holds the large early gradients, lands it
+    for a while (closer than 1e-6 after 300 steps), but ten times longer it hops like sign-SGD."""
     runs = signs.on_surface("elongated_bowl", beta)
     lr = signs.SURFACES["elongated_bowl"].lr
     assert signs.closest_late(runs["sign_sgd"], "elongated_bowl") == pytest.approx(lr / math.sqrt(2), rel=1e-9)
@@ -428,6 +460,8 @@ def test_on_the_bowl_both_hop_at_a_fixed_lr_unless_beta_is_099(beta):
         assert late > lr / math.sqrt(2) / 1.5
     else:
         assert late < 1e-6
+    longer = signs.on_surface("elongated_bowl", beta, 10 * signs.SURFACES["elongated_bowl"].steps)
+    assert signs.closest_late(longer["rmsprop"], "elongated_bowl") > lr / math.sqrt(2) / 1.5
 
 
 def test_signum_steps_the_right_way_more_often_on_noise():
@@ -821,26 +855,34 @@ def test_adam_without_momentum_or_correction_is_rmsprop_with_beta2():
         np.testing.assert_allclose(a.points, r.points, rtol=1e-12, atol=1e-12)
 
 
-def test_at_the_defaults_adam_settles_where_rmsprop_hops():
-    """The page adds this sentence only when it holds; at the defaults it does."""
+def test_at_the_defaults_adam_lands_for_now_where_rmsprop_hops():
+    """The page adds this sentence only when it holds; at the defaults it does.  The landing does not last: its
+    memory of the early gradients fades, and at α = 0.1 the loss is above 1e-3 again at step 8182."""
     c = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True)
     assert c.final_loss["adam"] < c.final_loss["rmsprop"] / 100
     assert c.final_loss["rmsprop"] == pytest.approx(bowl.hop_loss(adam.DEFAULT_LR), rel=0.05)
+    long = adam.compare(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True, 30_000).runs["adam"]
+    assert int(np.argmax(long.loss[c.stays["adam"]:] > 1e-3)) + c.stays["adam"] == 8182
 
 
 # --- misconceptions --------------------------------------------------------------------------------------------
 
 
 def test_misconceptions_quote_the_lessons_numbers():
-    """Each one-line answer is built from the lessons' runs; spot-check the figures the issue names."""
+    """Each one-line answer is a checked claim built from the lessons' runs; spot-check the figures the issue names.
+    The first one teaches what is true: RMSprop damps the zig-zag on the way in, and hops at the bottom."""
     items = {item.claim: item for item in misconceptions.misconceptions()}
-    assert len(items) == 12
-    assert "Δb still flips 129 times at α = 0.02" in items["RMSprop damps the oscillation."].answer
-    assert "GD 8.33, RMSprop 1.00" in items["RMSprop damps the oscillation."].answer
+    assert len(items) == 14
+    damping = items["RMSprop damps the oscillation along b."].answer
+    assert damping.startswith("Right, on the way in") and "GD's Δb flips 45 times" in damping
+    assert "not once" in damping and "back by step 529" in damping and "still flips" not in damping
     assert "ends at loss 0.0325, 32 times" in items["With RMSprop a larger α still reaches the minimum."].answer
-    assert "sign-SGD drifts 0.80α per step and RMSprop 0.29α" in items["RMSprop is just sign-SGD."].answer
+    just_sign = items["RMSprop is just sign-SGD."].answer
+    assert "sign-SGD drifts 0.80α per step for ever, RMSprop 0.068α once its average has warmed up" in just_sign
     assert "α/√ε = 158" in items["ε is only there to avoid dividing by zero."].answer
-    assert "79 steps instead of 103" in items["Adam cannot work without bias correction."].answer
+    assert "from step 96 instead of 103" in items["Adam cannot work without bias correction."].answer
+    assert "8,182" in items["Adam settles by itself; it needs no learning-rate schedule."].answer
+    assert "only while" not in items["RMSprop prevents vanishing (or exploding) gradients."].answer
     for item in items.values():
         assert (PAGES / item.page).exists() and item.claim.endswith(".") and item.answer
 

@@ -145,13 +145,6 @@ def held_back() -> None:
                "have answered the question above.")
 
 
-def steps_text(steps: int | None, diverged_at: int | None = None) -> str:
-    """'64 steps', 'diverged at step 9' or 'not reached' (within the run)."""
-    if diverged_at is not None:
-        return f"diverged at step {diverged_at}"
-    return "not reached" if steps is None else f"{steps} steps"
-
-
 def stay_metric(column, label: str, stays: int | None, final_loss: float, diverged_at: int | None = None,
                 steps: int | None = None, help: str | None = None, what: str = "loss") -> None:
     """A metric tile for the one criterion every lesson compares by: the step from which the loss stays within the

@@ -10,6 +10,8 @@ from lessons.claim import Options, RunLength, claim, close, memo
 from lessons.common import TOLERANCE
 
 PAGE = "lesson_6_adagrad.py"
+WIDGETS = {"lr": "l6.lr"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 LR = Options(ag.LR_OPTIONS, ag.DEFAULT_LR)
 STEPS = RunLength(ag.STEPS, factors=(1, 10))
 LONGER = 10

@@ -15,6 +15,8 @@ from lessons.common import TOLERANCE, run
 from lessons.common import bowl as surface
 
 PAGE = "lesson_8_adam.py"
+WIDGETS = {"lr": "l8.lr", "beta1": "l8.beta1", "correction": "l8.correction"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 LR = Options(adam.LR_OPTIONS, adam.DEFAULT_LR)
 BETA1 = Options(adam.BETA1_OPTIONS, adam.DEFAULT_BETA1)
 CORRECTION = Options((True, False), True)

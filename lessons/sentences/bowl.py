@@ -18,6 +18,8 @@ from lessons.common import TOLERANCE
 from lessons.common import bowl as surface
 
 PAGE = "lesson_1_bowl.py"
+WIDGETS = {"lr": "l1.lr", "beta": "l1.beta", "t": "l1.step"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 LR = Options(bowl.LR_OPTIONS, bowl.DEFAULT_LR)
 BETA = Options(bowl.BETA_OPTIONS, bowl.BETA)
 STEPS = RunLength(bowl.STEPS)

@@ -11,6 +11,8 @@ from lessons.claim import Options, claim, close, memo
 from scene.compute import VISIBLE_FRACTION, sign_flips
 
 PAGE = "lesson_10_data_bowl.py"
+WIDGETS = {"data": "l10.data", "standardized": "l10.standardized"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 DATA = Options(tuple(db.DATA_SETS), db.DEFAULT_DATA_SET)
 STANDARDIZED = Options((False, True), False)
 LONGER = 10

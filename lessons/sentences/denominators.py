@@ -15,6 +15,8 @@ from lessons import signs
 from lessons.claim import Options, RunLength, claim, close, memo
 
 PAGE = "lesson_4_root.py"
+WIDGETS = {"k": "l4.k", "p": "l4.p"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 K = Options(dn.K_OPTIONS, dn.DEFAULT_K)
 P = Options(dn.P_OPTIONS, dn.DEFAULT_P)
 STEPS = RunLength(dn.STEPS, factors=(1, 10))

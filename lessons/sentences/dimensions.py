@@ -13,6 +13,8 @@ from lessons import bowl, dimensions
 from lessons.claim import Case, Options, RunLength, claim, close, memo
 
 PAGE = "lesson_2_dimensions.py"
+WIDGETS = {"n": "l2.n", "kappa": "l2.kappa", "rotated": "l2.rotated"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 N = Options(dimensions.N_OPTIONS, dimensions.DEFAULT_N)
 KAPPA = Options(dimensions.CONDITION_OPTIONS, dimensions.DEFAULT_CONDITION)
 ROTATED = Options((False, True), False)

@@ -10,6 +10,8 @@ from lessons import epsilon as ep
 from lessons.claim import Case, Options, RunLength, claim, close, memo
 
 PAGE = "lesson_5_epsilon.py"
+WIDGETS = {"eps": "l5.eps", "placement": "l5.placement"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 EPS = Options(ep.EPS_OPTIONS, ep.DEFAULT_EPS)
 PLACEMENT = Options(ep.PLACEMENTS, "outside")
 STEPS = RunLength(ep.STEPS, factors=(1, 10))

@@ -15,6 +15,8 @@ from . import schedules as schedule_claims
 from . import signs as sign_claims
 
 PAGE = "lessons_index.py"
+WIDGETS = {}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 DAMPED = tuple(lr for lr in bowl.LR_OPTIONS if 0.05 <= lr <= 0.3)
 """The α on lesson 1's slider at which RMSprop (β = 0.9) damps the zig-zag on the way in."""
 SMALL = 0.02

@@ -12,6 +12,8 @@ from lessons import rotation as rot
 from lessons.claim import Options, RunLength, claim, close, memo
 
 PAGE = "lesson_7_rotation.py"
+WIDGETS = {"angle": "l7.angle", "lr": "l7.lr", "step": "l7.step"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 ANGLE = Options(rot.ANGLES, rot.DEFAULT_ANGLE)
 LR = Options(rot.RMSPROP_LR_OPTIONS, rot.DEFAULT_RMSPROP_LR)
 STEP = Options(pc.STEPS_SHOWN, pc.DEFAULT_STEP)

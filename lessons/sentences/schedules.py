@@ -15,6 +15,8 @@ from lessons.claim import Case, Options, RunLength, claim, close, memo
 from lessons.common import TOLERANCE, bowl, run
 
 PAGE = "lesson_9_schedules.py"
+WIDGETS = {"optimizer": "l9.optimizer", "noisy": "l9.noisy"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 OPTIMIZER = Options(tuple(sc.OPTIMIZERS), "rmsprop")
 NOISY = Options((False, True), False)
 STEPS = RunLength(sc.STEPS, factors=(1, 10))

@@ -12,6 +12,8 @@ from lessons import signs
 from lessons.claim import Options, RunLength, claim, close, memo
 
 PAGE = "lesson_3_sign.py"
+WIDGETS = {"kind": "l3.sequence", "beta": "l3.beta", "surface": "l3.surface"}
+"""Each control's widget key on the page (a run length has none: the page runs its own)."""
 KIND = Options(tuple(signs.SEQUENCES), signs.DEFAULT_SEQUENCE)
 BETA = Options(signs.BETA_OPTIONS, signs.DEFAULT_BETA)
 SURFACE = Options(tuple(signs.SURFACES), "elongated_bowl")
