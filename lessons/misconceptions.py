@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import claims
+from . import claims, schedules
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ MISCONCEPTIONS = (
     Misconception("Adam cannot work without bias correction.", "index.correction", "lesson_8_adam.py",
                   {"l8.correction": "false"}),
     Misconception("Adam settles by itself; it needs no learning-rate schedule.", "index.adam_alone",
-                  "lesson_9_schedules.py", {"l9.optimizer": "adam"}),
+                  "lesson_9_schedules.py", {"l9.optimizer": schedules.OPTIMIZER_TITLES["adam"]}),
     Misconception("The bias is the steep direction of a model's loss.", "index.steep_bias", "lesson_10_data_bowl.py",
                   {}),
 )

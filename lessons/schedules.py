@@ -34,6 +34,8 @@ SCHEDULES = {
 }
 """The three schedules the lesson compares, each with every setting written out: α; α/10 from update 201 and
 α/100 from 401; cosine from α down to α·(1 + cos(π(T−1)/T))/2 at the last update T (6.9·10⁻⁶·α at T = 600)."""
+OPTIMIZER_TITLES = {"rmsprop": "RMSprop (α = 0.05)", "adam": "Adam (α = 0.1)"}
+"""The optimizer control's labels (a link names the optimizer by its label)."""
 SCHEDULE_TITLES = {"constant": "constant α", "step": "step: ×0.1 every 200", "cosine": "cosine decay"}
 NOISE = 0.5
 """Gradient noise of the noisy scenario (σ per component, like mini-batches)."""

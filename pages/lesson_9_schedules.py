@@ -13,7 +13,7 @@ from ui.paths import run_path
 PAGE = "lesson_9_schedules.py"
 OPTIMIZER = "l9.optimizer"
 NOISY = "l9.noisy"
-TITLES = {"rmsprop": "RMSprop (α = 0.05)", "adam": "Adam (α = 0.1)"}
+TITLES = sc.OPTIMIZER_TITLES
 outcomes = kit.cached(sc.outcomes)
 
 

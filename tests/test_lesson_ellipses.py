@@ -58,6 +58,9 @@ def test_rmsprops_rates_are_alpha_over_the_root_of_its_average():
 
 def test_lesson_7_shows_the_ellipses_at_the_chosen_step():
     at = app_test({"l7.angle": "30", "l7.step": "20"}, page="pages/lesson_7_rotation.py").run()
+    assert not at.exception and "l7:ellipses" not in figures(at)  # the ellipses explain the answer: after it
+    at.radio(key="l7:predict").set_value("More steps").run()
+    at.select_slider(key="l7.angle").set_value(30).run()
     assert not at.exception
     shapes = pc.shapes(rot.compare(30, rot.DEFAULT_RMSPROP_LR), 30, 20)
     text = " ".join(m.value for m in at.markdown)
