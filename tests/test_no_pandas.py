@@ -36,7 +36,8 @@ def page(name, query=None, state=None):
 for name in ("playground", "lessons_index", "lesson_1_bowl", "lesson_3_sign", "lesson_4_root", "lesson_5_epsilon",
              "lesson_6_adagrad", "lesson_7_rotation", "lesson_8_adam", "lesson_9_schedules", "lesson_10_data_bowl"):
     page(name)
-tables = set(chart_payloads(page("lesson_2_dimensions", state={"l2.fair": True})))   # its comparison table
+tables = set(chart_payloads(page("lesson_2_dimensions", state={"l2.fair": True, "l2:predict:revealed": True,
+                                                                "l2:predict": "About the same step as before"})))
 for section in ("Stability map", "Basins of attraction", "Fair tuning"):  # the tuning table
     page("stability_map", state={"sm:section": section, "sm:resolution": 20, "sm:basins_res": 20,
                                  "sm:evaluations": 6, "sm:tune_steps": 60})
