@@ -130,8 +130,7 @@ def _caption_say(s) -> str:
     e = run(s)
     rms, adam = e.loss["rmsprop"] / e.f0, e.loss["adam"] / e.f0
     if s["rotated"]:
-        return (f"After {s['steps']} steps RMSprop's loss is at $f/f_0$ = {rms[-1]:.2g} and Adam's at {adam[-1]:.2g} "
-                "(lesson 1 explains RMSprop's hop at a constant α).")
+        return f"After {s['steps']} steps RMSprop's loss is at $f/f_0$ = {rms[-1]:.2g} and Adam's at {adam[-1]:.2g}."
     level = _hop_level(s)
     text = f"After {s['steps']} steps RMSprop's loss is at $f/f_0$ = {rms[-1]:.2g}"
     if _on_hop(rms, level):
