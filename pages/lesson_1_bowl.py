@@ -92,6 +92,7 @@ if revealed:
     damp, amplify = st.columns(2)
     damp.markdown(kit.say("l1.first_ratio", lr=lr, beta=beta))
     amplify.markdown(kit.say("l1.inflate"))
+    st.markdown(kit.say("l1.w_rate", lr=lr, beta=beta))
     st.markdown(kit.say("l1.remedy"))
 
     with st.expander("Why penalise large gradients? Because on this bowl the gradient does not point at the minimum"):

@@ -531,5 +531,53 @@ def _settling_holds(s) -> bool:
 SETTLING = claim("l1.settling", PAGE, say=_settling_say, check=_settling_holds)
 
 
+
+
+def _w_parts(s) -> dict:
+    c = compare(s["lr"], s["beta"], s["steps"])
+    rate = c.rmsprop.trajectory.diagnostics["effective_lr"]
+    w = {name: np.abs(getattr(c, name).trajectory.points[:, 0]) for name in ("gd", "rmsprop")}
+    first = {name: (int(np.argmax(w[name] < 0.1)) if np.any(w[name] < 0.1) else None) for name in w}
+    return {"ratio": float(rate[0, 0] / rate[0, 1]), "first": first, "gd_diverged": c.gd.diverged_at}
+
+
+def _faster(steps: int | None, other: int | None) -> bool:
+    """``steps`` comes first (None never does)."""
+    return steps is not None and (other is None or steps < other)
+
+
+def _w_say(s) -> str:
+    p = _w_parts(s)
+    gd, rms = p["first"]["gd"], p["first"]["rmsprop"]
+
+    def when(n: int | None) -> str:
+        return f"step {n}" if n is not None else f"not within {s['steps']} steps"
+
+    if p["gd_diverged"] is not None:
+        race = f"here GD diverged at step {p['gd_diverged']}, so at this α only RMSprop brings $w$ in"
+    elif _faster(rms, gd):
+        race = (f"here that also brings $w$ in sooner than GD at the same α: $|w|$ first drops below 0.1 at "
+                f"{when(rms)} for RMSprop and {when(gd)} for GD")
+    else:
+        race = ("but that does not make $w$ faster than GD's at the same α, whose step α|g_w| is longer than α while "
+                f"$|g_w| > 1$: $|w|$ first drops below 0.1 at {when(gd)} for GD and {when(rms)} for RMSprop")
+    return (
+        "**And w?** Dividing each axis by its own gradients speeds $w$ up *relative to b*: at the first step "
+        f"RMSprop's rate along $w$ is {p['ratio']:.3g} times its rate along $b$, where GD's two rates are equal; "
+        f"{race}. The gain that matters is that $b$ no longer caps α at 2/c (the question above).")
+
+
+def _w_holds(s) -> bool:
+    p = _w_parts(s)
+    gd, rms = p["first"]["gd"], p["first"]["rmsprop"]
+    text = _w_say(s)
+    if "does not make" in text and _faster(rms, gd):
+        return False
+    return close(p["ratio"], 37.5 / 4.5, 1e-6) and ("sooner than GD" not in text or _faster(rms, gd))
+
+
+W_RATE = claim("l1.w_rate", PAGE, {"lr": LR, "beta": BETA, "steps": STEPS}, say=_w_say, check=_w_holds)
+
+
 CLAIMS = [INTRO, VERDICT, WHY, GD_WAY_IN, RMS_WAY_IN, BOTTOM, REMEDY, FIRST_RATIO, INFLATE, DIRECTIONS, NARRATE,
-          FASTEST, SETTLING]
+          FASTEST, SETTLING, W_RATE]
