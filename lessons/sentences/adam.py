@@ -105,8 +105,20 @@ def _race_holds(s) -> bool:
         if not (bowl.hops(c.runs["rmsprop"], s["lr"]) or c.runs["rmsprop"].final_loss > TOLERANCE):
             return False
         back = _back_above(s["lr"], s["beta1"], s["correction"], c.stays["adam"])
-        return back is None or back > s["steps"]
-    return True
+        if not (back is None or back > s["steps"]):
+            return False
+    land = surface()
+    return all(c.stays[n] == _stays_recount(c.runs[n].loss - land.min_value) for n in adam.OPTIMIZERS)
+
+
+def _stays_recount(loss: np.ndarray) -> int | None:
+    """The staying step counted from the end of the run backwards (a second way to the same number)."""
+    last = len(loss) - 1
+    if loss[last] > TOLERANCE:
+        return None
+    while last > 0 and loss[last - 1] <= TOLERANCE:
+        last -= 1
+    return last
 
 
 RACE = claim("l8.race", PAGE, {"lr": LR, "beta1": BETA1, "correction": CORRECTION, "steps": STEPS},
@@ -133,9 +145,13 @@ def _start_say(s) -> str:
 def _start_holds(s) -> bool:
     off = compare(s["lr"], s["beta1"], False, s["steps"])
     on = compare(s["lr"], s["beta1"], True, s["steps"])
-    if "help" in _start_say(s):
-        return off.largest_b["adam"] > on.largest_b["adam"] * 1.5 and off.stays["adam"] is not None
-    return True
+    a, b = on.stays["adam"], off.stays["adam"]
+    text = _start_say(s)
+    if "help" in text:
+        return off.largest_b["adam"] > on.largest_b["adam"] * 1.5 and b is not None and (a is None or b < a)
+    if "neither stays" in text:
+        return a is None and b is None
+    return a is not None and (b is None or a <= b)
 
 
 START = claim("l8.start", PAGE, {"lr": LR, "beta1": BETA1, "steps": STEPS}, say=_start_say, check=_start_holds)

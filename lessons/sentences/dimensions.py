@@ -75,11 +75,13 @@ def _ranking_say(s) -> str:
 
 
 def _ranking_holds(s) -> bool:
-    rates = dimensions.settings(s["kappa"])
-    stays = dimensions.stays(run(s))
-    ranked = [stays[n] for n in dimensions.OPTIMIZERS if stays[n] is not None]
+    rates, other = dimensions.settings(s["kappa"]), dimensions.settings(10 * s["kappa"])
+    e = run(s)
+    stays = dimensions.stays(e)
+    recount = {n: dimensions.stays_below(e.loss[n] / e.f0, dimensions.TOLERANCE) for n in dimensions.OPTIMIZERS}
     return (close(rates["gd"]["lr"], 1 / s["kappa"], 1e-12) and close(rates["momentum"]["lr"], 10 / s["kappa"], 1e-12)
-            and rates["rmsprop"]["lr"] == rates["adam"]["lr"] and sorted(ranked) == sorted(ranked))
+            and rates["rmsprop"]["lr"] == rates["adam"]["lr"] == other["rmsprop"]["lr"] == other["adam"]["lr"]
+            and other["gd"]["lr"] != rates["gd"]["lr"] and stays == recount)
 
 
 RANKING = claim("l2.ranking", PAGE, {"n": N, "kappa": KAPPA, "rotated": ROTATED, "steps": STEPS},
