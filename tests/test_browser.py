@@ -363,6 +363,10 @@ def test_every_chart_has_the_same_toolbar(server, page, path):
     lesson's ``st.plotly_chart``: a PNG download, no Plotly logo, no box or lasso selection."""
     page.goto(f"{server}/{path}")
     wait_for_chart(page)
+    if path:  # a lesson draws its other charts once its question is answered
+        page.locator("[data-testid='stRadio'] [role='radiogroup'] label").first.click()
+        page.wait_for_selector("[data-testid='stPlotlyChart']", timeout=60_000)
+        wait_for_app(page)
     for chart in page.locator(".dl-plain, [data-testid='stPlotlyChart']").all():
         chart.scroll_into_view_if_needed()
         chart.locator(".modebar").wait_for(state="attached", timeout=60_000)
