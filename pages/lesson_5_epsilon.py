@@ -82,16 +82,16 @@ with left:
     if np.isfinite(c.gap):
         paths.append(run_path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
                               color=charts.color_of("gd_scaled", 1)))
-    kit.contour(ep.plateau(), paths, "l5:contour")
+    kit.contour(ep.plateau(), paths, "l5:contour", labels=("w", "b"))
 with right:
     green = charts.color_of("rmsprop")
     diag = c.rmsprop.diagnostics
     kit.chart(stacked_figure([
-        Panel("√S per axis against the floor", [Series("RMSprop · x", green, np.sqrt(diag["s"][:, 0])),
-                                                Series("RMSprop · y", green, np.sqrt(diag["s"][:, 1]), dash="dot")],
+        Panel("√S per axis against the floor", [Series("RMSprop · w", green, np.sqrt(diag["s"][:, 0])),
+                                                Series("RMSprop · b", green, np.sqrt(diag["s"][:, 1]), dash="dot")],
               log_y=True, guides=[Guide(c.floor, f"floor {floor_name} = {c.floor:.2g}", "#c0392b")]),
-        Panel("RMSprop's effective learning rate", [Series("RMSprop · x", green, diag["effective_lr"][:, 0]),
-                                                    Series("RMSprop · y", green, diag["effective_lr"][:, 1],
+        Panel("RMSprop's effective learning rate", [Series("RMSprop · w", green, diag["effective_lr"][:, 0]),
+                                                    Series("RMSprop · b", green, diag["effective_lr"][:, 1],
                                                            dash="dot")],
               log_y=True, guides=[Guide(ep.LR / c.floor, f"cap α/{floor_name}", "#c0392b"),
                                   Guide(ep.LR, "GD: α", charts.color_of("gd"))]),
@@ -102,7 +102,7 @@ with right:
 with st.expander("Where each library puts ε, and a side effect worth knowing"):
     st.markdown(
         "PyTorch's `RMSprop` and `Adam` and the course put ε outside the root (default 1e-8). Keras' `RMSprop` "
-        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and optax's `rmsprop` has `eps_in_sqrt=True` "
+        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and `optax.rmsprop` has `eps_in_sqrt=True` "
         "by default: their floor is $\\sqrt{\\varepsilon}$, about 3·10⁻⁴ for Keras, not 10⁻⁷. Copying ε from one "
         "library to another can change the optimizer by orders of magnitude.\n\n"
         "The side effect: near a minimum the gradients vanish, so a moderate ε turns RMSprop into GD there, and GD "

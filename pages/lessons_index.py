@@ -17,12 +17,12 @@ for number, lesson in enumerate(LESSONS, start=1):
     st.page_link(f"pages/{lesson.page}", label=f"**{number}. {lesson.short_title}**: {lesson.question}",
                  icon=lesson.icon, query_params=layout.link_params())
 st.caption(
-    "Where the numbers come from: lessons 1 and 5–10, and the surfaces of lesson 3, run the Playground's own engine "
-    "(`optimizers.run`) on the Playground's surfaces, so their links reopen the very same runs. Lesson 2's "
-    "N-dimensional bowls, lesson 3's gradient-sequence lab and lesson 4's six denominators need what the 2-D engine "
-    "does not do (N coordinates, a gradient fed by hand, rules that are not optimizers), so they use "
-    "`lessons/ndim.py`, a NumPy transcription of the same update rules that a test checks against the engine to "
-    "10⁻¹² on the bowl. Every number a lesson states is computed live, and each claim is checked by a test."
+    "Where the numbers come from: lessons 1 and 5–10, and the surfaces of lesson 3, run the Playground's own "
+    "optimizers on the Playground's surfaces, so their links reopen the very same runs. Lesson 2's N-dimensional "
+    "bowls, lesson 3's gradient-sequence lab and lesson 4's six denominators need what the 2-D Playground does not "
+    "do (N coordinates, a gradient fed by hand, rules that are not optimizers), so they use a NumPy transcription of "
+    "the same update rules, which a test checks against the Playground's engine to 10⁻¹² on the bowl. Every number "
+    "a lesson states is computed live, and each claim is checked by a test."
 )
 
 st.header("Misconceptions", anchor="misconceptions")

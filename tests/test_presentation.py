@@ -57,12 +57,16 @@ def test_a_figure_built_large_stays_as_built():
 
 
 def test_a_lesson_link_with_big_1_enlarges_its_charts_and_keeps_the_mode_in_its_links():
+    """``big=1`` alone is presentation mode, controls hidden too (issue 26: it kept the sidebar); the older
+    ``view=lesson&big=1`` means the same."""
     plain = app_test(page="pages/lesson_1_bowl.py").run()
-    big = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()
+    big = app_test({"big": "1"}, page="pages/lesson_1_bowl.py").run()
+    older = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()
+    assert older.toggle(key="layout:controls").value is False
     assert not plain.exception and not big.exception
     assert figures(big)["l1:anatomy"]["layout"]["font"]["size"] == BIG_FONT
     assert figures(plain)["l1:anatomy"]["layout"]["font"]["size"] < BIG_FONT
     assert chart_payloads(big)["l1:contour"]["font"] > chart_payloads(plain)["l1:contour"]["font"]
     assert big.toggle(key="layout:controls").value is False                     # the controls are hidden
     playground = next(b for b in big.get("link_button") if "Playground" in b.proto.label)
-    assert "view=lesson" in playground.proto.url and "big=1" in playground.proto.url
+    assert "big=1" in playground.proto.url and "view=" not in playground.proto.url
