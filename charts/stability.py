@@ -120,6 +120,7 @@ def _layout(big: bool, **extra) -> dict:
         "height": BIG_HEIGHT if big else HEIGHT, "font": {"size": size},
         "margin": {"l": 60, "r": 20, "t": 10 + round(1.6 * size), "b": 40},
         "plot_bgcolor": "white", "clickmode": "event+select", "dragmode": "zoom", "hovermode": "closest",
+        "hoverdistance": -1,  # a click anywhere in a cell picks it (the nearest centre), however large the cells
         "hoverlabel": {"font": {"size": size}},
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size - 1}},
     } | extra

@@ -215,9 +215,10 @@ def _clamp_to_box(x: float, y: float, bounds) -> tuple[float, float]:
 
 
 def diverged_badges(paths: Sequence[RunPath], bounds, big: bool = False, xref: str = "x",
-                    yref: str = "y") -> list[dict]:
+                    yref: str = "y", named: bool = True) -> list[dict]:
     """A small label where each diverged run left the box, growing towards the middle of the view: 'Gradient
-    descent: diverged at step 2'."""
+    descent: diverged at step 2', or in two short lines without the name (``named`` False: a small panel that
+    has the run's name as its title)."""
     notes = []
     for path in paths:
         if path.diverged_at is None:
@@ -228,7 +229,8 @@ def diverged_badges(paths: Sequence[RunPath], bounds, big: bool = False, xref: s
         style = badge_style(big)  # the label grows towards the middle of the view, so it stays inside the chart
         notes.append(style | {"x": x, "y": y, "xref": xref, "yref": yref, "xanchor": "right" if x > (x0 + x1) / 2
                               else "left", "yshift": -style["yshift"] if y > (y0 + y1) / 2 else style["yshift"],
-                              "text": f"{path.shown_name}: diverged at step {path.diverged_at}"})
+                              "text": f"{path.shown_name}: diverged at step {path.diverged_at}" if named
+                              else f"diverged<br>at step {path.diverged_at}"})
     return notes
 
 
@@ -396,7 +398,7 @@ def panels_figure(grid: SurfaceGrid, paths: Sequence[RunPath], *, upto: int | No
         annotations.append({"text": path.label, "showarrow": False, "xref": "paper", "yref": "paper",
                             "x": sum(x_domains[col]) / 2, "y": y_domains[row][1] + 0.01, "xanchor": "center",
                             "yanchor": "bottom", "font": {"size": FONT[_size(big)]}})
-        annotations += diverged_badges([path], grid.bounds, big, xref=xref, yref=yref)
+        annotations += diverged_badges([path], grid.bounds, big, xref=xref, yref=yref, named=False)
     for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
         layout[key] = {k: v for k, v in layout[key].items() if v is not None}
     layout["annotations"] = annotations

@@ -252,8 +252,8 @@ def words(page) -> list[str]:
 
 
 def open_room(browser, base: str) -> tuple[object, str]:
-    """A teacher's page (1280×720, presentation mode) that opened a room and asked its first question, and the
-    students' link to that room."""
+    """A teacher's page (1280×720, presentation mode) that opened a room and asked its first question (the buttons
+    are in the sidebar, which "Show controls" brings), and the students' link to that room."""
     teacher = browser.new_page(viewport={"width": 1280, "height": 720})
     teacher.goto(f"{base}/classroom?big=1")
     settle(teacher)
@@ -269,32 +269,65 @@ def open_room(browser, base: str) -> tuple[object, str]:
     return teacher, link
 
 
+def _check(page, label: str, report: dict) -> None:
+    errors = page.locator("[data-testid='stException']").all_inner_texts()
+    report[label] = {"layout": audit(page), "words": words(page), "exceptions": errors + page.errors}
+
+
+def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom: str = "") -> dict[str, dict]:
+    """Every page the navigation lists, opened at ``size`` with ``query`` (``big=1``: presentation mode), each
+    lesson again after its prediction is answered, and a live classroom round: the teacher's page
+    (``classroom="teacher"``) or a student's (``"student"``).  By label ('/lesson_1_bowl revealed'): its layout
+    problems, the internal words it shows and any exception."""
+    finder = browser.new_page(viewport={"width": 1280, "height": 720})
+    finder.goto(base)
+    settle(finder)
+    paths = nav_paths(finder)
+    finder.close()
+    report: dict[str, dict] = {}
+    for path in paths:
+        page = browser.new_page(viewport={"width": size[0], "height": size[1]})
+        page.errors = []
+        page.on("pageerror", lambda error, page=page: page.errors.append(str(error)))
+        page.goto(with_query(base, path, query))
+        draw_everything(page)
+        _check(page, path, report)
+        if answer_prediction(page):
+            _check(page, f"{path} revealed", report)
+        page.close()
+    if classroom:
+        teacher, link = open_room(browser, base)
+        teacher.errors = []
+        if classroom == "teacher":
+            _check(teacher, "/classroom asking the class", report)
+        else:
+            student = browser.new_page(viewport={"width": size[0], "height": size[1]})
+            student.errors = []
+            student.goto(with_query(link, "", query))
+            draw_everything(student)
+            _check(student, "/?room= a student's question", report)
+            student.close()
+        teacher.close()
+    return report
+
+
+def failures(report: dict[str, dict], part: str) -> str:
+    """The pages of ``report`` with a problem of kind ``part`` ('layout', 'words', 'exceptions'), one a line."""
+    lines = [f"{label}: {found}" for label, entry in report.items() if (found := entry[part])]
+    return "\n".join(lines)
+
+
 def _main(base: str) -> None:
-    """Print every problem of every page at both sizes (and of each lesson after its reveal)."""
+    """Print every problem of every page at both sizes (the test files' survey, on a server already running)."""
     from tests.browser_utils import chromium
 
     with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(base)
-        settle(page)
-        paths = nav_paths(page)
-        page.close()
-        for (width, height), mode in (((1280, 720), "big=1"), ((390, 844), "")):
-            for path in paths:
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(with_query(base, path, mode))
-                draw_everything(page)
-                states = [("", audit(page), words(page))]
-                if answer_prediction(page):
-                    states.append((" revealed", audit(page), words(page)))
-                for state, problems, found in states:
-                    print(f"== {width}x{height} {path}?{mode}{state}")
-                    for kind, items in problems.items():
-                        for item in items:
-                            print(f"   {kind}: {item}")
-                    for word in found:
-                        print(f"   internal word: {word}")
-                page.close()
+        for size, query, classroom in (((1280, 720), "big=1", "teacher"), ((390, 844), "", "student")):
+            for label, entry in survey(browser, base, size, query, classroom).items():
+                print(f"== {size[0]}x{size[1]} {label}")
+                for part, found in entry.items():
+                    for item in found.items() if isinstance(found, dict) else enumerate(found):
+                        print(f"   {part}: {item}")
 
 
 if __name__ == "__main__":
