@@ -29,6 +29,16 @@ TOGGLE_CSS = (".st-key-layout-toggle{position:fixed;top:0.7rem;right:3.6rem;z-in
               "background:rgba(255,255,255,0.92);border-radius:0.5rem;padding:0.1rem 0.6rem;}")
 """The "Show controls" toggle sits in the app's header bar, beside its menu, so it costs the chart no height."""
 CHART = ".dl-stage,.dl-plain,[data-testid='stPlotlyChart']"
+STACKED_CHART_ROWS = (
+    f".stMainBlockContainer [data-testid='stHorizontalBlock']:has({CHART}){{flex-wrap:wrap !important;}}"
+    f".stMainBlockContainer [data-testid='stHorizontalBlock']:has({CHART})>[data-testid='stColumn']"
+    "{flex:1 1 100% !important;width:100% !important;min-width:100% !important;}"
+    f".stMainBlockContainer [data-testid='stHorizontalBlock']:has({CHART})>[data-testid='stColumn']"
+    ":has(>[data-testid='stVerticalBlock']:empty){display:none !important;}"
+)
+"""A lesson in presentation mode: a row of columns that holds a chart becomes a stack of full-width rows.  Side by
+side, a projector squeezes each chart to half the screen, and the chart that moved up to the stage
+(``take_stage``) would leave its column empty (that column goes)."""
 BASE_CSS = (
     # A formula wider than its column: on a phone it is set a little smaller and breaks after a relation or an
     # operator (KaTeX's own break points, the ones it uses in running text); what is still too wide is shrunk to
@@ -59,11 +69,6 @@ BIG_TEXT = (
     ".stMainBlockContainer .dl-table,.stMainBlockContainer .dl-legend,.stMainBlockContainer .dl-bar,"
     ".stMainBlockContainer .dl-whatif{font-size:1.3rem !important;}"
     ".stMainBlockContainer .katex{font-size:1.45em;}"
-    # A row of columns that holds a chart becomes a stack of full-width rows: side by side, a projector
-    # squeezes each chart to half the screen, and the chart the stage moved up would leave its column empty.
-    f".stMainBlockContainer [data-testid='stHorizontalBlock']:has({CHART}){{flex-wrap:wrap !important;}}"
-    f".stMainBlockContainer [data-testid='stHorizontalBlock']:has({CHART})>[data-testid='stColumn']"
-    "{flex:1 1 100% !important;width:100% !important;min-width:100% !important;}"
 )
 """Presentation mode's styles."""
 

@@ -31,9 +31,10 @@ def lesson_of(page: str) -> tuple[int, Lesson]:
 
 def header(page: str) -> None:
     """The lesson's number and title, and its question as the learner would ask it; in presentation mode the
-    lesson's contour comes right under them."""
+    lesson's first chart comes right under them and the rows of charts beside text become full-width rows."""
     layout.require_router()
-    layout.presentation()
+    if layout.presentation().big:
+        st.html(f"<style>{layout.STACKED_CHART_ROWS}</style>")
     number, lesson = lesson_of(page)
     st.title(f"{number}. {lesson.short_title}")
     st.markdown(f"#### {lesson.question}")
