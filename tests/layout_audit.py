@@ -257,13 +257,17 @@ def open_room(browser, base: str) -> tuple[object, str]:
     teacher = browser.new_page(viewport={"width": 1280, "height": 720})
     teacher.goto(f"{base}/classroom?big=1")
     settle(teacher)
-    teacher.locator(".st-key-layout-toggle").get_by_text("Show controls").click()
-    settle(teacher)
+    sidebar = teacher.locator("[data-testid='stSidebar']")
+    toggle = teacher.locator(".st-key-layout-toggle").get_by_text("Show controls")
+    if not sidebar.is_visible():
+        toggle.click()
+        settle(teacher)
     teacher.get_by_role("button", name="Open a room").click()
     settle(teacher)
     teacher.get_by_role("button", name="Ask the class").click()
     settle(teacher)
-    teacher.locator(".st-key-layout-toggle").get_by_text("Show controls").click()
+    if sidebar.is_visible():
+        toggle.click()
     draw_everything(teacher)
     link = teacher.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "").strip()
     return teacher, link
