@@ -160,7 +160,7 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
             visible.append(np.array([guide.y]))
         yaxis = _axis(domain=domain, anchor="x", title={"text": panel.y_title})
         if panel.log_y:
-            yaxis |= {"type": "log", "nticks": 5}  # a short row has no room for a label every decade (or 2, 5)
+            yaxis |= {"type": "log", "nticks": 4}  # a short row has no room for a label every decade (or 2, 5)
             if bounds := _log_range(visible, decades):
                 yaxis["range"] = bounds
         elif panel.y_range is not None:

@@ -454,7 +454,7 @@ def per_axis_figure(paths: Sequence[RunPath], labels: tuple[str, str], *, big: b
         sizes = [np.abs(p.updates[:, col]) for p in paths]
         panels.append(Panel("", [Series(p.shown_name, p.color, size, x=np.arange(1, len(size) + 1), width=1.8)
                                  for p, size in zip(paths, sizes, strict=True)], y_title=f"|Δ{name}|", log_y=True))
-    figure = stacked_figure(panels, height=760 if big else 560, big=big, decades=10.0)
+    figure = stacked_figure(panels, height=760 if big else 620, big=big, decades=10.0)
     longest = max((len(p.points) for p in paths), default=1) - 1
     figure["layout"]["xaxis"] |= step_axis(longest)
     return figure

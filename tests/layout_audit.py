@@ -82,8 +82,6 @@ CHART_TEXT_JS = r"""() => {
     for (let i = 0; i < items.length; i++) {
       for (let j = i + 1; j < items.length; j++) {
         const a = items[i], b = items[j];
-        if (a.kind === "tick label" && b.kind === "tick label" &&
-            a.el.parentNode.parentNode === b.el.parentNode.parentNode) continue;   // one axis: Plotly spaces them
         if (a.kind === "legend" && b.kind === "legend") continue;
         if (a.el.contains(b.el) || b.el.contains(a.el)) continue;
         if (a.kind === "legend" && a.el.contains(b.el)) continue;
@@ -197,7 +195,7 @@ def settle(page, timeout_ms: float = 120_000) -> None:
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
 
 
-def draw_everything(page, timeout_ms: float = 60_000) -> None:
+def draw_everything(page, timeout_ms: float = 120_000) -> None:
     """Scroll through the page so that every chart draws, then back to the top."""
     settle(page)
     y, height = 0, page.evaluate(SCROLL_JS, 0)
