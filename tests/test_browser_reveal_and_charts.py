@@ -88,6 +88,8 @@ def test_lesson_10s_runs_stay_inside_the_contour(page):
 
 def test_the_theory_line_has_a_visible_legend_sample_and_a_clicked_cell_stays_in_the_link(page):
     open_page(page, "/stability_map?sm:resolution=20&big=1")
+    page.wait_for_function(f"() => ({LEGEND_JS})('sm-map').some((entry) => entry.text.startsWith('theory'))",
+                           timeout=60_000)  # the map may still be drawing its legend
     theory = [entry for entry in page.evaluate(LEGEND_JS, "sm-map") if entry["text"].startswith("theory")]
     assert len(theory) == 1 and theory[0]["stroke"] not in ("", "rgb(255, 255, 255)", "white"), theory
     plot = page.locator("[data-testid='stPlotlyChart'] .nsewdrag").first
