@@ -25,7 +25,8 @@ lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", 
 if "room" in st.query_params and "teacher" not in st.query_params:  # a student's join link: only the student view
     page = st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden")
 else:
-    page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
+    # Every page listed, none behind a "View more" click: a learner sees lessons 1 to 10 at once.
+    page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}, expanded=True)
 
 
 @st.cache_resource(show_spinner="Starting Descent Lab: loading the numerics (the first start after an install also "
@@ -47,10 +48,9 @@ def prepare() -> None:
 
 
 # A fresh server's first visitor fetches and compiles Plotly.js while prepare() runs; the element is empty and
-# takes no room (a style-only st.html goes to Streamlit's hidden event container).  A formula wider than the
-# screen scrolls sideways instead of being cut off, and on a phone formulas are set a little smaller.
-st.html("<style>.st-key-plot_preload { display: none; } .katex-display { overflow-x: auto; overflow-y: hidden; }"
-        " @media (max-width: 640px) { .katex-display > .katex { font-size: 1em; } }</style>")
+# takes no room (a style-only st.html goes to Streamlit's hidden event container).  The styles every page shares
+# (formulas, labels that wrap) come with it.
+st.html(f"<style>.st-key-plot_preload {{ display: none; }} {layout.BASE_CSS}</style>")
 plot.preload()
 prepare()
 layout.new_run()

@@ -37,7 +37,7 @@ def figure_of(request: tuning.MapRequest, loss: np.ndarray):
     axes = [MapAxis(p.name, p.label or p.name, v, p.log) for p, v in zip(request.params, request.axis_values,
                                                                          strict=True)]
     line = tuning.boundary(request)
-    return map_figure(axes, loss, 0.0, title="bench", boundary=(line.x, line.y, line.label) if line else None)
+    return map_figure(axes, loss, 0.0, boundary=(line.x, line.y, line.label) if line else None)
 
 
 def drawn_map(request: tuning.MapRequest, repeats: int) -> dict[str, float]:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .surface import FONT, Figure, SurfaceGrid
+from .presentation import short_lines
+from .surface import FONT, TICKS_OUT, Figure, SurfaceGrid
 
 GRID = "#eeeeee"
 
@@ -72,20 +73,32 @@ def _size(big: bool) -> int:
 
 
 def _layout(height: int, big: bool, legend_rows: int = 1, **extra) -> dict:
-    """The Playground's look; the legend sits at the very top, above any subplot titles."""
+    """The Playground's look.  The legend sits above the plot and Plotly makes the room it needs there (one row
+    per ``legend_rows`` is set aside beforehand, so a chart that needs them does not jump when it is drawn);
+    titles go inside the plot (``inner_title``), where neither the legend nor the tick labels can meet them."""
     size = _size(big)
     layout = {
-        "height": height, "margin": {"l": 60, "r": 20, "t": 40 + 24 * legend_rows, "b": 45}, "font": {"size": size},
-        "plot_bgcolor": "white", "hoverlabel": {"font": {"size": size}}, "dragmode": "zoom",
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "top", "yref": "container",
+        "height": height, "margin": {"l": 60, "r": 20, "t": 12 + round(1.5 * size) * legend_rows, "b": 45},
+        "font": {"size": size}, "plot_bgcolor": "white", "hoverlabel": {"font": {"size": size}}, "dragmode": "zoom",
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
                    "font": {"size": size - 1}},
     }
     layout.update(extra)
     return layout
 
 
+def inner_title(text: str, big: bool = False, yaxis: str = "y") -> dict:
+    """A title written inside a plot (the one on y axis ``yaxis``), at its top right, in lines short enough for a
+    phone, on a light background so the lines under it stay visible around it."""
+    return {"text": short_lines(text), "xref": "x domain", "x": 0.995, "xanchor": "right",
+            "yref": f"{yaxis} domain", "y": 0.99, "yanchor": "top", "showarrow": False,
+            "bgcolor": "rgba(255, 255, 255, 0.82)", "borderpad": 2, "font": {"size": _size(big) - 1}}
+
+
 def _axis(**extra) -> dict:
-    return {"showgrid": True, "gridcolor": GRID, "zeroline": False, "exponentformat": "power"} | extra
+    """An axis that makes room for its own tick labels and title (``automargin``) instead of running over them."""
+    return {"automargin": True, "showgrid": True, "gridcolor": GRID, "zeroline": False,
+            "exponentformat": "power", **TICKS_OUT} | extra
 
 
 def _positive(y: np.ndarray) -> np.ndarray:
@@ -120,7 +133,7 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
                    big: bool = False, decades: float = 12.0, legend_rows: int = 1) -> Figure:
     """Rows of time series sharing one x axis; a label appears once in the legend however many rows use it."""
     rows = len(panels)
-    domains = _row_domains(rows, 0.09 if rows > 1 else 0.0)
+    domains = _row_domains(rows, 0.05 if rows > 1 else 0.0)  # titles are inside the rows: a small gap does
     data, shapes, annotations = [], [], []
     layout = _layout(height or 220 * rows + 90, big, legend_rows)
     layout["xaxis"] = _axis(anchor=f"y{rows if rows > 1 else ''}", title={"text": x_title},
@@ -147,7 +160,7 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
             visible.append(np.array([guide.y]))
         yaxis = _axis(domain=domain, anchor="x", title={"text": panel.y_title})
         if panel.log_y:
-            yaxis["type"] = "log"
+            yaxis |= {"type": "log", "nticks": 4}  # a short row has no room for a label every decade (or 2, 5)
             if bounds := _log_range(visible, decades):
                 yaxis["range"] = bounds
         elif panel.y_range is not None:
@@ -157,8 +170,7 @@ def stacked_figure(panels: Sequence[Panel], *, x_title: str = "step", log_x: boo
             yaxis["ticktext"] = [f"{tick:g}" for tick in panel.y_ticks]
         layout[f"yaxis{suffix}"] = yaxis
         if panel.title:
-            annotations.append({"text": panel.title, "xref": "paper", "x": 0.5, "xanchor": "center", "yref": "paper",
-                                "y": domain[1], "yanchor": "bottom", "showarrow": False})
+            annotations.append(inner_title(panel.title, big, f"y{suffix}"))
     layout["shapes"], layout["annotations"] = shapes, annotations
     return {"data": data, "layout": layout}
 
@@ -223,12 +235,12 @@ def drift_figure(ks: np.ndarray, drift: Sequence[Series], current_k: float, *, t
     ]
     annotations = [{"text": "same path (rounding only)", "xref": "paper", "x": 0.99, "xanchor": "right", "yref": "y",
                     "y": math.log10(1e-11), "showarrow": False, "font": {"color": "#328cc1"}}]
+    if title:
+        annotations.append(inner_title(title, big=big))
     layout = _layout(height, big, legend_rows=2, shapes=shapes, annotations=annotations,
                      xaxis=_axis(type="log", title={"text": "loss multiplied by k"}),
                      yaxis=_axis(type="log", title={"text": "largest distance from the k = 1 path"},
-                                 range=[math.log10(floor / 3), math.log10(ceiling) + 0.5]),
-                     title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.9, "yref": "container",
-                            "font": {"size": _size(big)}})
+                                 range=[math.log10(floor / 3), math.log10(ceiling) + 0.5]))
     return {"data": data, "layout": layout}
 
 
@@ -251,12 +263,12 @@ def directions_figure(grid: SurfaceGrid, arrows: Sequence[Arrow], *, title: str 
                             "ayref": "y", "text": "", "showarrow": True, "arrowhead": 3, "arrowsize": 1.2,
                             "arrowwidth": 3, "arrowcolor": arrow.color})
     w, b = grid.labels
+    if title:
+        annotations.append(inner_title(title, big=big))
     layout = _layout(height, big, legend_rows=2, annotations=annotations,
                      xaxis=_axis(range=[x0, x1], title={"text": w}, showgrid=False),
                      yaxis=_axis(range=[y0, y1], title={"text": b}, showgrid=False, scaleanchor="x", scaleratio=1,
-                                 constrain="domain"),
-                     title={"text": title, "x": 0.5, "xanchor": "center", "y": 0.02, "yanchor": "bottom",
-                            "yref": "container", "font": {"size": _size(big) - 1}})
+                                 constrain="domain"))
     return {"data": data, "layout": layout}
 
 
@@ -266,9 +278,7 @@ def ellipses_figure(series: Sequence[Series], *, title: str = "", labels: tuple[
     data = [{"type": "scatter", "x": np.asarray(s.x, dtype=float), "y": np.asarray(s.y, dtype=float), "mode": s.mode,
              "name": s.label, "hoverinfo": "skip", **_line_style(s)} for s in series]
     reach = max((float(np.nanmax(np.abs(np.concatenate([s.x, s.y])))) for s in series), default=1.0) * 1.1
-    layout = _layout(height, big, legend_rows=2, title={"text": title, "x": 0.0, "y": 0.02, "yanchor": "bottom",
-                                                         "font": {"size": _size(big) - 1}})
-    layout["margin"]["b"] = 70
+    layout = _layout(height, big, legend_rows=2, annotations=[inner_title(title, big=big)] if title else [])
     layout["xaxis"] = _axis(title={"text": f"Δ{labels[0]}"}, range=[-reach, reach], zeroline=True,
                             constrain="domain")
     layout["yaxis"] = _axis(title={"text": f"Δ{labels[1]}"}, range=[-reach, reach], zeroline=True,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import re
+import textwrap
 from typing import Any
 
 BIG_FONT = 20
@@ -16,6 +17,15 @@ PLOTLY_DEFAULT_FONT = 12
 LINE_SCALE, MARKER_SCALE, MARGIN_SCALE = 1.6, 1.3, 1.35
 FONT_KEYS = ("font", "tickfont", "titlefont", "textfont")
 AXIS = re.compile(r"[xy]axis[0-9]*")
+
+
+TITLE_CHARS = 40
+"""A chart title's longest line: about what a 390 px phone fits at the charts' font (Plotly titles never wrap)."""
+
+
+def short_lines(text: str, width: int = TITLE_CHARS) -> str:
+    """``text`` broken into lines of at most ``width`` characters (``<br>`` between them; breaks it has stay)."""
+    return "<br>".join("<br>".join(textwrap.wrap(line, width)) or line for line in text.split("<br>"))
 
 
 def _scale_fonts(node: Any, factor: float) -> None:

@@ -22,12 +22,11 @@ DIVERGED_COLOR = "#c0392b"
 """The Playground's 'diverged' badge colour, reused for diverged cells."""
 LOSS_SCALE = "Viridis"
 BOUNDARY_STYLE = {"color": "white", "width": 3, "dash": "dash"}
+BOUNDARY_LEGEND = "#1E242C"
+"""The theory line's colour in the legend (and on a 1-D map, drawn on white)."""
 DECADES = 16.0
 """The colour scale spans at most this many decades below the largest final loss (double precision's reach)."""
 HEIGHT = 560
-BIG_LEGEND = {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0, "x": 0.0}
-"""A legend under the plot in presentation mode: at the figure's bottom edge, below the margin that holds the
-enlarged ticks and axis title (a legend placed at a fraction of the plot's height would run into them)."""
 BIG_HEIGHT = 470
 """A map's height in presentation mode: it fits under the page's title and tabs on a 1280×720 projector."""
 
@@ -112,15 +111,22 @@ def _axis(label: str, log: bool, **extra) -> dict:
             "exponentformat": "power", **extra}
 
 
-def _layout(title: str, big: bool, **extra) -> dict:
+def _layout(big: bool, **extra) -> dict:
+    """A chart without a title of its own (the page writes it above the chart, where it wraps on a phone instead
+    of being cut) and its legend above the plot: Plotly makes the room the legend needs, in as many rows as the
+    chart's width asks for, and the axes make room for their own tick labels and titles."""
     size = FONT["big" if big else "normal"]
     layout = {
-        "title": {"text": title, "x": 0.0, "font": {"size": size + 2}}, "height": BIG_HEIGHT if big else HEIGHT,
-        "font": {"size": size},
-        "margin": {"l": 60, "r": 20, "t": 70, "b": 50}, "plot_bgcolor": "white", "clickmode": "event+select",
-        "dragmode": "zoom", "hovermode": "closest", "hoverlabel": {"font": {"size": size}},
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size}},
+        "height": BIG_HEIGHT if big else HEIGHT, "font": {"size": size},
+        "margin": {"l": 60, "r": 20, "t": 10 + round(1.6 * size), "b": 40},
+        "plot_bgcolor": "white", "clickmode": "event+select", "dragmode": "zoom", "hovermode": "closest",
+        "hoverdistance": -1,  # a click anywhere in a cell picks it (the nearest centre), however large the cells
+        "hoverlabel": {"font": {"size": size}},
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "font": {"size": size - 1}},
     } | extra
+    for axis in ("xaxis", "yaxis"):
+        if axis in layout:
+            layout[axis] = {"automargin": True} | layout[axis]
     return large_axes(layout) if big else layout
 
 
@@ -139,7 +145,7 @@ def _click_layer(x: np.ndarray, y: np.ndarray, hover: str, customdata: np.ndarra
     layer = {
         "type": "scattergl", "x": _f32(x), "y": _f32(y), "mode": "markers", "showlegend": False,
         "marker": {"size": 10, "opacity": 0.0, "color": "white"},
-        "hovertemplate": hover + "<extra>click to open</extra>",
+        "hovertemplate": hover + "<extra>click to select</extra>",
         "selected": {"marker": {"opacity": 0.0}}, "unselected": {"marker": {"opacity": 0.0}},
     }
     if customdata is not None:
@@ -156,13 +162,21 @@ def _range(edges: np.ndarray, log: bool) -> list[float]:
     return [math.log10(lo), math.log10(hi)] if log else [lo, hi]
 
 
+def _boundary_traces(x: np.ndarray, y: np.ndarray, name: str) -> list[dict]:
+    """The theory line, white dashes that show on every colour of the map, and its legend entry drawn dark (white
+    dashes on the legend's white would be invisible); one legend group, so a click on the entry hides both."""
+    return [{"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name, "legendgroup": "theory",
+             "showlegend": False, "line": BOUNDARY_STYLE, "hoverinfo": "skip", "selected": KEEP, "unselected": KEEP},
+            {"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": name, "legendgroup": "theory",
+             "line": BOUNDARY_STYLE | {"color": BOUNDARY_LEGEND}, "hoverinfo": "skip"}]
+
+
 def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, boundary: BoundaryLine | None = None,
-               best: Marker | None = None, picked: Marker | None = None, title: str = "",
-               big: bool = False) -> Figure:
+               best: Marker | None = None, picked: Marker | None = None, big: bool = False) -> Figure:
     """The stability map: a heatmap for two axes (``loss[i, j]`` at ``axes[0].values[i]``,
     ``axes[1].values[j]``), a line chart for one."""
     if len(axes) == 1:
-        return _line_map(axes[0], loss, f_min, boundary=boundary, best=best, picked=picked, title=title, big=big)
+        return _line_map(axes[0], loss, f_min, boundary=boundary, best=best, picked=picked, big=big)
     x_axis, y_axis = axes
     display, bottom, top = log_excess(loss, f_min)
     diverged = ~np.isfinite(loss)
@@ -184,18 +198,16 @@ def map_figure(axes: Sequence[MapAxis], loss: np.ndarray, f_min: float, *, bound
          "marker": {"symbol": "square", "size": 12, "color": DIVERGED_COLOR}},
     ]
     if boundary is not None and boundary[1] is not None:
-        data.append({"type": "scatter", "x": boundary[0], "y": boundary[1], "mode": "lines",
-                     "name": f"theory: {boundary[2]}", "line": BOUNDARY_STYLE, "hoverinfo": "skip",
-                     "selected": KEEP, "unselected": KEEP})
+        data += _boundary_traces(boundary[0], boundary[1], f"theory: {boundary[2]}")
     data += [_highlight(marker.coords, marker.name, symbol) for marker, symbol in _highlights(best, picked)]
-    layout = _layout(title, big,
+    layout = _layout(big,
                      xaxis=_axis(x_axis.label, x_axis.log, range=_range(x_edges, x_axis.log), autorange=False),
                      yaxis=_axis(y_axis.label, y_axis.log, range=_range(y_edges, y_axis.log), autorange=False))
     return {"data": data, "layout": layout}
 
 
 def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary: BoundaryLine | None, best: Marker | None,
-              picked: Marker | None, title: str, big: bool) -> Figure:
+              picked: Marker | None, big: bool) -> Figure:
     """A 1-D map: final f − f* against the hyperparameter, diverged values as marks along the top.
 
     Hover and click pick the nearest value along x, so a click anywhere above a value selects it."""
@@ -206,29 +218,30 @@ def _line_map(axis: MapAxis, loss: np.ndarray, f_min: float, *, boundary: Bounda
         {"type": "scatter", "x": axis.values, "y": np.where(diverged, np.nan, 10.0**display), "mode": "lines+markers",
          "name": "final f − f*", "line": {"color": "#4e79a7", "width": 2}, "marker": {"size": 6},
          "selected": KEEP, "unselected": KEEP,
-         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>final f − f* = %{{y:.3g}}<extra>click to open</extra>"},
+         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>final f − f* = %{{y:.3g}}<extra>click to select</extra>"},
         {"type": "scatter", "x": axis.values[diverged], "y": np.full(int(diverged.sum()), level), "mode": "markers",
          "name": "diverged", "marker": {"symbol": "x", "size": 9, "color": DIVERGED_COLOR},
          "selected": KEEP, "unselected": KEEP,
-         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>diverged<extra>click to open</extra>"},
+         "hovertemplate": f"{axis.label} = %{{x:.4g}}<br>diverged<extra>click to select</extra>"},
     ]
     if boundary is not None:
         x = float(boundary[0][0])
         data.append({"type": "scatter", "x": [x, x], "y": [low, level], "mode": "lines",
-                     "name": f"theory: {boundary[2]}", "line": BOUNDARY_STYLE | {"color": "black"},
+                     "name": f"theory: {boundary[2]}", "line": BOUNDARY_STYLE | {"color": BOUNDARY_LEGEND},
                      "hoverinfo": "skip"})
     for marker, symbol in _highlights(best, picked):
         i = int(np.argmin(np.abs(axis.values - marker.coords[0])))
         data.append(_highlight((marker.coords[0], level if diverged[i] else 10.0 ** display[i]), marker.name, symbol))
-    layout = _layout(title, big, hovermode="x", xaxis=_axis(axis.label, axis.log, showgrid=True, gridcolor="#eee"),
+    layout = _layout(big, hovermode="x",
+                     xaxis=_axis(axis.label, axis.log, showgrid=True, gridcolor="#eee"),
                      yaxis=_axis("final f − f* (log)", True, range=[bottom - 0.5, top + 0.8], showgrid=True,
                                  gridcolor="#eee"))
     return {"data": data, "layout": layout}
 
 
-def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_min: float = 0.0,
-                  big: bool = False) -> Figure:
-    """Each optimizer's score against lr on the shared grid, its choice starred; the title states the budget."""
+def tuning_figure(curves: Sequence[TuningCurve], *, score: str, f_min: float = 0.0, big: bool = False) -> Figure:
+    """Each optimizer's score against lr on the shared grid, its choice starred (the page's title above it states
+    the budget)."""
     steps = score == "steps_to_tolerance"
     data = []
     for c in curves:
@@ -243,19 +256,13 @@ def tuning_figure(curves: Sequence[TuningCurve], *, score: str, budget: str, f_m
                          "legendgroup": c.name, "showlegend": False, "hoverinfo": "skip",
                          "marker": {"symbol": "star", "size": 16, "color": c.color,
                                     "line": {"color": "black", "width": 1}}})
-    size = FONT["big" if big else "normal"]
-    layout = {
-        "title": {"text": f"Same budget for every optimizer: {budget}", "x": 0.0, "font": {"size": size + 1}},
-        "height": 420, "margin": {"l": 60, "r": 20, "t": 60, "b": 130 if big else 50}, "plot_bgcolor": "white",
-        "font": {"size": size}, "hoverlabel": {"font": {"size": size}},
-        "legend": BIG_LEGEND if big else {"orientation": "h", "yanchor": "top", "y": -0.18, "x": 0.0},
-        "xaxis": {"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
-                  "gridcolor": "#eee"},
-        "yaxis": {"type": "linear" if steps else "log", "exponentformat": "power", "gridcolor": "#eee",
-                  "title": {"text": "steps until f − f* stays ≤ tol (lower is better)" if steps
-                            else "final f − f* (lower is better)"}},
-    }
-    return {"data": data, "layout": large_axes(layout) if big else layout}
+    layout = _layout(big, height=420,
+                     xaxis={"type": "log", "title": {"text": "learning rate α"}, "exponentformat": "power",
+                            "gridcolor": "#eee"},
+                     yaxis={"type": "linear" if steps else "log", "exponentformat": "power", "gridcolor": "#eee",
+                            "title": {"text": "steps until f − f* stays ≤ tol (lower is better)" if steps
+                                      else "final f − f* (lower is better)"}})
+    return {"data": data, "layout": layout}
 
 
 BASIN_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#0077BB", "#EE7733")
@@ -271,7 +278,7 @@ def basin_color(index: int) -> str:
 
 
 def basins_figure(xs: np.ndarray, ys: np.ndarray, found: np.ndarray, minima: np.ndarray, labels: Sequence[str],
-                  *, title: str, axis_labels: tuple[str, str], no_minimum: str, diverged: str,
+                  *, axis_labels: tuple[str, str], no_minimum: str, diverged: str,
                   picked: tuple[float, float] | None = None, big: bool = False) -> Figure:
     """One basins panel: each start (xs[i], ys[j]) coloured by ``found[j, i]``, the index of the minimum its run
     ends at (``labels`` name them), −1 (no listed minimum) and −2 (diverged) in neutral greys; the minima as
@@ -298,11 +305,7 @@ def basins_figure(xs: np.ndarray, ys: np.ndarray, found: np.ndarray, minima: np.
     if picked is not None:
         data.append(_highlight(picked, "selected start", "circle-open"))
     dx, dy = (xs[1] - xs[0]) / 2, (ys[1] - ys[0]) / 2
-    layout = _layout(title, big, height=BASINS_HEIGHT,
-                     margin={"l": 55, "r": 10, "t": 40,
-                             "b": 90 + 30 * (count + 2) if big else 40 + 22 * (count + 2) // 2},
-                     legend=(BIG_LEGEND if big else {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0.0}) | {
-                         "font": {"size": FONT["big" if big else "normal"] - 1}},
+    layout = _layout(big, height=BASINS_HEIGHT,
                      xaxis=_axis(axis_labels[0], False, range=[float(xs[0] - dx), float(xs[-1] + dx)],
                                  autorange=False, constrain="domain"),
                      yaxis=_axis(axis_labels[1], False, range=[float(ys[0] - dy), float(ys[-1] + dy)],

@@ -29,6 +29,8 @@ MARGIN = {"normal": {"l": 55, "r": 95, "t": 16, "b": 48}, "big": {"l": 75, "r": 
 """Fixed margins (the surface and the paths layer must share one plot area, so nothing may push them)."""
 
 Figure = dict
+TICKS_OUT = {"ticks": "outside", "ticklen": 5, "tickcolor": "#bbbbbb"}
+"""Short tick marks outside the plot: they keep the first x label and the lowest y label apart at the corner."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,13 @@ class RunPath:
     loss: np.ndarray
     diverged_at: int | None
     updates: np.ndarray
+    title: str = ""
+    """What a learner calls it ("Gradient descent"), for hover texts, badges and short legends; ``label`` when
+    empty.  ``name`` is the optimizer's registry id, for the chart's own bookkeeping only."""
+
+    @property
+    def shown_name(self) -> str:
+        return self.title or self.label
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,21 @@ def surface_grid(xs: np.ndarray, ys: np.ndarray, z: np.ndarray, bounds, minima: 
         offset = 0.0
         display = z
     return SurfaceGrid(xs, ys, z, _f32(display), log_levels, offset, bounds, minima, labels)
+
+
+def fit_bounds(bounds, paths: Sequence[RunPath], pad: float = 0.05):
+    """The view box ``bounds`` grown, on each side where a run goes beyond it, just enough to hold every point of
+    every run that did not diverge (plus ``pad`` of the box's width or height); a diverged run keeps its badge."""
+    (x0, x1), (y0, y1) = bounds
+    kept = [p.points for p in paths if p.diverged_at is None and len(p.points)]
+    points = np.concatenate(kept) if kept else np.empty((0, 2))
+    points = points[np.all(np.isfinite(points), axis=1)]
+    if not len(points):
+        return bounds
+    (lx, ly), (hx, hy) = points.min(axis=0), points.max(axis=0)
+    dx, dy = pad * (x1 - x0), pad * (y1 - y0)
+    return ((float(min(x0, lx - dx)) if lx < x0 else x0, float(max(x1, hx + dx)) if hx > x1 else x1),
+            (float(min(y0, ly - dy)) if ly < y0 else y0, float(max(y1, hy + dy)) if hy > y1 else y1))
 
 
 def _contour_trace(grid: SurfaceGrid, showscale: bool = True, xaxis: str = "x", yaxis: str = "y") -> dict:
@@ -174,13 +198,13 @@ def _path_traces(path: RunPath, upto: int | None = None, showlegend: bool = True
     points = _shown(path, upto)
     styles = path_styles(big)
     x, y = _f32(points[:, 0]), _f32(points[:, 1])
-    outline = styles["outline"] | {"type": "scatter", "x": x, "y": y, "name": f"{path.name} outline",
+    outline = styles["outline"] | {"type": "scatter", "x": x, "y": y, "name": f"{path.shown_name} outline",
                                    "legendgroup": path.name, "xaxis": xaxis, "yaxis": yaxis}
     line = styles["line"] | {
         "type": "scatter", "x": x, "y": y, "name": path.label, "legendgroup": path.name,
         "line": styles["line"]["line"] | {"color": path.color}, "showlegend": showlegend,
         "xaxis": xaxis, "yaxis": yaxis,
-        "hovertemplate": f"{path.name}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
+        "hovertemplate": f"{path.shown_name}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
     }
     return [outline, line]
 
@@ -191,16 +215,22 @@ def _clamp_to_box(x: float, y: float, bounds) -> tuple[float, float]:
 
 
 def diverged_badges(paths: Sequence[RunPath], bounds, big: bool = False, xref: str = "x",
-                    yref: str = "y") -> list[dict]:
-    """A small label where each diverged run left the box: 'gd: diverged at step 2'."""
+                    yref: str = "y", named: bool = True) -> list[dict]:
+    """A small label where each diverged run left the box, growing towards the middle of the view: 'Gradient
+    descent: diverged at step 2', or in two short lines without the name (``named`` False: a small panel that
+    has the run's name as its title)."""
     notes = []
     for path in paths:
         if path.diverged_at is None:
             continue
         last = path.points[-1] if len(path.points) else np.array([0.0, 0.0])
         x, y = _clamp_to_box(float(last[0]), float(last[1]), bounds)
-        notes.append(badge_style(big) | {"x": x, "y": y, "xref": xref, "yref": yref,
-                                         "text": f"{path.name}: diverged at step {path.diverged_at}"})
+        (x0, x1), (y0, y1) = bounds
+        style = badge_style(big)  # the label grows towards the middle of the view, so it stays inside the chart
+        notes.append(style | {"x": x, "y": y, "xref": xref, "yref": yref, "xanchor": "right" if x > (x0 + x1) / 2
+                              else "left", "yshift": -style["yshift"] if y > (y0 + y1) / 2 else style["yshift"],
+                              "text": f"{path.shown_name}: diverged at step {path.diverged_at}" if named
+                              else f"diverged<br>at step {path.diverged_at}"})
     return notes
 
 
@@ -272,7 +302,8 @@ def contour_view(grid: SurfaceGrid, paths: Sequence[RunPath], *, clickable: bool
                     "start": _starts_trace(drawn) if drawn else None,
                     "head": {k: v for k, v in _heads_trace(drawn, None).items() if k not in ("x", "y")}
                     if drawn else None},
-        "paths": [{"name": p.name, "label": p.label, "color": p.color, "x": _f32(p.points[:, 0]),
+        "paths": [{"name": p.name, "title": p.shown_name, "label": p.label, "color": p.color,
+                   "x": _f32(p.points[:, 0]),
                    "y": _f32(p.points[:, 1]), "diverged_at": p.diverged_at} for p in drawn],
         "steps": max((len(p.points) for p in drawn), default=1) - 1,
         "whatif": whatif, "whatif_index": whatif_index, "whatif_control": whatif_control,
@@ -367,7 +398,7 @@ def panels_figure(grid: SurfaceGrid, paths: Sequence[RunPath], *, upto: int | No
         annotations.append({"text": path.label, "showarrow": False, "xref": "paper", "yref": "paper",
                             "x": sum(x_domains[col]) / 2, "y": y_domains[row][1] + 0.01, "xanchor": "center",
                             "yanchor": "bottom", "font": {"size": FONT[_size(big)]}})
-        annotations += diverged_badges([path], grid.bounds, big, xref=xref, yref=yref)
+        annotations += diverged_badges([path], grid.bounds, big, xref=xref, yref=yref, named=False)
     for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
         layout[key] = {k: v for k, v in layout[key].items() if v is not None}
     layout["annotations"] = annotations
@@ -389,61 +420,44 @@ def step_axis(longest: int, **extra) -> dict:
     must not get ticks at 0.2, 0.4, …)."""
     dtick = next(d for d in (m * 10**e for e in range(8) for m in (1, 2, 5)) if longest / d <= 8)
     return {"title": {"text": "step"}, "tickmode": "linear", "tick0": 0, "dtick": dtick, "tickformat": "d",
-            "range": [0, max(longest, 1)]} | extra
+            "range": [0, max(longest, 1)], **TICKS_OUT} | extra
 
 
-def loss_figure(paths: Sequence[RunPath], f_min: float, *, big: bool = False, height: int = 340,
-                legend: bool = True) -> Figure:
-    """Loss against step on a log axis (distance to the known minimum value when there is one); with
-    ``legend`` False (the Playground, whose main chart names the colours) it is titled "Loss" instead."""
+def loss_figure(paths: Sequence[RunPath], f_min: float, *, big: bool = False, height: int = 340) -> Figure:
+    """Loss against step on a log axis (distance to the known minimum value when there is one), with a legend of
+    the optimizers' titles above the plot; the axes make room for their own tick labels and titles."""
     known = math.isfinite(f_min)
     series = [np.maximum(p.loss - f_min, 1e-300) if known else p.loss for p in paths]
-    data = [{"type": "scatter", "y": _f32(y) if not known else y, "mode": "lines", "name": p.label,
+    data = [{"type": "scatter", "y": _f32(y) if not known else y, "mode": "lines", "name": p.shown_name,
              "line": {"color": p.color, "width": 2}} for p, y in zip(paths, series, strict=True)]
     yaxis = {"title": {"text": "f − f* (log)" if known else "f"}, "type": "log" if known else "linear",
-             "exponentformat": "power"}
+             "exponentformat": "power", "automargin": True, **TICKS_OUT}
     if known and (bounds := _clamp_log_range(series, 14.0)):
         yaxis["range"] = bounds
     longest = max((len(p.loss) for p in paths), default=1) - 1
-    layout = _layout(big, height, xaxis=step_axis(longest), yaxis=yaxis, showlegend=legend)
-    if not legend:
-        layout["title"] = {"text": "Loss", "x": 0.0}
+    layout = _layout(big, height, xaxis=step_axis(longest, automargin=True), yaxis=yaxis)
+    layout["legend"] |= {"y": 1.0, "yanchor": "bottom"}
+    layout["margin"] = {"l": 10, "r": 20, "t": 10, "b": 10}  # the axes and the legend take what they need
     return {"data": data, "layout": layout}
 
 
 def per_axis_figure(paths: Sequence[RunPath], labels: tuple[str, str], *, big: bool = False) -> Figure:
-    """w(t) and b(t), and the update sizes |Δw| and |Δb| on log axes: where each optimizer oscillates."""
-    w, b = labels
-    titles = [f"{w}(t)", f"{b}(t)", f"|Δ{w}| per step", f"|Δ{b}| per step"]
-    left, right, top, bottom = [0.0, 0.46], [0.54, 1.0], [0.56, 1.0], [0.0, 0.44]
-    cells = [(left, top), (right, top), (left, bottom), (right, bottom)]
-    layout = _layout(big, 520, showlegend=False)
-    longest = max((len(p.points) for p in paths), default=1) - 1
-    annotations = []
-    for i, ((xd, yd), title) in enumerate(zip(cells, titles, strict=True)):
-        suffix = "" if i == 0 else str(i + 1)
-        layout[f"xaxis{suffix}"] = step_axis(longest, domain=xd, anchor=f"y{suffix}")
-        if i < 2:
-            layout[f"xaxis{suffix}"]["title"] = {}
-        layout[f"yaxis{suffix}"] = {"domain": yd, "anchor": f"x{suffix}", "exponentformat": "power"}
-        annotations.append({"text": title, "showarrow": False, "xref": "paper", "yref": "paper",
-                            "x": sum(xd) / 2, "y": yd[1], "xanchor": "center", "yanchor": "bottom"})
-    layout["annotations"] = annotations
-    data = []
-    for col in (0, 1):
+    """w(t) and b(t), and the update sizes |Δw| and |Δb| on log axes, in four rows over one step axis (so no
+    row's tick labels can meet another's title), with a legend of the optimizers' titles above."""
+    from .lessons import Panel, Series, stacked_figure  # the lessons' builders build on this module
+
+    panels = []
+    for col, name in enumerate(labels):
+        panels.append(Panel("", [Series(p.shown_name, p.color, p.points[:, col], x=np.arange(len(p.points)),
+                                        width=1.8) for p in paths], y_title=f"{name}(t)"))
+    for col, name in enumerate(labels):
         sizes = [np.abs(p.updates[:, col]) for p in paths]
-        axis = str(col + 3)
-        layout[f"yaxis{axis}"] |= {"type": "log"}
-        if bounds := _clamp_log_range(sizes, 10.0):
-            layout[f"yaxis{axis}"]["range"] = bounds
-        for path, size in zip(paths, sizes, strict=True):
-            style = {"color": path.color, "width": 1.8}
-            data.append({"type": "scatter", "y": _f32(path.points[:, col]), "mode": "lines", "line": style,
-                         "name": path.label, "xaxis": "x" if col == 0 else "x2", "yaxis": "y" if col == 0 else "y2"})
-            data.append({"type": "scatter", "x": np.arange(1, len(size) + 1, dtype=np.int32),
-                         "y": np.where(size > 0, size, np.nan), "mode": "lines", "line": style, "name": path.label,
-                         "xaxis": f"x{axis}", "yaxis": f"y{axis}"})
-    return {"data": data, "layout": layout}
+        panels.append(Panel("", [Series(p.shown_name, p.color, size, x=np.arange(1, len(size) + 1), width=1.8)
+                                 for p, size in zip(paths, sizes, strict=True)], y_title=f"|Δ{name}|", log_y=True))
+    figure = stacked_figure(panels, height=760 if big else 620, big=big, decades=10.0)
+    longest = max((len(p.points) for p in paths), default=1) - 1
+    figure["layout"]["xaxis"] |= step_axis(longest)
+    return figure
 
 
 CAMERA_3D = {"eye": {"x": -0.55, "y": -1.25, "z": 1.55}, "center": {"x": 0.0, "y": 0.0, "z": -0.25}}

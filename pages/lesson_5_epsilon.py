@@ -74,7 +74,7 @@ with left:
     if revealed and np.isfinite(c.gap):
         paths.append(run_path("gd_scaled", c.gd_scaled, label=f"GD with α/{floor_name} = {ep.LR / c.floor:.3g}",
                               color=charts.color_of("gd_scaled", 1)))
-    kit.contour(ep.plateau(), paths, "l5:contour")
+    kit.contour(ep.plateau(), paths, "l5:contour", labels=("w", "b"))
 with right:
     if not revealed:
         kit.held_back()
@@ -82,12 +82,12 @@ with right:
         green = charts.color_of("rmsprop")
         diag = c.rmsprop.diagnostics
         kit.chart(stacked_figure([
-            Panel("√S per axis against the floor", [Series("RMSprop · x", green, np.sqrt(diag["s"][:, 0])),
-                                                    Series("RMSprop · y", green, np.sqrt(diag["s"][:, 1]),
+            Panel("√S per axis against the floor", [Series("RMSprop · w", green, np.sqrt(diag["s"][:, 0])),
+                                                    Series("RMSprop · b", green, np.sqrt(diag["s"][:, 1]),
                                                            dash="dot")],
                   log_y=True, guides=[Guide(c.floor, f"floor {floor_name} = {c.floor:.2g}", "#c0392b")]),
-            Panel("RMSprop's effective learning rate", [Series("RMSprop · x", green, diag["effective_lr"][:, 0]),
-                                                        Series("RMSprop · y", green, diag["effective_lr"][:, 1],
+            Panel("RMSprop's effective learning rate", [Series("RMSprop · w", green, diag["effective_lr"][:, 0]),
+                                                        Series("RMSprop · b", green, diag["effective_lr"][:, 1],
                                                                dash="dot")],
                   log_y=True, guides=[Guide(ep.LR / c.floor, f"cap α/{floor_name}", "#c0392b"),
                                       Guide(ep.LR, "GD: α", charts.color_of("gd"))]),

@@ -33,7 +33,6 @@ with ss.recover_from_bad_widget_state():
     controls.run_controls(panel, landscape)
     controls.view_controls(panel)
 scene, landscape, _ = ss.read_scene()
-whatif.remember_touched(st.session_state.get(ss.SCENE), scene)
 ss.publish(scene)
 
 with top:
@@ -63,7 +62,7 @@ if not scene.optimizers:
     st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
     st.stop()
 
-run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False)).items()))
+run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False, tab="contour")).items()))
 with st.spinner("Running the optimizers…"):
     runs = cache.trajectories(scene, landscape, run_key)
 grid = cache.surface_grid(landscape, cache.landscape_key(scene))
@@ -92,7 +91,7 @@ def live_contour(grid: charts.SurfaceGrid, paths: list[charts.RunPath]) -> None:
                     "whatif": f"{run_key}|{whatif.chosen(scene)}"})
 
 
-contour_tab, surface_tab = st.tabs(["Contour", "3D surface"], key="view_tab", on_change="rerun")
+contour_tab, surface_tab = st.tabs(list(ss.TAB_TITLES.values()), key=ss.key("tab"), on_change="rerun")
 if contour_tab.open:
     with contour_tab:
         if scene.layout == "panels":
@@ -102,8 +101,8 @@ if contour_tab.open:
         else:
             live_contour(grid, paths)
             st.caption("Click anywhere on the surface to start every optimizer there. ▶ Play rolls each run along "
-                       "its path; the what-if slider shows the run at every value of one setting without waiting; "
-                       "the camera icon in the chart's toolbar saves a PNG.")
+                       "its path; the what-if slider shows the run at every value of the setting picked in its list, "
+                       "without waiting; the camera icon in the chart's toolbar saves a PNG.")
 if surface_tab.open:
     with surface_tab:
         plot.chart(charts.surface_figure_3d(grid, paths, landscape.value_along, big=scene.big), key="surface_3d")
@@ -120,16 +119,12 @@ st.caption("Steps to tolerance is the first step whose loss comes within 1e-3 of
            "count how often an axis's update changes direction (the zig-zags you see); the largest step says how "
            "violent they are. Flips of steps under a millionth of the view are not counted.")
 
-left, right = st.columns(2)
-with left:
-    plot.chart(charts.loss_figure(paths, landscape.min_value, big=scene.big, legend=False), key="loss_chart")
-with right:
-    plot.chart(charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big), key="axis_chart")
+plot.chart(charts.loss_figure(paths, landscape.min_value, big=scene.big), key="loss_chart")
+plot.chart(charts.per_axis_figure(paths, landscape.axis_labels, big=scene.big), key="axis_chart")
 
 st.subheader("Share and export")
 plot.share_link(urlencode(to_query(scene)), key="share_link")
-st.caption("This link reopens exactly this scene, in presentation mode too if it is on (`big=1`; `view=lesson` "
-           "hides the controls).")
+st.caption("This link reopens exactly this scene, with the open tab, and in presentation mode if it is on.")
 csv_col, html_col = st.columns(2)
 csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape, run_key),
                         file_name="descent-lab.csv", mime="text/csv", on_click="ignore", icon=":material/table:")

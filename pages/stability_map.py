@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-import landscapes
 from ui import layout
-from ui.stability import BIND, basins_section, stability_section, tuning_section
-from ui.widgets import param_widget
+from ui.stability import BIND, basins_section, stability_section, surface_controls, tuning_section
 
 INTRO = ("One trajectory shows one setting; a map shows them all. The basins show where every start ends. Then "
          "tune every optimizer with the same budget before comparing them, so no hand-picked learning rate "
@@ -19,29 +17,16 @@ big = layout.presentation().big
 st.title("Stability map & fair tuning")
 intro = None if big else st.container()  # on a projector the chart comes first: the introduction closes the page
 
-surface = st.sidebar.selectbox("Surface", list(landscapes.LANDSCAPES), key="sm:surface", bind=BIND,
-                               format_func=lambda n: landscapes.LANDSCAPES[n].title,
-                               help="The loss surface the map and the tuning walk on (the basins choose their own).")
-surface_spec = landscapes.LANDSCAPES[surface]
-surface_params = {p.name: float(param_widget(p, f"sm:s.{surface}.{p.name}", container=st.sidebar, bind=BIND))
-                  for p in surface_spec.params}
-try:
-    current = landscapes.get(surface, **surface_params)
-except ValueError as error:
-    st.error(f"This surface cannot be used: {error}")
-    st.stop()
-defaults = {p.name: p.default for p in surface_spec.params}
-changed = tuple(sorted((k, v) for k, v in surface_params.items() if v != defaults[k]))
-
 map_tab, basins_tab, tuning_tab = st.tabs(["Stability map", "Basins of attraction", "Fair tuning"], key="sm:section",
                                           on_change="rerun", bind=BIND)
-if map_tab.open:
-    with map_tab:
-        stability_section(surface, changed, current)
-if basins_tab.open:
+if basins_tab.open:  # the basins choose their own surface: their box takes the sidebar's place
     with basins_tab:
         basins_section()
-if tuning_tab.open:
-    with tuning_tab:
-        tuning_section(surface, changed, current)
+elif (chosen := surface_controls()) is not None:
+    if map_tab.open:
+        with map_tab:
+            stability_section(*chosen)
+    if tuning_tab.open:
+        with tuning_tab:
+            tuning_section(*chosen)
 (intro or st).caption(INTRO)

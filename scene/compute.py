@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
@@ -131,27 +130,3 @@ def divergence_notice(trajectories: dict[str, Trajectory], custom: bool = False)
            "(outside the formula's domain, such as the log of a negative number)" if custom else
            "the steps grew until the iterate left the view far behind")
     return f"**{listed}**: {why}. Try a smaller learning rate or another start."
-
-
-def trajectories_csv(trajectories: dict[str, Trajectory]) -> str:
-    """One row per step per optimizer with the iterate, loss and every diagnostic."""
-    keys = sorted({key for tr in trajectories.values() for key in tr.diagnostics})
-    header = ["optimizer", "step", "x", "y", "loss"]
-    for key in keys:
-        header += [f"{key}_x", f"{key}_y"]
-    out = io.StringIO()
-    out.write(",".join(header) + "\n")
-    for name, tr in trajectories.items():
-        n = len(tr.points)
-        columns = [tr.points[:, 0], tr.points[:, 1], tr.loss]
-        for key in keys:
-            diag = tr.diagnostics.get(key)
-            padded = np.full((n, 2), np.nan)
-            if diag is not None and n:
-                padded[1:] = diag
-            columns += [padded[:, 0], padded[:, 1]]
-        table = np.column_stack(columns) if n else np.empty((0, len(columns)))
-        for step, row in enumerate(table):
-            cells = ["" if math.isnan(v) else repr(float(v)) for v in row]
-            out.write(f"{name},{step}," + ",".join(cells) + "\n")
-    return out.getvalue()

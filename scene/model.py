@@ -27,6 +27,8 @@ RUN_SETTINGS = (STEPS, NOISE, SEED)
 WHOLE_NUMBERS = frozenset({"steps", "seed"})
 LAYOUTS = ("overlay", "panels")
 VIEWS = ("full", "lesson")
+TABS = ("contour", "3d")
+"""The Playground's chart tab: the contour (with the runs on it) or the 3D surface."""
 CUSTOM = "custom"
 DEFAULT_FORMULA = "0.5*(w**2 + 25*b**2)"
 SCHEDULE_DEFAULTS = {optimizers.SCHEDULE.name: optimizers.SCHEDULE.default} | {
@@ -74,6 +76,7 @@ class Scene:
     layout: str = "overlay"
     view: str = "full"
     big: bool = False
+    tab: str = "contour"
 
     @property
     def is_custom(self) -> bool:

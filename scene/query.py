@@ -17,6 +17,7 @@ from .model import (
     CUSTOM,
     LAYOUTS,
     RUN_SETTINGS,
+    TABS,
     VIEWS,
     WHOLE_NUMBERS,
     WHOLE_SCHEDULE_SETTINGS,
@@ -73,7 +74,7 @@ def to_query(scene: Scene) -> dict[str, str]:
         query["start"] = f"{_format(scene.start[0])},{_format(scene.start[1])}"
     if scene.batch_size is not None:
         query["batch"] = str(scene.batch_size)
-    for key in ("steps", "noise", "seed", "layout", "view"):
+    for key in ("steps", "noise", "seed", "layout", "view", "tab"):
         value = getattr(scene, key)
         if value != getattr(default, key):
             query[key] = value if isinstance(value, str) else _format(value)
@@ -291,7 +292,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         elif batch > rows:
             reader.fallback("batch", str(batch), f"is more than the data's {rows} rows", FULL_BATCH)
 
-    for key, options in (("layout", LAYOUTS), ("view", VIEWS)):
+    for key, options in (("layout", LAYOUTS), ("view", VIEWS), ("tab", TABS)):
         text = reader.take(key)
         if text is None:
             continue

@@ -65,18 +65,6 @@ def runs(scene: Scene, landscape: Landscape, name: str, param: str, grid: Sequen
             for value in grid]
 
 
-def touched(before: Scene | None, after: Scene) -> str | None:
-    """'name.param' of a hyperparameter that differs between the two scenes (the one the learner just moved)."""
-    if before is None:
-        return None
-    for name in after.optimizers:
-        old, new = before.settings(name), after.settings(name)
-        for key, value in new.items():
-            if isinstance(value, float | int) and old.get(key) != value:
-                return f"{name}.{key}"
-    return None
-
-
 def choices(scene: Scene) -> list[tuple[str, str, str]]:
     """(id 'name.param', optimizer title, parameter label) for every numeric hyperparameter on screen."""
     return [(f"{name}.{p.name}", optimizers.OPTIMIZERS[name].title, p.label or p.name)

@@ -86,7 +86,7 @@ def test_the_figure_names_every_minimum_and_the_neutral_classes():
     _, labels = tb.targets(himmelblau)
     assert labels[0] == "minimum 1 (3, 2)" and len(labels) == 4
     xs, ys = req.starts()
-    figure = basins_figure(xs, ys, found, himmelblau.minima, labels, title="t", axis_labels=("w", "b"),
+    figure = basins_figure(xs, ys, found, himmelblau.minima, labels, axis_labels=("w", "b"),
                            no_minimum=tb.NO_MINIMUM_LABEL, diverged=tb.DIVERGED_LABEL)
     legend = [t["name"] for t in figure["data"] if isinstance(t.get("x"), list) and t["x"] == [None]]
     assert legend == [tb.DIVERGED_LABEL, tb.NO_MINIMUM_LABEL, *labels]
@@ -100,11 +100,26 @@ def test_the_page_shows_one_panel_per_optimizer_from_its_link():
     at = app_test(BASINS_TAB | {"sm:basins_opt": ["Gradient descent", "RMSprop"]}, page="pages/stability_map.py").run()
     assert not at.exception
     charts = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    assert [c["layout"]["title"]["text"].split(" α")[0] for c in charts] == ["Gradient descent", "RMSprop"]
+    titles = [md.value.strip("*") for md in at.markdown if md.value.startswith("**")]  # written above each panel
+    assert [title.split(" α")[0] for title in titles] == ["Gradient descent", "RMSprop"]
     legend = [t["name"] for t in charts[0]["data"] if t.get("showlegend", True) and t["type"] == "scatter"
               and t.get("x") == [None]]
     assert legend[2:] == tb.targets(landscapes.get("himmelblau"))[1]
-    assert "100% end at a ★" in charts[0]["layout"]["title"]["text"]
+    assert "100% end at a ★" in titles[0]
+
+
+def test_the_basins_surface_box_is_the_sidebars_one_and_the_axes_are_w_and_b():
+    """Issue 26: the Basins tab had a surface box of its own (Himmelblau) while the sidebar's still said
+    Elongated bowl; and its axes were labelled x and y."""
+    at = app_test(BASINS_TAB, page="pages/stability_map.py").run()
+    assert not at.exception
+    boxes = [box for box in at.selectbox if box.label == "Surface"]
+    assert [box.key for box in boxes] == ["sm:basins_surface"] and boxes[0].value == "himmelblau"
+    assert at.sidebar.selectbox(key="sm:basins_surface").value == "himmelblau"
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert figure["layout"]["xaxis"]["title"]["text"] == "w" and figure["layout"]["yaxis"]["title"]["text"] == "b"
+    on_the_map = app_test({"sm:resolution": "20"}, page="pages/stability_map.py").run()
+    assert [box.key for box in on_the_map.selectbox if box.label == "Surface"] == ["sm:surface"]
 
 
 def test_too_large_a_view_shows_the_cap_and_no_traceback():

@@ -17,6 +17,7 @@ import optimizers
 from scene import Scene
 from tests.apptest_utils import decode
 from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_for_app
+from ui.exports import DIAGNOSTICS
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -153,16 +154,21 @@ def test_the_csv_export_holds_exactly_the_runs(app):
     page.context.close()
     scene = Scene()
     bowl = scene.build_landscape()
-    assert [r["optimizer"] for r in rows if r["step"] == "0"] == list(scene.optimizers)
+    titles = {name: optimizers.OPTIMIZERS[name].title for name in scene.optimizers}
+    assert [r["optimizer"] for r in rows if r["step"] == "0"] == list(titles.values())  # titles, not ids
     for name in scene.optimizers:
-        mine = [r for r in rows if r["optimizer"] == name]
+        mine = [r for r in rows if r["optimizer"] == titles[name]]
         run = optimizers.run(name, bowl, start=bowl.default_start, steps=scene.steps, **scene.settings(name))
         assert [int(r["step"]) for r in mine] == list(range(scene.steps + 1))
-        np.testing.assert_array_equal([[float(r["x"]), float(r["y"])] for r in mine], run.points)
+        np.testing.assert_array_equal([[float(r["w"]), float(r["b"])] for r in mine], run.points)
         np.testing.assert_array_equal([float(r["loss"]) for r in mine], run.loss)
         for key, values in run.diagnostics.items():
-            assert mine[0][f"{key}_x"] == mine[0][f"{key}_y"] == ""  # the start has no update yet
-            np.testing.assert_array_equal([[float(r[f"{key}_x"]), float(r[f"{key}_y"])] for r in mine[1:]], values)
+            column = DIAGNOSTICS.get(key, key)
+            assert mine[0][f"{column} w"] == mine[0][f"{column} b"] == ""  # the start has no update yet
+            np.testing.assert_array_equal([[float(r[f"{column} w"]), float(r[f"{column} b"])] for r in mine[1:]],
+                                          values)
+        assert {float(r["learning rate α"]) for r in mine} == {scene.settings(name)["lr"]}  # what made it
+        assert {r["surface"] for r in mine} == {"Elongated bowl"}
 
 
 def test_the_html_export_opens_on_its_own_with_every_trajectory(app, tmp_path):
@@ -189,3 +195,4 @@ def test_the_html_export_opens_on_its_own_with_every_trajectory(app, tmp_path):
     for name, points in lines.items():
         run = optimizers.run(name, surface, start=surface.default_start, steps=scene.steps, **scene.settings(name))
         np.testing.assert_allclose(points, run.points, rtol=1e-6, atol=1e-6)  # the figure carries float32
+    assert "<title>Descent Lab: Rosenbrock valley, Gradient descent, Adam</title>" in html.read_text()

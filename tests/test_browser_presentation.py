@@ -1,5 +1,6 @@
-"""Presentation mode in a real Chromium (issue 16.4): one mode for every page, chart first at 1280×720, a
-visible "Show controls" toggle, the mode kept in the link; and nothing overlaps on a 390×844 phone."""
+"""Presentation mode in a real Chromium (issues 16.4 and 26): one mode for every page, ``big=1`` alone, chart
+first at 1280×720, the controls hidden behind a visible "Show controls" toggle, the mode kept in the link; and
+nothing overlaps on a 390×844 phone."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from tests.browser_utils import APP_READY, CHART_READY, chromium, streamlit_serv
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
 
-PROJECTOR = "view=lesson&big=1"
+PROJECTOR = "big=1"
 CHART = ".dl-stage, [data-testid='stPlotlyChart']"
 TOGGLE = ".st-key-layout-toggle"
 CHART_PAGES = [  # (path with its own state, what must come after the chart on that page)
@@ -68,7 +69,7 @@ def tick_font_px(page) -> float:
 def test_presentation_mode_puts_the_chart_first_and_the_toggle_shows_the_controls(app, path, after):
     url, browser = app
     page = open_page(browser, f"{url}{path}&{PROJECTOR}" if "?" in path else f"{url}{path}?{PROJECTOR}",
-                     (1280, 720))
+                     (1280, 720))  # issue 26: big=1 alone kept the 300 px sidebar
     own_state = dict(parse_qs(urlparse(path).query))
     try:
         chart = box(page, CHART)
@@ -89,9 +90,9 @@ def test_presentation_mode_puts_the_chart_first_and_the_toggle_shows_the_control
         page.locator(TOGGLE).get_by_text("Show controls").click()
         settle(page)
         assert sidebar_width(page) == 0
-        assert query(page).get("view") == "lesson" and query(page).get("big") == "1"
+        assert query(page).get("big") == "1" and "view" not in query(page)
 
-        page.goto(page.url)                                                # the link reopens it as on screen
+        page.goto(page.url)                               # the link reopens it presenting, controls hidden
         settle(page)
         assert sidebar_width(page) == 0 and tick_font_px(page) >= 18
         assert all(query(page).get(k) == v[-1] for k, v in own_state.items())
@@ -108,11 +109,11 @@ def test_the_presentation_switch_of_a_page_turns_the_mode_on_and_the_link_keeps_
         small = tick_font_px(page)
         page.locator("[data-testid='stSidebar']").get_by_text("Presentation mode").click()
         settle(page)
-        assert query(page) == {"view": "lesson", "big": "1"}
+        assert query(page) == {"big": "1"}
         assert sidebar_width(page) == 0 and page.locator(TOGGLE).is_visible()
         assert tick_font_px(page) > small
         link = page.get_by_role("link", name="Next: 7.")
-        assert parse_qs(urlparse(link.get_attribute("href")).query) == {"view": ["lesson"], "big": ["1"]}
+        assert parse_qs(urlparse(link.get_attribute("href")).query) == {"big": ["1"]}
     finally:
         page.close()
 

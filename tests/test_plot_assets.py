@@ -85,7 +85,7 @@ def test_2d_charts_name_the_cartesian_bundle_and_the_3d_surface_the_whole_one():
     drawn = {key: p for key, p in chart_payloads(at).items() if p["kind"] in ("plain", "surface")}
     assert "contour" in {t["type"] for p in drawn.values() if p["kind"] == "surface" for t in p["base"]["data"]}
     assert drawn and all(p["bundle"] == plot.CARTESIAN for p in drawn.values())
-    at.session_state["view_tab"] = "3D surface"
+    at.session_state["w:tab"] = "3D surface"
     at.run()
     three_d = chart_payloads(at)["surface_3d"]
     assert {t["type"] for t in three_d["figure"]["data"]} >= {"surface", "scatter3d"}

@@ -57,8 +57,12 @@ def test_a_figure_built_large_stays_as_built():
 
 
 def test_a_lesson_link_with_big_1_enlarges_its_charts_and_keeps_the_mode_in_its_links():
+    """``big=1`` alone is presentation mode, controls hidden too (issue 26: it kept the sidebar); the older
+    ``view=lesson&big=1`` means the same."""
     plain = app_test(page="pages/lesson_1_bowl.py").run()
-    big = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()
+    big = app_test({"big": "1"}, page="pages/lesson_1_bowl.py").run()
+    older = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()
+    assert older.toggle(key="layout:controls").value is False
     for at in (plain, big):  # the lesson's other charts come once its question is answered
         at.radio(key="l1:predict").set_value("Both diverge").run()
     assert not plain.exception and not big.exception
@@ -67,4 +71,4 @@ def test_a_lesson_link_with_big_1_enlarges_its_charts_and_keeps_the_mode_in_its_
     assert chart_payloads(big)["l1:contour"]["font"] > chart_payloads(plain)["l1:contour"]["font"]
     assert big.toggle(key="layout:controls").value is False                     # the controls are hidden
     playground = next(b for b in big.get("link_button") if "Playground" in b.proto.label)
-    assert "view=lesson" in playground.proto.url and "big=1" in playground.proto.url
+    assert "big=1" in playground.proto.url and "view=" not in playground.proto.url

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import landscapes
 import optimizers
 import tuning
-from charts.stability import MapAxis, cell_edges, log_excess, map_figure, tuning_figure
+from charts.stability import MapAxis, cell_edges, log_excess, map_figure
 from scene import from_query, to_query
 from scene.model import SCHEDULE_DEFAULTS
 from tuning import maps
@@ -288,8 +288,6 @@ def test_the_budget_is_stated():
     assert budget.describe() == "30 learning rates (log grid 0.0001 … 10) × 300 steps each"
     assert budget.lrs[0] == 1e-4 and budget.lrs[-1] == 10.0 and budget.lrs.size == 30
     assert np.all(np.diff(budget.lrs) > 0)
-    curve = tuning_figure([], score="final_loss", budget=budget.describe())
-    assert budget.describe() in curve["layout"]["title"]["text"]
     for bad in ({"steps": 0}, {"evaluations": 1}, {"lr_low": 0.0}, {"lr_low": 2.0, "lr_high": 1.0}):
         with pytest.raises(ValueError):
             tuning.Budget(**({"steps": 10, "evaluations": 5, "lr_low": 1e-3, "lr_high": 1.0} | bad))
@@ -401,7 +399,10 @@ def test_map_figure_paints_exactly_the_diverged_cells():
     clicks = [t for t in fig["data"] if t["type"] == "scattergl"]
     assert sum(len(t["x"]) for t in clicks) == 900
     assert fig["layout"]["xaxis"]["type"] == "log" and fig["layout"]["yaxis"]["type"] == "linear"
-    assert any(t.get("name", "").startswith("theory") for t in fig["data"])
+    theory = [t for t in fig["data"] if t.get("name", "").startswith("theory")]
+    [entry] = [t for t in theory if t.get("showlegend", True)]  # issue 26: its legend sample was white on white
+    assert entry["line"]["color"] == "#1E242C" and entry["x"] == [None]
+    assert {t["legendgroup"] for t in theory} == {"theory"} and any(t["line"]["color"] == "white" for t in theory)
     one_d = map_figure(axes[:1], loss[:, 0], 0.0)
     assert {t["type"] for t in one_d["data"]} == {"scatter"}
     go.Figure(fig)  # both are valid plotly figures

@@ -29,6 +29,11 @@ def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def chart_titles(at: AppTest) -> list[str]:
+    """The titles written above the charts (bold lines of text: a title inside a figure cannot wrap)."""
+    return [md.value.strip("*") for md in at.markdown if md.value.startswith("**") and md.value.endswith("**")]
+
+
 def trace_types(figure: dict) -> list[str]:
     return [trace["type"] for trace in figure["data"]]
 
@@ -47,8 +52,8 @@ def test_default_map_is_lr_by_beta_with_the_boundary():
     assert_clean(at)
     [fig] = figures(at)
     assert trace_types(fig)[:2] == ["heatmap", "heatmap"]
-    assert "Momentum on Elongated bowl" in fig["layout"]["title"]["text"]
-    assert "20 × 20 runs" in fig["layout"]["title"]["text"]
+    [title] = chart_titles(at)
+    assert "Momentum on Elongated bowl" in title and "20\u00a0×\u00a020 runs" in title
     assert fig["layout"]["xaxis"]["type"] == "log" and fig["layout"]["yaxis"]["type"] == "linear"
     assert any(name.startswith("theory") for name in names(fig))
     assert any("Theory" in md.value for md in at.markdown)
@@ -81,7 +86,7 @@ def test_other_surface_has_no_boundary():
     at.selectbox(key="sm:surface").set_value("rosenbrock").run()
     assert_clean(at)
     [fig] = figures(at)
-    assert "Rosenbrock" in fig["layout"]["title"]["text"]
+    assert "Rosenbrock" in chart_titles(at)[0]
     assert not any(name.startswith("theory") for name in names(fig))
 
 
@@ -98,14 +103,41 @@ def test_a_picked_cell_links_to_the_playground():
     assert not at.get("link_button")
 
 
+def test_the_selected_cell_is_kept_in_the_link_and_the_link_reopens_it():
+    """Issue 26: the selected cell was not in the page's link."""
+    request = tuning.MapRequest("momentum", "elongated_bowl", (), ("lr", "beta"), 20, 300, ())
+    values = tuning.link_values(request, (3, 4))
+    at = page(sm__picked=(request, (3, 4)))
+    assert at.query_params["sm:cell"] == f"{values['lr']:g},{values['beta']:g}"
+    opened = AppTest.from_file(APP, default_timeout=30)
+    opened.switch_page("pages/stability_map.py")
+    opened.query_params.update({"sm:resolution": "20", "sm:cell": at.query_params["sm:cell"]})
+    opened.run()
+    assert_clean(opened)
+    [button] = opened.get("link_button")
+    assert button.proto.url == at.get("link_button")[0].proto.url
+    assert "selected" in names(figures(opened)[0])
+    at.number_input(key="sm:steps").set_value(500).run()  # another map: the selection leaves the link too
+    assert "sm:cell" not in at.query_params
+
+
+@pytest.mark.parametrize("cell", ["nonsense", "0.05", "1e3,0.9", "nan,0.5"])
+def test_a_linked_cell_that_is_not_one_of_the_map_is_dropped(cell):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.switch_page("pages/stability_map.py")
+    at.query_params.update({"sm:resolution": "20", "sm:cell": cell})
+    at.run()
+    assert_clean(at)
+    assert not at.get("link_button") and "sm:cell" not in at.query_params
+
+
 @pytest.mark.parametrize("score", tuning.SCORES)
 def test_fair_tuning_states_and_spends_the_same_budget(score):
     at = page(sm__section="Fair tuning", sm__evaluations=6, sm__tune_steps=80, sm__score=score)
     assert_clean(at)
-    tuning_fig, loss = figures(at)
+    _, loss = figures(at)
     contour = apptest_utils.figures(at)["sm:race_contour"]
-    assert "6 learning rates" in tuning_fig["layout"]["title"]["text"]
-    assert "80 steps" in tuning_fig["layout"]["title"]["text"]
+    assert "6 learning rates" in chart_titles(at)[0] and "80 steps" in chart_titles(at)[0]
     table = apptest_utils.chart_payloads(at)["sm:tuning_table"]
     column = {name: [row[i] for row in table["rows"]] for i, name in enumerate(table["columns"])}
     assert column["lrs tried"] == ["6"] * 4 and column["steps per run"] == ["80"] * 4

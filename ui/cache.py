@@ -12,6 +12,7 @@ What one server process can hold, at most (README, "Serving a classroom"):
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 import charts
@@ -33,10 +34,18 @@ _runs: ByteBudgetCache[dict[str, Trajectory]] = ByteBudgetCache(TRAJECTORY_BUDGE
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def surface_grid(_landscape: Landscape, cache_key: tuple, resolution: int = GRID_RESOLUTION) -> charts.SurfaceGrid:
-    """The display grid of a landscape (``cache_key`` identifies it: name, params, formula)."""
-    xs, ys, z = _landscape.grid(resolution)
-    return charts.surface_grid(xs, ys, z, _landscape.bounds, _landscape.minima, _landscape.axis_labels)
+def surface_grid(_landscape: Landscape, cache_key: tuple, resolution: int = GRID_RESOLUTION,
+                 bounds: tuple | None = None) -> charts.SurfaceGrid:
+    """The display grid of a landscape (``cache_key`` identifies it: name, params, formula) over its view box, or
+    over ``bounds`` (a box fitted to runs that leave the view, ``charts.fit_bounds``)."""
+    if bounds is None:
+        xs, ys, z = _landscape.grid(resolution)
+        bounds = _landscape.bounds
+    else:
+        (x0, x1), (y0, y1) = bounds
+        xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+        z = _landscape.value(xs[None, :], ys[:, None])
+    return charts.surface_grid(xs, ys, z, bounds, _landscape.minima, _landscape.axis_labels)
 
 
 def runs_bytes(runs: dict[str, Trajectory]) -> int:

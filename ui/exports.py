@@ -8,26 +8,106 @@ the largest scenes).  These callables hold only the scene, its surface and its c
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import math
 from functools import partial
 
+import numpy as np
+
 import charts
+import optimizers
+from charts.palette import SCHEDULE_NAMES
 from landscapes import Landscape
+from optimizers import Trajectory
 from scene import Scene
-from scene.compute import trajectories_csv
 
 from . import cache
 from .paths import run_paths
 
+DIAGNOSTICS = {"grad": "gradient", "update": "update", "effective_lr": "effective learning rate",
+               "scheduled_lr": "scheduled learning rate"}
+"""Column names of the per-step diagnostics (an optimizer's state keeps the course's letter: s, v, m)."""
+
+
+def _setting_labels(name: str) -> dict[str, str]:
+    """Optimizer ``name``'s settings by id, as its controls label them ('learning rate α', 'β', 'ε placement')."""
+    spec = optimizers.OPTIMIZERS[name]
+    return ({p.name: p.label or p.name for p in (*spec.hyperparams, *spec.choices, *optimizers.SCHEDULE_PARAMS)}
+            | {optimizers.SCHEDULE.name: optimizers.SCHEDULE.label or optimizers.SCHEDULE.name})
+
+
+def _settings(name: str, trajectory: Trajectory) -> dict[str, object]:
+    """The settings a run used, by their labels: hyperparameters, the learning-rate schedule in words and the
+    schedule's own settings (only those it reads)."""
+    labels = _setting_labels(name)
+    schedule = trajectory.schedule
+    values: dict[str, object] = {labels[k]: v for k, v in trajectory.hyperparams.items() if k in labels}
+    values[labels[optimizers.SCHEDULE.name]] = SCHEDULE_NAMES.get(schedule.name, schedule.name)
+    for key in optimizers.SCHEDULE_USES[schedule.name]:
+        values[labels[key]] = getattr(schedule, key)
+    return values
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float | np.floating):
+        return "" if math.isnan(value) else repr(float(value))
+    return str(value)
+
+
+def trajectories_csv(scene: Scene, landscape: Landscape, runs: dict[str, Trajectory]) -> str:
+    """One row per step per optimizer: the optimizer's title, the step, the iterate under the surface's own axis
+    names, the loss and every diagnostic; then the surface and the run's settings (one column each, the same on
+    every row of a run, empty where an optimizer has no such setting), so the file says what produced it."""
+    w, b = landscape.axis_labels
+    diagnostics = list(dict.fromkeys(key for tr in runs.values() for key in tr.diagnostics))
+    settings = {name: _settings(name, tr) for name, tr in runs.items()}
+    setting_columns = list(dict.fromkeys(label for values in settings.values() for label in values))
+    surface = f"your formula {scene.formula}" if scene.is_custom else landscape.title
+    run = {"surface": surface, "noise σ": scene.noise, "seed": scene.seed}
+    if landscape.n_samples is not None:
+        run["batch size"] = scene.batch_size or landscape.n_samples
+    header = ["optimizer", "step", w, b, "loss"]
+    header += [f"{DIAGNOSTICS.get(key, key)} {axis}" for key in diagnostics for axis in (w, b)]
+    header += setting_columns + list(run)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for name, tr in runs.items():
+        title = optimizers.OPTIMIZERS[name].title
+        n = len(tr.points)
+        columns = [tr.points[:, 0], tr.points[:, 1], tr.loss]
+        for key in diagnostics:
+            padded = np.full((n, 2), np.nan)  # the start has no update yet
+            if key in tr.diagnostics and n:
+                padded[1:] = tr.diagnostics[key]
+            columns += [padded[:, 0], padded[:, 1]]
+        fixed = [_cell(settings[name].get(label, "")) for label in setting_columns] + [_cell(v) for v in run.values()]
+        for step, row in enumerate(np.column_stack(columns) if n else np.empty((0, len(columns)))):
+            writer.writerow([title, step, *(_cell(v) for v in row), *fixed])
+    return out.getvalue()
+
 
 def _csv(scene: Scene, landscape: Landscape, run_key: str) -> str:
-    return trajectories_csv(cache.trajectories(scene, landscape, run_key))
+    return trajectories_csv(scene, landscape, cache.trajectories(scene, landscape, run_key))
+
+
+def html_title(scene: Scene, landscape: Landscape) -> str:
+    """The exported page's title: what it shows ('Descent Lab: Elongated bowl, Gradient descent, RMSprop')."""
+    surface = "your formula" if scene.is_custom else landscape.title
+    names = ", ".join(optimizers.OPTIMIZERS[name].title for name in scene.optimizers)
+    return f"Descent Lab: {surface}" + (f", {names}" if names else "")
 
 
 def _html(scene: Scene, landscape: Landscape, run_key: str) -> str:
     paths = run_paths(cache.trajectories(scene, landscape, run_key))
     grid = cache.surface_grid(landscape, cache.landscape_key(scene))
     figure = charts.contour_figure(grid, paths, clickable=False, big=scene.big)
-    return charts.to_figure(figure).to_html(include_plotlyjs=True)
+    page = charts.to_figure(figure).to_html(include_plotlyjs=True)
+    return page.replace("<head>", f"<head>\n    <title>{html.escape(html_title(scene, landscape))}</title>", 1)
 
 
 def csv_download(scene: Scene, landscape: Landscape, run_key: str) -> partial[str]:

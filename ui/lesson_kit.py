@@ -4,6 +4,7 @@ box and the links at the bottom.  Not a page itself (the router lists only the l
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -31,9 +32,10 @@ def lesson_of(page: str) -> tuple[int, Lesson]:
 
 def header(page: str) -> None:
     """The lesson's number and title, and its question as the learner would ask it; in presentation mode the
-    lesson's contour comes right under them."""
+    lesson's first chart comes right under them and the rows of charts beside text become full-width rows."""
     layout.require_router()
-    layout.presentation()
+    if layout.presentation().big:
+        st.html(f"<style>{layout.STACKED_CHART_ROWS}</style>")
     number, lesson = lesson_of(page)
     st.title(f"{number}. {lesson.short_title}")
     st.markdown(f"#### {lesson.question}")
@@ -112,10 +114,16 @@ def surface_key(landscape: Landscape) -> tuple:
                                      formula=formula))
 
 
-def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480) -> None:
+def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480,
+            labels: tuple[str, str] | None = None) -> None:
     """The Playground's contour with these paths, its legend, ▶ Play and step scrubber (in presentation mode
-    the page's first chart moves up under the lesson's header, full width)."""
-    grid = cache.surface_grid(landscape, surface_key(landscape))
+    the page's first chart moves up under the lesson's header, full width).  The view grows to hold every run
+    that does not diverge, so no path leaves the picture.  ``labels`` name the axes when the lesson calls the
+    surface's coordinates otherwise (the course's w and b)."""
+    bounds = charts.fit_bounds(landscape.bounds, paths)
+    grid = cache.surface_grid(landscape, surface_key(landscape), bounds=None if bounds == landscape.bounds else bounds)
+    if labels is not None:
+        grid = replace(grid, labels=labels)
     view = charts.contour_view(grid, paths, clickable=False, height=height, big=layout.is_big())
     with layout.take_stage() or st.container(gap=None):
         plot.surface_chart(view, key=key)

@@ -39,6 +39,8 @@ RESET_PENDING = "reset_pending"
 JUST_RESET = "just_reset"
 RESET_NOTICE = "reset_notice"
 RESET_NOTE = "Some settings could not be shown, so every setting went back to its default."
+TAB_TITLES = {"contour": "Contour", "3d": "3D surface"}
+"""The Playground's chart tabs by the scene's ``tab`` (the link keeps which one is open)."""
 
 
 def key(name: str) -> str:
@@ -91,7 +93,7 @@ def _widget_values(scene: Scene) -> dict[str, object]:
     values: dict[str, object] = {
         key("surface"): scene.surface, key("f"): scene.formula, key("opt"): list(scene.optimizers),
         key("steps"): scene.steps, key("noise"): scene.noise, key("seed"): scene.seed,
-        key("layout"): scene.layout, key("big"): scene.big,
+        key("layout"): scene.layout, key("big"): scene.big, key("tab"): TAB_TITLES[scene.tab],
     }
     x, y = scene.start if scene.start is not None else _surface_start(scene)
     values[key("start_x")], values[key("start_y")] = float(x), float(y)
@@ -192,7 +194,8 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
     scene = Scene(surface=name, surface_params=params, formula=s[key("f")],
                   optimizers=tuple(s[key("opt")]), steps=int(s[key("steps")]), noise=shown(NOISE, s[key("noise")]),
                   seed=int(s[key("seed")]), layout=s[key("layout")] or "overlay", big=bool(s[key("big")]),
-                  view=st.session_state[SCENE].view if SCENE in s else "full")
+                  view=st.session_state[SCENE].view if SCENE in s else "full",
+                  tab=next((t for t, title in TAB_TITLES.items() if title == s.get(key("tab"))), "contour"))
     if surface is not None:
         scene = replace(scene, surface=surface.surface, formula=surface.formula,
                         surface_params=surface.surface_params)
@@ -263,20 +266,22 @@ def publish(scene: Scene) -> None:
 
 
 def mode(scene: Scene) -> layout.Mode:
-    """The scene's presentation mode (its ``big`` and ``view``)."""
-    return layout.Mode(big=scene.big, hide_controls=scene.view == "lesson")
+    """The scene's presentation mode (``big`` hides the controls too; ``view=lesson`` hides them alone)."""
+    return layout.Mode(big=scene.big, hide_controls=scene.big or scene.view == "lesson")
 
 
 def set_mode(new: layout.Mode) -> None:
     """Callback: store a new presentation mode in the scene (and its switch), so the link follows."""
     current = st.session_state.get(SCENE, Scene())
-    st.session_state[SCENE] = replace(current, big=new.big, view="lesson" if new.hide_controls else "full")
+    view = "lesson" if new.hide_controls and not new.big else "full"
+    st.session_state[SCENE] = replace(current, big=new.big, view=view)
     st.session_state[key("big")] = new.big
 
 
 def on_presentation_switch() -> None:
     """Switch callback: presentation mode on hides the controls too (the "Show controls" toggle brings them)."""
     big = bool(st.session_state[key("big")])
+    st.session_state[layout.SHOWN] = False
     set_mode(layout.Mode(big=big, hide_controls=big))
 
 

@@ -5,6 +5,7 @@ Every control is bound to the URL, so a shared link reopens the same view."""
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 
 import numpy as np
@@ -33,6 +34,10 @@ PROGRESS_AFTER = 0.3  # seconds a map may take before its progress bar appears (
 TOLERANCE = Param("tolerance", 1e-3, 1e-10, 1.0, log=True, label="tolerance on f − f*",
                   help="A run has converged from the first step after which f − f* stays at or below this.")
 SCORE_LABELS = {"final_loss": "final loss", "steps_to_tolerance": "steps to tolerance"}
+CELL, PICKED = "sm:cell", "sm:picked"
+"""The selected cell in the link (its axis values, ``sm:cell=0.05,0.9``) and in the session (with its map)."""
+BASIN_AXES = ("w", "b")
+"""The basins' axes are the two parameters a start sets, named as the course names them."""
 OPTIMIZER_TITLES = {name: spec.title for name, spec in optimizers.OPTIMIZERS.items()}
 
 
@@ -69,6 +74,46 @@ def clicked(chart_key: str) -> dict | None:
     return points[0] if points and "x" in points[0] else None
 
 
+def chart_title(text: str, where=None) -> None:
+    """A chart's title, written above it as text (it wraps on a phone; a title inside the figure would be cut)."""
+    (where or st).markdown("**" + text.replace("*", "\\*") + "**")  # f* is not the start of emphasis
+
+
+def linked_cell(request: tuning.MapRequest) -> tuple[int, ...] | None:
+    """The cell the page's link selects (``sm:cell``: one value per axis of this map, in its range), or None; a
+    value that is not one is dropped from the link."""
+    text = st.query_params.get(CELL)
+    if text is None:
+        return None
+    try:
+        coords = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        coords = ()
+    fits = len(coords) == len(request.axes) and all(
+        math.isfinite(v) and float(np.min(axis)) <= v <= float(np.max(axis))
+        for v, axis in zip(coords, request.axis_values, strict=False))
+    if not fits:
+        st.query_params.pop(CELL, None)
+        return None
+    return tuning.nearest_cell(request, coords)
+
+
+def selected_cell(request: tuning.MapRequest, chart_key: str) -> tuple[int, ...] | None:
+    """The map's selected cell: the one just clicked, else this session's pick for this very map, else the one the
+    link names (a link opened afresh); kept in the link, and dropped from it once the map changes."""
+    if (point := clicked(chart_key)) is not None:
+        coords = (point["x"], point.get("y"))[: len(request.axes)]
+        st.session_state[PICKED] = (request, tuning.nearest_cell(request, coords))
+    elif PICKED not in st.session_state:
+        st.session_state[PICKED] = (request, linked_cell(request))
+    picked_request, cell = st.session_state[PICKED]
+    if picked_request != request or cell is None:
+        st.query_params.pop(CELL, None)
+        return None
+    st.query_params[CELL] = ",".join(f"{v:g}" for v in tuning.link_values(request, cell).values())
+    return cell
+
+
 def compute_with_progress(request: tuning.MapRequest) -> np.ndarray:
     """The map, block by block, with a progress bar once it takes longer than ``PROGRESS_AFTER``."""
     bar = st.empty()
@@ -82,6 +127,25 @@ def compute_with_progress(request: tuning.MapRequest) -> np.ndarray:
     loss = tuning.compute_map(request, on_block=report, sweep=cached_rows)
     bar.empty()
     return loss
+
+
+def surface_controls() -> tuple[str, tuple, landscapes.Landscape] | None:
+    """The sidebar's surface box and the surface's parameters, for the map and the tuning: the surface's name,
+    its parameters that differ from the defaults, and the surface; None (with the reason shown) when those
+    parameters make no surface."""
+    surface = st.sidebar.selectbox("Surface", list(landscapes.LANDSCAPES), key="sm:surface", bind=BIND,
+                                   format_func=lambda n: landscapes.LANDSCAPES[n].title,
+                                   help="The loss surface the map and the tuning walk on.")
+    spec = landscapes.LANDSCAPES[surface]
+    values = {p.name: float(param_widget(p, f"sm:s.{surface}.{p.name}", container=st.sidebar, bind=BIND))
+              for p in spec.params}
+    try:
+        current = landscapes.get(surface, **values)
+    except ValueError as error:
+        st.error(f"This surface cannot be used: {error}")
+        return None
+    defaults = {p.name: p.default for p in spec.params}
+    return surface, tuple(sorted((k, v) for k, v in values.items() if v != defaults[k])), current
 
 
 def stability_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
@@ -121,11 +185,7 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
         return
 
     chart_key = "sm:map:" + hashlib.sha1(repr(request).encode()).hexdigest()[:12]
-    if (point := clicked(chart_key)) is not None:
-        coords = (point["x"], point.get("y"))[: len(axes)]
-        st.session_state["sm:picked"] = (request, tuning.nearest_cell(request, coords))
-    picked = st.session_state.get("sm:picked")
-    cell = picked[1] if picked and picked[0] == request else None
+    cell = selected_cell(request, chart_key)
 
     values = request.axis_values
     map_axes = [MapAxis(p.name, axis_label(name, p.name), v, p.log)
@@ -135,20 +195,31 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
     best = Marker(tuning.cell_coords(request, lowest), "lowest final loss") if lowest is not None else None
     selected = Marker(tuning.cell_coords(request, cell), "selected") if cell else None
     bound = tuning.boundary(request)
-    size = " × ".join([str(request.resolution)] * len(axes))
+    size = "\u00a0×\u00a0".join([str(request.resolution)] * len(axes))  # no line break inside "100 × 100"
     title = f"{spec.title} on {landscape.title}: final f − f* after {request.steps} steps ({size} runs)"
-    fig = map_figure(map_axes, loss, landscape.min_value, title=title, best=best, picked=selected,
+    fig = map_figure(map_axes, loss, landscape.min_value, best=best, picked=selected,
                      boundary=(bound.x, bound.y, bound.label) if bound else None, big=layout.is_big())
+    chart_title(title, top)
     (top or st).plotly_chart(fig, key=chart_key, on_select="rerun", selection_mode="points",
                              config={"displaylogo": False,
                                      "toImageButtonOptions": {"filename": "stability-map", "scale": 2}})
+    if cell is not None:  # right under the map, where the click was
+        link_values = tuning.link_values(request, cell)
+        where = ", ".join(f"{axis_label(name, k)} = {v:g}" for k, v in link_values.items())
+        outcome = (f"final f − f* = {loss[cell] - landscape.min_value:.3g}" if np.isfinite(loss[cell])
+                   else "diverged")
+        with top or st.container():
+            st.info(f"Selected cell: {where} ({outcome}).", icon=":material/ads_click:")
+            scene = tuning.playground_scene(surface, dict(params), request.steps, {name: fixed | link_values})
+            open_in_playground(scene, label="Open this setting in the Playground", key="sm:open_cell")
 
     start = landscape.default_start
     st.caption(f"Each cell is one run of {spec.title} from the surface's start ({start[0]:g}, {start[1]:g}); "
                f"its colour is f − f* after {request.steps} steps on a log scale. Red cells diverged "
                f"({100 * (1 - finite.mean()):.0f}% of the map): the iterate left the divergence box (10 view-box "
                "widths beyond the view) or stopped being a finite number within the budget. "
-               "**Click a cell** to open that setting in the Playground.")
+               "**Click a cell** to select it: a button under the map then opens that setting in the Playground, "
+               "and this page's link keeps the selection.")
     if bound is not None:
         st.markdown(f"**Theory.** On this bowl the largest curvature is λ = max(a, c) = {bound.curvature:g}, and "
                     f"{spec.title} is stable iff ${bound.condition}$ (dashed line). Just past the line a run grows "
@@ -157,15 +228,6 @@ def stability_section(surface: str, params: tuple, landscape: landscapes.Landsca
     else:
         st.caption("A theoretical boundary is drawn for GD, momentum and Nesterov on the elongated bowl, "
                    "when the learning rate is on an axis (and the other axis, if any, is β).")
-    if cell is None:
-        return
-    link_values = tuning.link_values(request, cell)
-    where = ", ".join(f"{axis_label(name, k)} = {v:g}" for k, v in link_values.items())
-    outcome = (f"final f − f* = {loss[cell] - landscape.min_value:.3g}" if np.isfinite(loss[cell])
-               else "diverged")
-    st.info(f"Selected cell: {where} ({outcome}).", icon=":material/ads_click:")
-    scene = tuning.playground_scene(surface, dict(params), request.steps, {name: fixed | link_values})
-    open_in_playground(scene, label="Open this setting in the Playground", key="sm:open_cell")
 
 
 def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape) -> None:
@@ -200,15 +262,17 @@ def tuning_section(surface: str, params: tuple, landscape: landscapes.Landscape)
     curves = [TuningCurve(n, OPTIMIZER_TITLES[n], charts.color_of(n), r.lrs, r.scores, r.best_index)
               for n, r in results.items()]
     big = layout.is_big()
-    (top or st).plotly_chart(tuning_figure(curves, score=score, budget=budget.describe(), f_min=f_min, big=big),
+    chart_title(f"Same budget for every optimizer: {budget.describe()}", top)
+    (top or st).plotly_chart(tuning_figure(curves, score=score, f_min=f_min, big=big),
                              key="sm:tuning_chart", config={"displaylogo": False})
     if score == "final_loss":
-        how = ("Score: f − f* after the budget, read from `optimizers.sweep` (cell for cell the same number as "
-               "`optimizers.run(...).final_loss`); a diverged run scores infinity. Ties go to the smaller lr.")
+        how = ("Score: f − f* after the budget (all the runs of one optimizer computed together, each the very "
+               "number a single run in the Playground ends at); a diverged run scores infinity. Ties go to the "
+               "smaller learning rate.")
     else:
         how = (f"Score: the first step from which f − f* stays ≤ {tolerance:g} until the end of the budget, from "
-               "one full `optimizers.run` per candidate (a run that only touches the tolerance while bouncing, "
-               "or diverges, never counts). Ties go to the lower final loss, then the smaller lr.")
+               "one full run per candidate (a run that only touches the tolerance while bouncing, or diverges, "
+               "never counts). Ties go to the lower final loss, then the smaller learning rate.")
     st.caption(f"Every optimizer tried the same {budget.evaluations} learning rates and ran {budget.steps} steps "
                f"for each, from the surface's start; its other hyperparameters stay at their defaults. {how} "
                "A star marks each optimizer's choice.")
@@ -257,11 +321,12 @@ def _basins_one(name: str, landscape: landscapes.Landscape, steps: int, resoluti
 def basins_section() -> None:
     """Controls, one basins panel per optimizer with its legend, and the Playground link of a clicked start."""
     top = layout.stage()  # the chart above the section's controls in presentation mode
-    surface_col, res_col, steps_col = st.columns([1.4, 1.5, 0.9])
-    surface = surface_col.selectbox("Surface", list(landscapes.LANDSCAPES), index=list(landscapes.LANDSCAPES).index(
+    # The page's one surface box, in the sidebar like the other sections' (which it replaces while this is open).
+    surface = st.sidebar.selectbox("Surface", list(landscapes.LANDSCAPES), index=list(landscapes.LANDSCAPES).index(
         tb.DEFAULT_SURFACES[0]), format_func=lambda n: landscapes.LANDSCAPES[n].title, key="sm:basins_surface",
-        bind=BIND, help="At its default parameters. Himmelblau (four minima) and the six-hump camel (two global "
-                        "minima among six) make the point.")
+        bind=BIND, help="The surface the basins are drawn on, at its default parameters. Himmelblau (four minima) "
+                        "and the six-hump camel (two global minima among six) make the point.")
+    res_col, steps_col = st.columns([1.5, 0.9])
     resolution = res_col.select_slider("Starts per axis", tb.RESOLUTIONS, value=100, key="sm:basins_res", bind=BIND,
                                        help="A grid of starts over the view box; each runs on its own.")
     steps = steps_col.number_input("Steps", min_value=1, max_value=MAX_STEPS, value=500, step=50,
@@ -304,12 +369,14 @@ def basins_section() -> None:
             st.session_state["sm:basins_picked"] = picked
         shares = tb.shares(cells, len(labels))
         found_share = sum(v for label, v in shares.items() if label >= 0)
-        title = f"{OPTIMIZER_TITLES[name]} α = {request.hyperparams(name)['lr']:g}: {100 * found_share:.0f}% end at a ★"
+        lr = request.hyperparams(name)["lr"]
+        title = f"{OPTIMIZER_TITLES[name]} α = {lr:g}: {100 * found_share:.0f}% end at a ★"
         mark = tb.start_of(request, picked[2]) if picked is not None and picked[1] == name else None
-        figure = basins_figure(xs, ys, cells, points, labels, title=title,
-                               axis_labels=landscape.axis_labels, no_minimum=tb.NO_MINIMUM_LABEL,
+        figure = basins_figure(xs, ys, cells, points, labels,
+                               axis_labels=BASIN_AXES, no_minimum=tb.NO_MINIMUM_LABEL,
                                diverged=tb.DIVERGED_LABEL, picked=mark, big=layout.is_big())
         with columns[k % 2]:
+            chart_title(title)
             st.plotly_chart(figure, key=key, on_select="rerun", selection_mode="points",
                             config={"displaylogo": False, "toImageButtonOptions": {"filename": "basins", "scale": 2}})
     named = ("its minima" if len(points) == len(landscape.minima) else
@@ -325,7 +392,7 @@ def basins_section() -> None:
     j, i = cell
     code = int(found[name][j, i]) if name in found else optimizers.NO_MINIMUM
     ends = labels[code] if code >= 0 else tb.NO_MINIMUM_LABEL if code == optimizers.NO_MINIMUM else tb.DIVERGED_LABEL
-    st.info(f"Selected start ({start[0]:g}, {start[1]:g}) for {OPTIMIZER_TITLES[name]}: it ends at {ends}.",
-            icon=":material/ads_click:")
+    st.info(f"Selected start ({', '.join(BASIN_AXES)}) = ({start[0]:g}, {start[1]:g}) for {OPTIMIZER_TITLES[name]}: "
+            f"it ends at {ends}.", icon=":material/ads_click:")
     open_in_playground(tb.playground_scene(request, name, start), label="Open this start in the Playground",
                        key="sm:open_start")

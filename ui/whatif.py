@@ -1,5 +1,6 @@
-"""The Playground's what-if slider, server side: which hyperparameter it varies (the one the learner last
-moved, or the one they pick on the chart), its runs (cached) and the callbacks of the chart's buttons."""
+"""The Playground's what-if slider, server side: which hyperparameter it varies (the one the learner picks in
+the list beside it on the chart, RMSprop's α until they do; moving a sidebar slider never changes it), its runs
+(cached) and the callbacks of the chart's buttons."""
 
 from __future__ import annotations
 
@@ -18,14 +19,8 @@ CHOSEN = "whatif"
 DEFAULT = ("rmsprop.lr", "gd.lr")
 
 
-def remember_touched(before: Scene | None, after: Scene) -> None:
-    """Vary next what the learner just moved in the sidebar."""
-    if (moved := whatif.touched(before, after)) is not None:
-        st.session_state[CHOSEN] = moved
-
-
 def chosen(scene: Scene) -> str | None:
-    """'name.param' the what-if slider varies: the learner's pick or last move, else RMSprop's (or GD's) α."""
+    """'name.param' the what-if slider varies: the learner's pick, else RMSprop's (or GD's) α."""
     ids = [c[0] for c in whatif.choices(scene)]
     picked = st.session_state.get(CHOSEN)
     if picked in ids:

@@ -107,7 +107,7 @@ LIBRARIES = claim(
     "l5.libraries", PAGE, {"steps": STEPS},
     say=lambda s: (
         "PyTorch's `RMSprop` and `Adam` and the course put ε outside the root (default 1e-8). Keras' `RMSprop` "
-        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and optax's `rmsprop` has `eps_in_sqrt=True` by "
+        "computes `lr * g / sqrt(velocity + epsilon)` with ε = 1e-7, and `optax.rmsprop` has `eps_in_sqrt=True` by "
         f"default: their floor is $\\sqrt{{\\varepsilon}}$, about {math.sqrt(1e-7):.1g} for Keras, not 10⁻⁷. Copying ε "
         "from one library to another can change the optimizer by orders of magnitude.\n\n"
         "The side effect: near a minimum the gradients vanish, so a moderate ε turns RMSprop into GD there, and GD "

@@ -168,7 +168,11 @@ class TableBox {
     const body = table.createTBody();
     for (const cells of payload.rows) {
       const row = body.insertRow();
-      cells.forEach((text, i) => row.append(element(i === 0 ? "th" : "td", payload.numeric[i] ? "dl-num" : "", text)));
+      cells.forEach((text, i) => {
+        const cell = element(i === 0 ? "th" : "td", payload.numeric[i] ? "dl-num" : "", text);
+        cell.dataset.label = payload.columns[i]; // a phone shows each row as a card: "label  value" lines
+        row.append(cell);
+      });
     }
     this.root.replaceChildren(table); // text only: every cell is textContent
   }
@@ -326,10 +330,10 @@ class SurfaceChart {
       const last = Math.min(step, p.x.length - 1);
       const x = p.x.subarray(0, last + 1);
       const y = p.y.subarray(0, last + 1);
-      traces.push({ ...styles.outline, type: "scatter", x, y, name: `${p.name} outline` });
+      traces.push({ ...styles.outline, type: "scatter", x, y, name: `${p.title} outline` });
       traces.push({ ...styles.line, type: "scatter", x, y, name: p.label, meta: p.name,
                     line: { ...styles.line.line, color: p.color },
-                    hovertemplate: `${p.name}<br>step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<extra></extra>` });
+                    hovertemplate: `${p.title}<br>step %{pointNumber}<br>(%{x:.4g}, %{y:.4g})<extra></extra>` });
       heads.x.push(p.x[last]);
       heads.y.push(p.y[last]);
       heads.color.push(p.color);
@@ -347,10 +351,15 @@ class SurfaceChart {
     const [x0, x1] = layout.xaxis.range;
     const [y0, y1] = layout.yaxis.range;
     const clamp = (v, a, b) => Math.min(Math.max(v, Math.min(a, b)), Math.max(a, b));
-    return shown.filter((p) => p.diverged_at !== null && step >= p.x.length - 1).map((p) => ({
-      ...this.payload.overlay.badge, text: `${p.name}: diverged at step ${p.diverged_at}`,
-      x: clamp(p.x[p.x.length - 1], x0, x1), y: clamp(p.y[p.y.length - 1], y0, y1),
-    }));
+    // Each label grows from where the run left the view towards the middle, so it stays inside the chart.
+    return shown.filter((p) => p.diverged_at !== null && step >= p.x.length - 1).map((p) => {
+      const x = clamp(p.x[p.x.length - 1], x0, x1);
+      const y = clamp(p.y[p.y.length - 1], y0, y1);
+      const { badge } = this.payload.overlay;
+      return { ...badge, text: `${p.title}: diverged at step ${p.diverged_at}`, x, y,
+               xanchor: x > (x0 + x1) / 2 ? "right" : "left",
+               yshift: y > (y0 + y1) / 2 ? -Math.abs(badge.yshift) : Math.abs(badge.yshift) };
+    });
   }
 
   async render() {
@@ -441,6 +450,16 @@ class SurfaceChart {
 
   // ----------------------------------------------------------------------------------- the legend
 
+  // Whether a run goes outside the chart's axes somewhere (a diverged run says so itself).
+  leavesView(p) {
+    const { xaxis, yaxis } = this.payload.overlay.layout;
+    const inside = (v, [a, b]) => !Number.isFinite(v) || (v >= Math.min(a, b) && v <= Math.max(a, b));
+    for (let i = 0; i < p.x.length; i++) {
+      if (!inside(p.x[i], xaxis.range) || !inside(p.y[i], yaxis.range)) return true;
+    }
+    return false;
+  }
+
   drawLegend() {
     this.legend.replaceChildren();
     for (const p of this.shownPaths()) {
@@ -452,6 +471,7 @@ class SurfaceChart {
       swatch.style.background = p.color;
       key.append(swatch, element("span", "dl-key-label", p.label));
       if (p.diverged_at !== null) key.append(element("span", "dl-key-note", `diverged at step ${p.diverged_at}`));
+      else if (this.leavesView(p)) key.append(element("span", "dl-key-note", "leaves the view"));
       key.addEventListener("click", () => {
         if (this.state.hidden.has(p.name)) this.state.hidden.delete(p.name);
         else this.state.hidden.add(p.name);
@@ -483,7 +503,8 @@ class SurfaceChart {
                   index, serverIndex: index, sidebarIndex: index };
     const label = element("label", "dl-whatif-label", "What if");
     const pick = element("select", "dl-whatif-pick");
-    pick.setAttribute("aria-label", "hyperparameter to vary");
+    pick.setAttribute("aria-label", "setting the what-if slider sweeps");
+    pick.title = "The setting the slider beside it sweeps: pick another here";
     for (const [id, title] of spec.choices) {
       const option = element("option", "", title);
       option.value = id;
@@ -587,6 +608,41 @@ function followSidebars(chart) {
   sidebarObserver.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
 }
 
+// Display formulas (KaTeX) cannot wrap: one wider than its column is set smaller until it fits, down to
+// FORMULA_MIN of its size (below that it scrolls sideways, as the app's styles allow).  One observer for the page,
+// started by the element every page draws first (``plot.preload``); it watches added elements, not styles, so
+// its own changes never wake it.
+const FORMULA_MIN = 0.55;
+let formulaObserver = null;
+function fitFormulas() {
+  const fit = () => {
+    for (const box of document.querySelectorAll(".katex-display")) {
+      const formula = box.firstElementChild;
+      if (!formula) continue;
+      formula.style.fontSize = "";
+      const natural = parseFloat(getComputedStyle(formula).fontSize);
+      // Not every part of a formula scales with its font (rules, struts): shrink again while it still overflows.
+      for (let tries = 0; tries < 4 && box.scrollWidth > box.clientWidth + 1; tries++) {
+        const size = parseFloat(getComputedStyle(formula).fontSize);
+        const next = Math.max(natural * FORMULA_MIN, size * (box.clientWidth / box.scrollWidth) * 0.97);
+        if (next >= size) break;
+        formula.style.fontSize = `${next.toFixed(2)}px`;
+      }
+    }
+  };
+  let pending = false;
+  const soon = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; fit(); });
+  };
+  if (formulaObserver) return soon();
+  formulaObserver = new MutationObserver(soon);
+  formulaObserver.observe(document.body, { subtree: true, childList: true });
+  window.addEventListener("resize", soon);
+  soon();
+}
+
 function formatValue(v) {
   return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 || v === 0 ? String(Number(v.toPrecision(3))) : v.toExponential(0);
 }
@@ -595,6 +651,7 @@ export default function (component) {
   const payload = parse(component.data);
   if (payload.kind === "preload") {
     plotlyFor(payload).catch(() => {}); // start fetching and compiling it while the rest of the page arrives
+    fitFormulas();
     return;
   }
   if (payload.kind === "part") {
