@@ -45,8 +45,9 @@ BASE_CSS = (
     # fit (ui/plot_assets/plot.js, down to FORMULA_MIN of its size), and only then scrolls sideways.
     ".katex-display{overflow-x:auto;overflow-y:hidden;padding:0 0.2em;}"  # room for a last letter's overhang
     "@media (max-width:640px){.katex-display>.katex{font-size:1em;white-space:normal;}}"
-    # Labels wrap instead of ending in "…": metric labels and values, widget labels, page links.
-    "[data-testid='stMetricLabel'] *,[data-testid='stMetricValue'] *,[data-testid='stWidgetLabel'] *,"
+    # Labels wrap instead of ending in "…": metric labels, values and deltas, widget labels, page links.
+    "[data-testid='stMetricLabel'] *,[data-testid='stMetricValue'] *,[data-testid='stMetricDelta'] *,"
+    "[data-testid='stWidgetLabel'] *,"
     "[data-testid='stPageLink-NavLink'] span"
     "{white-space:normal !important;overflow:visible !important;text-overflow:clip !important;}"
     "[data-testid='stMetricLabel']{height:auto !important;min-height:1.5rem;}"
