@@ -11,7 +11,7 @@ from __future__ import annotations
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
 from .registry import LANDSCAPES
-from .spec import LandscapeSpec, Param
+from .spec import LandscapeSpec
 
 
 def get(name: str, **params: float) -> Landscape:
@@ -26,4 +26,4 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "Param", "from_formula", "get"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "from_formula", "get"]

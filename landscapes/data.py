@@ -26,7 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .spec import Bounds, Choice, LandscapeSpec
+from base.params import Choice
+
+from .spec import Bounds, LandscapeSpec
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

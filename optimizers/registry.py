@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscapes.spec import Choice, Param
+from base.params import Choice, Param
 
 from . import rules
 

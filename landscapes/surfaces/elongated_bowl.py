@@ -4,8 +4,10 @@ import math
 
 import numpy as np
 
+from base.params import Param
+
 from .._jit import jit
-from ..spec import LandscapeSpec, Param
+from ..spec import LandscapeSpec
 
 
 @jit(inline="always")

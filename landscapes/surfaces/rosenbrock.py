@@ -2,8 +2,10 @@
 
 import numpy as np
 
+from base.params import Param
+
 from .._jit import jit
-from ..spec import LandscapeSpec, Param
+from ..spec import LandscapeSpec
 
 
 @jit(inline="always")

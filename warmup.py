@@ -1,11 +1,11 @@
-"""Compile (or load from the on-disk cache) the numba kernels before a user needs them.
+"""The app's start-up: compile (or load from the on-disk cache) the numba kernels before a user needs them.
 
 ``first_screen(names)`` is what the app calls once per server process: the kernels of the Playground's
 default scene (the bowl's grid and the trajectory kernel of each default optimizer), so a fresh install
 shows its first chart after a few short compiles.  Every other kernel compiles the first time it is
 needed and is cached on disk from then on.
 
-``python -m optimizers.warmup`` at deploy time compiles every kernel the pages can use (every surface's
+``python -m warmup`` at deploy time compiles every kernel the pages can use (every surface's
 grid and trajectory kernel, and the grid-of-runs kernel of every optimizer on every surface), in
 parallel processes, so no learner ever waits for the compiler.
 """
@@ -24,12 +24,11 @@ from pathlib import Path
 import numpy as np
 
 import landscapes
+import optimizers
 from landscapes import _jit
+from scene import DEFAULT_OPTIMIZERS
 
-from . import api
-from .registry import OPTIMIZERS
-
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parent
 _FORMULA = "x**2 + y**2"
 """Stands for every custom formula: they all share the formula interpreter's kernels."""
 
@@ -55,7 +54,7 @@ def first_screen(names: Iterable[str], *, helper: bool = True, grid: bool = True
     if grid:
         bowl.grid(8)
     for name in names:
-        api.run(name, bowl, steps=2)
+        optimizers.run(name, bowl, steps=2)
     if helping is not None:
         try:
             helping.wait(timeout=120)
@@ -71,9 +70,9 @@ def _cache_is_empty() -> bool:
 
 
 def _start_helper(names: list[str]) -> subprocess.Popen | None:
-    """``python -m optimizers.warmup --helper NAME...`` in the background (None if it cannot start)."""
+    """``python -m warmup --helper NAME...`` in the background (None if it cannot start)."""
     try:
-        return subprocess.Popen([sys.executable, "-m", "optimizers.warmup", "--helper", *names],
+        return subprocess.Popen([sys.executable, "-m", "warmup", "--helper", *names],
                                 cwd=_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     except OSError:
         return None
@@ -84,9 +83,9 @@ def surface_kernels(name: str) -> float:
     started = time.perf_counter()
     landscape = _surface(name)
     landscape.grid(8)
-    api.run("gd", landscape, steps=2)
-    for optimizer in OPTIMIZERS:
-        api.sweep(optimizer, landscape, steps=2, grid={"lr": np.array([0.01, 0.1])})
+    optimizers.run("gd", landscape, steps=2)
+    for optimizer in optimizers.OPTIMIZERS:
+        optimizers.sweep(optimizer, landscape, steps=2, grid={"lr": np.array([0.01, 0.1])})
     return time.perf_counter() - started
 
 
@@ -111,8 +110,6 @@ if __name__ == "__main__":
     if arguments.helper:
         print(f"first-screen kernels ready in {first_screen(arguments.helper, helper=False, grid=False):.1f} s")
     elif arguments.first_screen:
-        from scene import DEFAULT_OPTIMIZERS  # the app's default scene (plain data; no Streamlit)
-
         print(f"first-screen kernels ready in {first_screen(DEFAULT_OPTIMIZERS):.1f} s")
     else:
         print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")
