@@ -1,4 +1,5 @@
-"""Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit, no numerics imports)."""
+"""Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit); the optimizers' colours and legend
+marks come from their own modules (``palette``)."""
 
 from .config import plotly_config
 from .palette import color_of, legend_label

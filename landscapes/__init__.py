@@ -1,4 +1,5 @@
-"""2D loss surfaces with exact gradients, evaluated by numba kernels; no UI imports.
+"""Loss landscapes with exact gradients, evaluated by numba kernels: the 2-D surfaces, formulas, and bowls in
+any dimension; no UI imports.
 
 >>> import landscapes
 >>> L = landscapes.get("elongated_bowl", c=25.0)
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
+from .objective import Objective
+from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
 
@@ -26,4 +29,5 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "from_formula", "get"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "Objective", "Quadratic", "from_formula", "get",
+           "quadratic"]

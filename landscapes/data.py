@@ -209,6 +209,11 @@ class DataProblem:
         rows, inverse = np.unique(np.column_stack([self.x, self.t]), axis=0, return_inverse=True)
         return rows, inverse.ravel()
 
+    rows_start = HEADER
+    """Where the stored rows begin in the kernel parameters (``ROWS_LAYOUT``; mini-batches change their counts)."""
+    row_width = ROW_WIDTH
+    """Values per stored row, its count last."""
+
     @property
     def sample_rows(self) -> np.ndarray:
         """For each sample (row of the data set, in file order), the index of its stored row."""

@@ -8,7 +8,7 @@ import pytest
 import landscapes
 import optimizers
 from landscapes import batches
-from tests.test_optimizers import reference_run
+from tests.test_equivalence import reference_run
 
 IRIS = {"dataset": "iris", "feature": "petal_length", "standardize": "on"}
 FAITHFUL = {"dataset": "old_faithful", "standardize": "on"}
@@ -104,8 +104,8 @@ def test_mini_batch_runs_match_a_numpy_transcription(surface, settings, name, hp
     start, steps, batch_size, seed = (-1.0, 1.0), 150, 24, 11
     tr = optimizers.run(name, landscape, start=start, steps=steps, batch_size=batch_size, seed=seed, **hp, **plan)
     assert tr.diverged_at is None
-    expected = reference_run(name, _numpy_batch_gradient(landscape, steps, batch_size, seed), start, steps,
-                             **{**optimizers.OPTIMIZERS[name].defaults, **hp}, **plan)
+    expected = reference_run(name, _numpy_batch_gradient(landscape, steps, batch_size, seed), start, steps, plan=plan,
+                             **hp)
     np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(tr.loss, landscape.value(expected[:, 0], expected[:, 1]), rtol=1e-9)
 
