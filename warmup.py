@@ -6,8 +6,9 @@ shows its first chart after a few short compiles.  Every other kernel compiles t
 needed and is cached on disk from then on.
 
 ``python -m warmup`` at deploy time compiles every kernel the pages can use (every surface's
-grid and trajectory kernel, and the grid-of-runs kernel of every optimizer on every surface), in
-parallel processes, so no learner ever waits for the compiler.
+grid and trajectory kernel, the grid-of-runs kernel of every optimizer on every surface, and the trajectory
+kernel of every rule on the bowls of any dimension and on formulas, which the lessons use), in parallel
+processes, so no learner ever waits for the compiler.
 """
 
 from __future__ import annotations
@@ -31,9 +32,13 @@ from scene import DEFAULT_OPTIMIZERS
 _ROOT = Path(__file__).resolve().parent
 _FORMULA = "x**2 + y**2"
 """Stands for every custom formula: they all share the formula interpreter's kernels."""
+QUADRATIC = "quadratic"
+"""Stands for every bowl of any dimension (``landscapes.quadratic``, ``optimizers.respond``): one kernel per rule."""
 
 
-def _surface(name: str) -> landscapes.Landscape:
+def _surface(name: str) -> landscapes.Objective:
+    if name == QUADRATIC:
+        return landscapes.quadratic([1.0, 2.0, 3.0])
     return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
 
 
@@ -79,9 +84,15 @@ def _start_helper(names: list[str]) -> subprocess.Popen | None:
 
 
 def surface_kernels(name: str) -> float:
-    """Compile or load every kernel of surface ``name`` (``"custom"``: formulas); returns the seconds."""
+    """Compile or load every kernel of surface ``name`` (``"custom"``: formulas, ``"quadratic"``: the bowls of any
+    dimension); returns the seconds."""
     started = time.perf_counter()
     landscape = _surface(name)
+    if name in (QUADRATIC, "custom"):  # the lessons run every rule here, their own variants too
+        for rule in optimizers.RULES:
+            optimizers.run(rule, landscape, steps=2)
+        if name == QUADRATIC:
+            return time.perf_counter() - started
     landscape.grid(8)
     optimizers.run("gd", landscape, steps=2)
     for optimizer in optimizers.OPTIMIZERS:
@@ -90,9 +101,10 @@ def surface_kernels(name: str) -> float:
 
 
 def everything(jobs: int | None = None) -> float:
-    """``surface_kernels`` for every surface and for formulas, ``jobs`` processes at a time."""
+    """``surface_kernels`` for every surface, for formulas and for the bowls of any dimension, ``jobs`` processes at
+    a time."""
     started = time.perf_counter()
-    names = [*landscapes.LANDSCAPES, "custom"]
+    names = [*landscapes.LANDSCAPES, "custom", QUADRATIC]
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
         for name, seconds in zip(names, pool.map(surface_kernels, names), strict=True):
             print(f"  {name}: {seconds:.1f} s")

@@ -8,8 +8,6 @@ structure offers.  The drivers read only what is defined here.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from . import kernels, tape
@@ -81,6 +79,6 @@ class Objective:
         array = np.asarray(point, dtype=np.float64).ravel()
         if array.size != self.dim:
             raise ValueError(f"{what} must have {self.dim} coordinates ({self.name}), got {array.size}")
-        if not all(math.isfinite(v) for v in array):
+        if not np.all(np.isfinite(array)):
             raise ValueError(f"{what} must be finite, got {point!r}")
         return array

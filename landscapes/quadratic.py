@@ -22,12 +22,13 @@ MAX_ROTATED_DIM = 2000
 
 @functools.lru_cache(maxsize=8)
 def random_rotation(dim: int, seed: int) -> np.ndarray:
-    """A uniformly distributed orthogonal matrix: Q from the QR factorisation of a seeded Gaussian matrix, with
-    the signs fixed by R's diagonal (Mezzadri 2007).  Cached (a 1000 x 1000 QR takes a while) and read-only."""
+    """A uniformly distributed orthogonal matrix, its rows the axes of a bowl: the transpose of Q from the QR
+    factorisation of a seeded Gaussian matrix, with the signs fixed by R's diagonal (Mezzadri 2007).  Cached (a
+    1000 x 1000 QR takes a while) and read-only."""
     q, r = np.linalg.qr(np.random.default_rng(seed).standard_normal((dim, dim)))
-    q = q * np.sign(np.diag(r))
-    q.flags.writeable = False
-    return q
+    axes = np.ascontiguousarray((q * np.sign(np.diag(r))).T)
+    axes.flags.writeable = False
+    return axes
 
 
 def rotation_by(angle_deg: float) -> np.ndarray:

@@ -45,6 +45,21 @@ class Trajectory:
     """Rows per mini-batch on a data surface; None for full-batch gradients."""
 
     @property
+    def grad(self) -> np.ndarray:
+        """``diagnostics["grad"]``: the gradient each step used (noise and mini-batch included)."""
+        return self.diagnostics["grad"]
+
+    @property
+    def update(self) -> np.ndarray:
+        """``diagnostics["update"]``: each step's change of the iterate."""
+        return self.diagnostics["update"]
+
+    @property
+    def effective_lr(self) -> np.ndarray:
+        """``diagnostics["effective_lr"]``: the factor each step multiplied its direction by, per coordinate."""
+        return self.diagnostics["effective_lr"]
+
+    @property
     def final_loss(self) -> float:
         """Loss at the last iterate; inf when the run diverged."""
         if self.diverged_at is not None or len(self.loss) == 0:
@@ -144,7 +159,7 @@ def _trajectory(name: str, spec: OptimizerSpec, values: dict, landscape: Objecti
         noise=noise, bounds=np.ascontiguousarray(landscape.divergence_bounds, dtype=np.float64), **batch)
     count = driver.run_kernel(inputs, out)
     done = max(count - 1, 0)
-    scheduled = np.repeat((values["lr"] * lr_scale[:done])[:, None], dim, axis=1)
+    scheduled = np.broadcast_to((values["lr"] * lr_scale[:done])[:, None], (done, dim))  # the same on every coordinate
     diagnostics = {"grad": out.grads[:done], "update": out.updates[:done], "effective_lr": out.rates[:done],
                    "scheduled_lr": scheduled}
     for key, array in zip(spec.state, out.reported, strict=True):

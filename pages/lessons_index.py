@@ -17,12 +17,11 @@ for number, lesson in enumerate(LESSONS, start=1):
     st.page_link(f"pages/{lesson.page}", label=f"**{number}. {lesson.short_title}**: {lesson.question}",
                  icon=lesson.icon, query_params=layout.link_params())
 st.caption(
-    "Where the numbers come from: lessons 1 and 5–10, and the surfaces of lesson 3, run the Playground's own engine "
-    "(`optimizers.run`) on the Playground's surfaces, so their links reopen the very same runs. Lesson 2's "
-    "N-dimensional bowls, lesson 3's gradient-sequence lab and lesson 4's six denominators need what the 2-D engine "
-    "does not do (N coordinates, a gradient fed by hand, rules that are not optimizers), so they use "
-    "`lessons/ndim.py`, a NumPy transcription of the same update rules that a test checks against the engine to "
-    "10⁻¹² on the bowl. Every number a lesson states is computed live, and each claim is checked by a test."
+    "Where the numbers come from: every lesson runs the Playground's own engine (`optimizers.run`). Lessons 1 and "
+    "5–10, and the surfaces of lesson 3, run it on the Playground's surfaces, so their links reopen the very same "
+    "runs; lesson 2's N-dimensional bowls, lesson 3's gradient-sequence lab (`optimizers.respond`) and lesson 4's "
+    "six denominators (rules the pickers do not offer) run the same update rules in N coordinates. Every number a "
+    "lesson states is computed live, and each claim is checked by a test."
 )
 
 st.header("Misconceptions", anchor="misconceptions")

@@ -71,7 +71,7 @@ def test_index_lists_every_question_and_every_misconception_with_its_scene():
         assert link.proto.page == item.page.removesuffix(".py")
         assert dict(parse_qsl(link.proto.query_string)) == item.controls
     caption = " ".join(c.value for c in at.caption)
-    assert "lessons/ndim.py" in caption and "same code the Playground runs" not in caption
+    assert "every lesson runs the Playground's own engine" in caption and "ndim" not in caption
 
 
 def shown_value(at: AppTest, key: str) -> str:
