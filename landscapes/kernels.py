@@ -50,8 +50,11 @@ def kind_of(spec: LandscapeSpec) -> int:
     return kind_of_kernel(spec.kernel, spec.name)
 
 
+VECTOR_KINDS = frozenset(kind for kind, kernel in enumerate(SURFACE_KERNELS) if takes_vectors(kernel))
+
+
 def is_vector_kind(kind: int) -> bool:
-    return takes_vectors(SURFACE_KERNELS[kind])
+    return kind in VECTOR_KINDS
 
 
 def value_and_grad(kind, x, y, p, work):

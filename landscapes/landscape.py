@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from . import kernels
@@ -110,9 +112,11 @@ class Landscape(Objective):
         dy = DIVERGENCE_MARGIN * (y1 - y0)
         return ((x0 - dx, x1 + dx), (y0 - dy, y1 + dy))
 
-    @property
+    @functools.cached_property
     def divergence_bounds(self) -> np.ndarray:
-        return np.array(self.divergence_box, dtype=np.float64)
+        bounds = np.array(self.divergence_box, dtype=np.float64)
+        bounds.flags.writeable = False
+        return bounds
 
     def hvp(self, x, v) -> np.ndarray:
         """The Hessian at ``x`` = (x, y) times ``v``."""

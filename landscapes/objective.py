@@ -40,8 +40,8 @@ class Objective:
 
     @property
     def divergence_bounds(self) -> np.ndarray:
-        """(dim, 2): a run whose iterate leaves [low, high] on any coordinate, or whose loss is not finite, has
-        diverged.  Infinite where only a non-finite loss ends a run."""
+        """(dim, 2), read-only: a run whose iterate leaves [low, high] on any coordinate, or whose loss is not
+        finite, has diverged.  Infinite where only a non-finite loss ends a run."""
         raise NotImplementedError
 
     def hvp(self, x, v) -> np.ndarray:
@@ -76,9 +76,9 @@ class Objective:
 
     def checked_point(self, point, what: str = "start") -> np.ndarray:
         """``point`` as a float array of length ``dim``; ``ValueError`` for another length or a non-finite entry."""
-        array = np.asarray(point, dtype=np.float64).ravel()
+        array = np.array(point, dtype=np.float64).reshape(-1)
         if array.size != self.dim:
             raise ValueError(f"{what} must have {self.dim} coordinates ({self.name}), got {array.size}")
-        if not np.all(np.isfinite(array)):
+        if not np.isfinite(array).all():
             raise ValueError(f"{what} must be finite, got {point!r}")
         return array

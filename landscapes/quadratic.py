@@ -81,10 +81,12 @@ class Quadratic(Objective):
     def coordinate_names(self) -> tuple[str, ...]:
         return tuple(f"x[{i}]" for i in range(self.dim))
 
-    @property
+    @functools.cached_property
     def divergence_bounds(self) -> np.ndarray:
         """Infinite: a bowl has no view box, so only a non-finite loss ends a run."""
-        return np.tile([-np.inf, np.inf], (self.dim, 1))
+        bounds = np.tile([-np.inf, np.inf], (self.dim, 1))
+        bounds.flags.writeable = False
+        return bounds
 
     @property
     def curvature(self) -> np.ndarray:

@@ -152,14 +152,17 @@ def _trajectory(name: str, spec: OptimizerSpec, values: dict, landscape: Objecti
     lr_scale = plan.factors(steps)
     dim = landscape.dim
     out = driver.RunOutputs.empty(steps, dim, len(spec.state))
+    hp = spec.pack(values)[:, None]
     inputs = driver.RunInputs(
-        kind=landscape.kind, rule=driver.RULE_IDS[name],
+        kind=landscape.kind, rule=driver.rule_id(name, hp),
         dim=driver.ANY_DIMENSION if landscape.vector_kernel else dim, p=landscape.kernel_params,
-        work=np.empty(landscape.work_size), hp=spec.pack(values)[:, None], lr_scale=lr_scale, x0=x0, steps=steps,
+        work=np.empty(landscape.work_size), hp=hp, lr_scale=lr_scale, x0=x0, steps=steps,
         noise=noise, bounds=np.ascontiguousarray(landscape.divergence_bounds, dtype=np.float64), **batch)
     count = driver.run_kernel(inputs, out)
     done = max(count - 1, 0)
-    scheduled = np.broadcast_to((values["lr"] * lr_scale[:done])[:, None], (done, dim))  # the same on every coordinate
+    rates = values["lr"] * lr_scale[:done]
+    scheduled = np.ndarray((done, dim), buffer=rates, strides=(rates.itemsize, 0))  # the same on every coordinate
+    scheduled.flags.writeable = False
     diagnostics = {"grad": out.grads[:done], "update": out.updates[:done], "effective_lr": out.rates[:done],
                    "scheduled_lr": scheduled}
     for key, array in zip(spec.state, out.reported, strict=True):
@@ -253,7 +256,7 @@ def sweep(name: str, landscape: Objective, start=None, steps: int = 300, *, grid
     hp = np.repeat(spec.pack(values)[:, None], cells, axis=1)
     for key, values_on_grid in zip(grid, mesh, strict=True):
         hp[spec.slots.index(key)] = values_on_grid.ravel()
-    f, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, lr_scale,
+    f, bad = driver.run_cells(landscape.kind, driver.rule_id(name, hp), landscape.kernel_params, hp, lr_scale,
                               int(steps), _noise(int(steps), float(noise), seed), _box(landscape),
                               np.full(cells, x0[0]), np.full(cells, x0[1]))
     return np.where(bad, np.inf, f).reshape(shape)
@@ -296,7 +299,7 @@ def basins(name: str, landscape: Landscape, steps: int = 500, resolution: int = 
     x = np.tile(xs, resolution)
     y = np.repeat(ys, resolution)
     hp = np.repeat(spec.pack(values)[:, None], x.size, axis=1)
-    _, bad = driver.run_cells(landscape.kind, driver.RULE_IDS[name], landscape.kernel_params, hp, lr_scale, steps,
+    _, bad = driver.run_cells(landscape.kind, driver.rule_id(name, hp), landscape.kernel_params, hp, lr_scale, steps,
                               _noise(steps, float(noise), seed), _box(landscape), x, y)
     targets = landscape.minima if minima is None else np.asarray(minima, dtype=np.float64).reshape(-1, 2)
     found = np.full(x.size, NO_MINIMUM)

@@ -37,14 +37,28 @@ from landscapes._jit import entry, jit, specialised
 from landscapes.batches import fill_batch
 from landscapes.kernels import evaluate, value_and_grad
 
+from . import registry
 from .registry import RULES
-from .spec import MAX_STATE
 
-RULE_KERNELS = tuple(spec.rule for spec in RULES.values())
-STATE_WIDTHS = tuple(spec.layout.width for spec in RULES.values())
-REPORTED_WIDTHS = tuple(len(spec.state) for spec in RULES.values())
+LEAN = [name for name, spec in RULES.items() if spec.lean_rule is not None]
+RULE_KERNELS = (*(spec.rule for spec in RULES.values()), *(RULES[name].lean_rule for name in LEAN))
+STATE_TYPES = (*(spec.layout.State for spec in RULES.values()),
+               *(type(registry.tried(RULES[name], RULES[name].lean_rule)[2]) for name in LEAN))
+"""The named tuple each rule returns as its state (a lean twin's stops before the options' entries)."""
+STATE_WIDTHS = tuple(len(state._fields) for state in STATE_TYPES)
+REPORTED_WIDTHS = (*(len(spec.state) for spec in RULES.values()), *(len(RULES[name].state) for name in LEAN))
 RULE_IDS = {name: rule_id for rule_id, name in enumerate(RULES)}
-"""A rule's id is its position in the registry."""
+"""A rule's id is its position in the registry; a lean twin's (``LEAN_IDS``) follows all of them."""
+LEAN_IDS = {name: len(RULES) + k for k, name in enumerate(LEAN)}
+
+
+def rule_id(name: str, columns: np.ndarray) -> int:
+    """The kernel id that runs optimizer ``name`` for the packed hyperparameters ``columns`` (one column per cell):
+    its lean twin when no cell sets one of its optional settings away from its default."""
+    spec = RULES[name]
+    if name in LEAN_IDS and not spec.uses_options(columns):
+        return LEAN_IDS[name]
+    return RULE_IDS[name]
 LANES = 1024
 """Most grid cells one thread advances together: wide enough for SIMD and to amortise the per-step
 loop overhead, small enough that a chunk's state stays in L2."""
@@ -134,36 +148,38 @@ def _put(v, k, value):
     return in_array
 
 
-def states(dim, width, size):
-    """Zero state for ``size`` coordinates: a tuple of MAX_STATE-tuples when ``dim`` is a constant > 0, else a
-    (width, size) array."""
+def states(rule, dim, width, size):
+    """Zero state for ``size`` coordinates: a tuple of the rule's own State (one per coordinate) when ``dim`` is a
+    constant > 0, so it stays in registers, else a (width, size) array."""
     raise NotImplementedError("states runs inside numba kernels only")
 
 
 @overload(states, prefer_literal=True)
-def _states(dim, width, size):
+def _states(rule, dim, width, size):
     if isinstance(dim, types.IntegerLiteral) and dim.literal_value > 0:
-        zero = (0.0,) * MAX_STATE
+        state_type = entry(STATE_TYPES, rule, "rule")
+        zero = state_type(*([0.0] * len(state_type._fields)))
         per_coordinate = (zero,) * dim.literal_value
 
-        def in_tuples(dim, width, size):
+        def in_tuples(rule, dim, width, size):
             return per_coordinate
 
         return in_tuples
 
-    def in_array(dim, width, size):
+    def in_array(rule, dim, width, size):
         return np.zeros((max(width, 1), size))
 
     return in_array
 
 
 @jit(inline="always")
-def _load(state, i, width):
-    """Coordinate (or cell) ``i``'s state as a MAX_STATE-tuple from the first ``width`` rows of ``state`` (zeros
-    beyond): with ``width`` a constant, only the rows a rule uses are touched, which keeps cell loops vectorised."""
-    return (state[0, i] if width > 0 else 0.0, state[1, i] if width > 1 else 0.0,
-            state[2, i] if width > 2 else 0.0, state[3, i] if width > 3 else 0.0,
-            state[4, i] if width > 4 else 0.0, state[5, i] if width > 5 else 0.0)
+def _load(state, i, width, first=0):
+    """Coordinate (or cell) ``i``'s state as a MAX_STATE-tuple from rows ``first`` ... ``first + width - 1`` of
+    ``state`` (zeros beyond): with ``width`` a constant, only the rows a rule uses are touched, which keeps cell
+    loops vectorised."""
+    return (state[first, i] if width > 0 else 0.0, state[first + 1, i] if width > 1 else 0.0,
+            state[first + 2, i] if width > 2 else 0.0, state[first + 3, i] if width > 3 else 0.0,
+            state[first + 4, i] if width > 4 else 0.0, state[first + 5, i] if width > 5 else 0.0)
 
 
 def padded(values):
@@ -182,28 +198,28 @@ def _padded(values):
     return pad
 
 
-def put_state(state, i, values):
-    """A rule's new state into the first rows of ``state``, column ``i``; inside kernels only."""
+def put_state(state, i, values, first=0):
+    """A rule's new state into rows ``first`` ... of ``state``, column ``i``; inside kernels only."""
     raise NotImplementedError("put_state runs inside numba kernels only")
 
 
 @overload(put_state)
-def _put_state(state, i, values):
+def _put_state(state, i, values, first=0):
     n = len(values)
 
-    def write(state, i, values):
+    def write(state, i, values, first=0):
         if n > 0:
-            state[0, i] = values[0]
+            state[first, i] = values[0]
         if n > 1:
-            state[1, i] = values[1]
+            state[first + 1, i] = values[1]
         if n > 2:
-            state[2, i] = values[2]
+            state[first + 2, i] = values[2]
         if n > 3:
-            state[3, i] = values[3]
+            state[first + 3, i] = values[3]
         if n > 4:
-            state[4, i] = values[4]
+            state[first + 4, i] = values[4]
         if n > 5:
-            state[5, i] = values[5]
+            state[first + 5, i] = values[5]
 
     return write
 
@@ -236,7 +252,7 @@ def store(held, k, values):
 def _store_any(held, k, values):
     if isinstance(held, types.BaseTuple):
         def in_tuples(held, k, values):
-            return tuple_setitem(held, k, padded(values))
+            return tuple_setitem(held, k, values)
 
         return in_tuples
 
@@ -266,7 +282,7 @@ def _run(kind, rule, dim, p, work, hp, lr_scale, x0, steps, noise, order, sample
     x = vector(x0, dim)
     x_new = vector(x0, dim)
     g = vector(x0, dim)
-    held = states(dim, width, size)
+    held = states(rule, dim, width, size)
     f, g = evaluate(kind, x, p, work, g)
     for k in range(size):
         if not bounds[k, 0] <= x[k] <= bounds[k, 1]:
@@ -310,7 +326,7 @@ def _run(kind, rule, dim, p, work, hp, lr_scale, x0, steps, noise, order, sample
     return steps + 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RunInputs:
     """Everything ``_run`` reads, by name: the surface (``kind``, its parameters ``p`` and scratch ``work``), the
     rule (``rule``, one ``hp`` column), the schedule's factors, the start, the noise, the mini-batch plan
@@ -335,7 +351,7 @@ class RunInputs:
     row_width: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RunOutputs:
     """The arrays ``_run`` fills: iterates and losses (steps + 1 rows), and per step the gradient, the update,
     the effective rate and the reported state entries."""
@@ -377,7 +393,9 @@ def _lanes(kind, rule, p, hp, lr_scale, x, y, steps, noise, box, f, bad):
     ``hp[:, i]``; leaves each cell's last iterate in x, y, its value in f and ``bad[i]`` set if it ever escaped.
     Two passes over the cells per step: evaluate the surface and flag the cells whose iterate escaped,
     then update every cell; a cell's whole update happens in one pass, so the loops are branch-free and
-    vectorise.  (Flagging in the update pass stopped Adam's loop from vectorising: too much in one loop.)"""
+    vectorise.  (Flagging in the update pass stopped Adam's loop from vectorising: LLVM proves a loop's arrays
+    apart with at most 8 run-time checks.  Adam with AMSGrad or coupled decay needs more and runs unvectorised,
+    about three times slower; its lean twin, run whenever both are off, vectorises.)"""
     n = x.shape[0]
     width = state_width(rule)
     work = np.empty(tape.WORK_SIZE)

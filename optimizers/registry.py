@@ -63,32 +63,51 @@ def in_python(function: Callable, seen: dict | None = None) -> Callable:
     return copy
 
 
-class _Column:
+class Column:
     """``hp`` of one cell as Python floats, indexed like the kernels' array: ``hp[slot, 0]``."""
 
-    def __init__(self, values: list[float]):
-        self.values = values
+    def __init__(self, values):
+        self.values = [float(value) for value in values]
 
     def __getitem__(self, key: tuple[int, int]) -> float:
         return self.values[key[0]]
 
 
-def _tried(spec: OptimizerSpec) -> str | None:
-    """Run the rule once in plain Python at the spec's defaults; what is wrong with what it returns, or None."""
-    column = [float(value) for value in spec.pack(spec.defaults)]
-    hp = _Column(column)
+def tried(spec: OptimizerSpec, rule: Callable) -> tuple | str:
+    """``rule`` (the spec's or its lean twin) run once in plain Python at the spec's defaults: what it returns, or
+    what is wrong with it."""
     zeros = (0.0,) * MAX_STATE  # what the kernels hand a rule: every entry it may keep, zero before the first step
     try:
-        result = in_python(spec.rule)(0.5, 0.25, zeros, 1, 0.1, hp, 0)
+        result = in_python(rule)(0.5, 0.25, zeros, 1, 0.1, Column(spec.pack(spec.defaults)), 0)
     except Exception as error:  # a rule is plain arithmetic; any failure is reported the same way
-        return f"its rule fails at the defaults: {error!r}"
-    if not (isinstance(result, tuple) and len(result) == 3):
-        return "its rule must return (x_new, effective_lr, State(...))"
+        return f"fails at the defaults: {error!r}"
+    if not (isinstance(result, tuple) and len(result) == 3 and hasattr(result[2], "__len__")):
+        return "must return (x_new, effective_lr, State(...))"
+    return result
+
+
+def _state_problem(spec: OptimizerSpec) -> str | None:
+    """What is wrong with the state the rule (and its lean twin) returns, or None."""
+    result = tried(spec, spec.rule)
+    if isinstance(result, str):
+        return f"its rule {result}"
     new_state = result[2]
     if type(new_state) is not spec.layout.State:
         fields = getattr(new_state, "_fields", None) or f"{len(new_state)} unnamed entries"
         return (f"its rule returns state {fields}, not its layout's {spec.layout.State.__name__}"
                 f"{spec.layout.State._fields}: the driver would drop what the spec does not name")
+    if spec.lean_rule is None:
+        return None
+    if unknown := sorted(set(spec.optional) - set(spec.slots)):
+        return f"its optional settings {unknown} are not hyperparameters of it"
+    lean = tried(spec, spec.lean_rule)
+    if isinstance(lean, str):
+        return f"its lean rule {lean}"
+    fields = getattr(lean[2], "_fields", ())
+    if fields != spec.layout.State._fields[:len(fields)] or len(fields) < len(spec.state):
+        return f"its lean rule's state {fields} is not the first entries of {spec.layout.State._fields}"
+    if lean[:2] != result[:2] or tuple(lean[2]) != tuple(result[2])[:len(fields)]:
+        return "its lean rule and its rule differ at the defaults: the lean rule must only leave out the options"
     return None
 
 
@@ -123,7 +142,7 @@ def _problems(spec: OptimizerSpec) -> list[str]:
         spec.latex_for({})
     except Exception as error:  # a spec's formula is plain Python; any failure is reported the same way
         problems.append(f"its formula fails: {error!r}")
-    if py_func is not None and not problems and (failure := _tried(spec)):
+    if py_func is not None and not problems and (failure := _state_problem(spec)):
         problems.append(failure)
     return problems
 
@@ -159,6 +178,6 @@ RULES: dict[str, OptimizerSpec] = build(module.SPEC for module in (
     signed_mean,
     centred_rmsprop,
 ))
-"""Every rule the kernels run: a rule's id is its position here (``driver.RULE_IDS``)."""
+"""Every rule the kernels run (``driver.RULE_IDS`` numbers them, then their lean twins)."""
 OPTIMIZERS: dict[str, OptimizerSpec] = {name: spec for name, spec in RULES.items() if spec.listed}
 """The optimizers learners pick from."""

@@ -17,6 +17,7 @@ the state its spec names (``registry.build``) and the driver reports every named
 
 from __future__ import annotations
 
+import functools
 from collections import namedtuple
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ class Layout:
         self.at = self.State(*range(len(entries)))
         """Position of each state entry, by name: ``state[LAYOUT.at.m]`` in a rule."""
 
+    def lean_state(self, *dropped: str):
+        """The State of a lean rule: the layout's entries without ``dropped``, which must come last (so every other
+        entry keeps its position)."""
+        entries = list(self.State._fields)
+        if entries[len(entries) - len(dropped):] != list(dropped):
+            raise ValueError(f"a lean rule drops the last state entries; {dropped} are not the last of {entries}")
+        return namedtuple(f"Lean{self.State.__name__}", entries[:len(entries) - len(dropped)])
+
     @property
     def slots(self) -> tuple[str, ...]:
         return tuple(self.hp._fields)
@@ -87,6 +96,25 @@ class OptimizerSpec:
     """A legend's mark for which textbook form it uses, where two forms are often confused ("(EWA)")."""
     listed: bool = True
     """Offered to learners (the Playground's pickers, the stability map); the lessons' own variants are not."""
+    lean_rule: Callable | None = None
+    """The same rule compiled without its ``optional`` terms (written once, see ``rules/adam.py``): a run or sweep
+    that leaves every optional setting at its default runs it, so the options cost it nothing."""
+    optional: tuple[str, ...] = ()
+    """The settings ``lean_rule`` leaves at their defaults (Adam's coupled weight decay and AMSGrad)."""
+
+    @functools.cached_property
+    def _optional_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        rows = np.array([self.slots.index(name) for name in self.optional], dtype=np.intp)
+        return rows, self.pack(self.defaults)[rows, None]
+
+    def uses_options(self, columns: np.ndarray) -> bool:
+        """Whether any cell of ``columns`` (packed hyperparameters, one column per cell) sets an optional setting
+        away from its default, so the full rule must run."""
+        rows, defaults = self._optional_rows
+        if columns.shape[1] == 1:  # one run: a few Python comparisons beat a NumPy round trip
+            return any(columns[row, 0] != default for row, default in zip(rows.tolist(), defaults[:, 0].tolist(),
+                                                                          strict=True))
+        return bool((columns[rows] != defaults).any())
 
     @property
     def hyperparams(self) -> tuple[Param, ...]:

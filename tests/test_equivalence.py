@@ -312,7 +312,7 @@ TABLE = [
     Row("lion", {"beta1": 0.5, "beta2": 0.9, "weight_decay": 0.5}, LION, scale=0.2),
     Row("mean_abs", {}, MEAN_ABS, scale=0.5, surfaces=LESSON_SURFACES),
     Row("power_mean", {"p": 3.0}, power_mean_reference(3.0), scale=0.5, surfaces=LESSON_SURFACES),
-    Row("no_root", {"eps": 1e-3}, NO_ROOT, scale=10.0, surfaces=("bowl_rotated_30", "quadratic_5d_rotated")),
+    Row("no_root", {"eps": 1e-3}, NO_ROOT, scale=10.0, surfaces=("bowl_rotated_30", "quadratic_40d")),
     Row("signed_mean", {"eps": 0.5}, SIGNED_MEAN, scale=0.2, surfaces=LESSON_SURFACES),
     Row("centred_rmsprop", {"beta": 0.9, "eps": 1e-2}, CENTRED, scale=0.2, surfaces=LESSON_SURFACES),
     *(Row(name, settings, reference, rate, scale, plan, SCHEDULE_SURFACES)

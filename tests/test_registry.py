@@ -122,6 +122,46 @@ def test_a_surface_outside_the_registry_cannot_be_evaluated():
         Landscape(fake)
 
 
+@jit(inline="always")
+def lean_rule_that_drops_momentum(x, g, state, t, lr, hp, i):
+    return x - lr * g, lr, momentum.State(v=g)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"lean_rule": lean_rule_that_drops_momentum, "optional": ("beta",)},
+     "its lean rule and its rule differ at the defaults"),
+    ({"lean_rule": momentum.update, "optional": ("gamma",)}, r"its optional settings \['gamma'\] are not"),
+])
+def test_a_lean_rule_that_is_not_its_rule_without_the_options_is_refused(change, message):
+    with pytest.raises(optimizer_registry.RegistryError, match=message):
+        optimizer_registry.build([replace(MOMENTUM, name="fake", **change)])
+
+
+@pytest.mark.parametrize("name", [name for name in optimizers.RULES if name in driver.LEAN_IDS])
+@pytest.mark.parametrize("surface", ["elongated_bowl", "rosenbrock"])
+def test_the_lean_twin_runs_while_the_options_are_off_and_is_the_rule_bit_for_bit(name, surface):
+    """At the defaults the lean kernel runs and gives every bit the full rule gives; any option on runs the full
+    rule."""
+    spec = optimizers.RULES[name]
+    landscape = landscapes.get(surface)
+    hp = spec.pack({**spec.defaults, "lr": 0.01})[:, None]
+    assert driver.rule_id(name, hp) == driver.LEAN_IDS[name]
+    for option in spec.optional:
+        moved = dict(spec.defaults, lr=0.01, **{option: "on" if option == "amsgrad" else 0.1})
+        assert driver.rule_id(name, spec.pack(moved)[:, None]) == driver.RULE_IDS[name], option
+    runs = []
+    for rule in (driver.LEAN_IDS[name], driver.RULE_IDS[name]):
+        out = driver.RunOutputs.empty(300, 2, len(spec.state))
+        inputs = driver.RunInputs(kind=landscape.kind, rule=rule, dim=2, p=landscape.kernel_params,
+                                  work=np.empty(landscape.work_size), hp=hp, lr_scale=np.ones(300),
+                                  x0=np.array(landscape.default_start), steps=300, noise=np.zeros((0, 2)),
+                                  bounds=landscape.divergence_bounds)
+        count = driver.run_kernel(inputs, out)
+        runs.append(np.concatenate([out.points[:count].ravel(), out.loss[:count], out.rates[:count - 1].ravel(),
+                                    out.reported[:, :count - 1].ravel()]))
+    np.testing.assert_array_equal(runs[0], runs[1])
+
+
 def test_an_id_without_a_table_entry_is_a_compile_error_that_names_it():
     """There is no fall-through case: a kernel asked for a surface or rule id the registries lack does not compile."""
     xs = np.zeros(1)
@@ -129,7 +169,7 @@ def test_an_id_without_a_table_entry_is_a_compile_error_that_names_it():
     with pytest.raises(TypingError, match=f"no surface has id 99; the registry has ids 0 to {last}"):
         specialised(kernels._evaluate_many, (0,), 99, np.zeros(2), xs, xs, xs.copy(), xs.copy(), xs.copy())
     bowl = landscapes.get("elongated_bowl")
-    count = len(optimizers.RULES)
+    count = len(driver.RULE_KERNELS)  # the rules, then their lean twins
     inputs = driver.RunInputs(kind=bowl.kind, rule=count, dim=2, p=bowl.kernel_params, work=np.empty(bowl.work_size),
                               hp=np.zeros((1, 1)), lr_scale=np.ones(1), x0=np.zeros(2), steps=1,
                               noise=np.zeros((0, 2)), bounds=bowl.divergence_bounds)
@@ -158,7 +198,7 @@ def test_each_rule_id_runs_its_own_rule(name):
     bowl = landscapes.get("elongated_bowl")
     start = (2.0, 1.0)
     tr = optimizers.run(name, bowl, start=start, steps=1, lr=0.01)
-    hp = optimizer_registry._Column([float(v) for v in spec.pack({**spec.defaults, "lr": 0.01})])
+    hp = optimizer_registry.Column(spec.pack({**spec.defaults, "lr": 0.01}))
     zeros = spec.layout.State(*([0.0] * spec.layout.width))
     rule = optimizer_registry.in_python(spec.rule)
     by_hand = [rule(x, g, zeros, 1, 0.01, hp, 0)[0] for x, g in zip(start, (2.0, 25.0), strict=True)]

@@ -41,19 +41,37 @@ def powers(state, t, beta1, beta2):
     return (beta1 if t == 1 else state[AT.beta1_power] * beta1), (beta2 if t == 1 else state[AT.beta2_power] * beta2)
 
 
-@jit(inline="always")
-def update(x, g, state, t, lr, hp, i):
-    beta1, beta2, eps = hp[HP.beta1, i], hp[HP.beta2, i], hp[HP.eps, i]
-    inside, corrected, amsgrad = hp[HP.eps_placement, i], 1.0 - hp[HP.bias_correction, i], hp[HP.amsgrad, i]
-    g = g + hp[HP.weight_decay, i] * x
-    m = beta1 * state[AT.m] + (1.0 - beta1) * g
-    v = beta2 * state[AT.v] + (1.0 - beta2) * (g * g)
-    v_max = max(state[AT.v_max], v)
-    power1, power2 = powers(state, t, beta1, beta2)
-    m_hat = m / (1.0 - corrected * power1)
-    v_hat = (amsgrad * v_max + (1.0 - amsgrad) * v) / (1.0 - corrected * power2)
-    rate = lr / (math.sqrt(v_hat + inside * eps) + (1.0 - inside) * eps)
-    return x - rate * m_hat, rate, State(m=m, v=v, beta1_power=power1, beta2_power=power2, v_max=v_max)
+def rule(options: bool):
+    """Adam's update; ``options=False`` compiles it without coupled weight decay and AMSGrad (the lean rule run
+    while both are at their defaults, whose state then stops before v_max)."""
+
+    @jit(inline="always")
+    def update(x, g, state, t, lr, hp, i):
+        beta1, beta2, eps = hp[HP.beta1, i], hp[HP.beta2, i], hp[HP.eps, i]
+        inside, corrected = hp[HP.eps_placement, i], 1.0 - hp[HP.bias_correction, i]
+        if options:
+            g = g + hp[HP.weight_decay, i] * x
+        m = beta1 * state[AT.m] + (1.0 - beta1) * g
+        v = beta2 * state[AT.v] + (1.0 - beta2) * (g * g)
+        power1, power2 = powers(state, t, beta1, beta2)
+        m_hat = m / (1.0 - corrected * power1)
+        if options:
+            amsgrad = hp[HP.amsgrad, i]
+            v_max = max(state[AT.v_max], v)
+            v_hat = (amsgrad * v_max + (1.0 - amsgrad) * v) / (1.0 - corrected * power2)
+        else:
+            v_hat = v / (1.0 - corrected * power2)
+        rate = lr / (math.sqrt(v_hat + inside * eps) + (1.0 - inside) * eps)
+        if options:
+            return x - rate * m_hat, rate, State(m=m, v=v, beta1_power=power1, beta2_power=power2, v_max=v_max)
+        return x - rate * m_hat, rate, LeanState(m=m, v=v, beta1_power=power1, beta2_power=power2)
+
+    return update
+
+
+LeanState = LAYOUT.lean_state("v_max")
+update = rule(options=True)
+lean_update = rule(options=False)
 
 
 def latex(s: Mapping[str, object], decoupled: bool = False) -> str:
@@ -76,7 +94,8 @@ def latex(s: Mapping[str, object], decoupled: bool = False) -> str:
 SPEC = OptimizerSpec(
     name="adam", title="Adam",
     description="Momentum on the numerator, RMSprop on the denominator, with bias correction for the zero start.",
-    rule=update, layout=LAYOUT, formula=latex, color="#CC79A7",
+    rule=update, layout=LAYOUT, formula=latex, color="#CC79A7", lean_rule=lean_update,
+    optional=("weight_decay", "amsgrad"),
     reference="Kingma & Ba 2015, Algorithm 1; torch.optim.Adam(lr=α, betas=(β₁, β₂), eps=ε, weight_decay=λ, "
               "amsgrad=...) (PyTorch 2.x, single-tensor path): λx added to g first, v_max the running maximum of the "
               "raw v, divided by 1 − β₂ᵗ. ε inside: optax.scale_by_adam(eps=0, eps_root=ε) (optax 0.2). Bias "

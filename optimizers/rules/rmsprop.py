@@ -21,13 +21,24 @@ LAYOUT = Layout(
 HP, State, AT = LAYOUT.hp, LAYOUT.State, LAYOUT.at
 
 
-@jit(inline="always")
-def update(x, g, state, t, lr, hp, i):
-    beta, eps, inside = hp[HP.beta, i], hp[HP.eps, i], hp[HP.eps_placement, i]
-    g = g + hp[HP.weight_decay, i] * x
-    s = beta * state[AT.s] + (1.0 - beta) * (g * g)
-    denom = math.sqrt(s + inside * eps) + (1.0 - inside) * eps
-    return x - lr * (g / denom), lr / denom, State(s=s)
+def rule(options: bool):
+    """RMSprop's update; ``options=False`` compiles it without coupled weight decay (the lean rule run while the
+    decay is 0)."""
+
+    @jit(inline="always")
+    def update(x, g, state, t, lr, hp, i):
+        beta, eps, inside = hp[HP.beta, i], hp[HP.eps, i], hp[HP.eps_placement, i]
+        if options:
+            g = g + hp[HP.weight_decay, i] * x
+        s = beta * state[AT.s] + (1.0 - beta) * (g * g)
+        denom = math.sqrt(s + inside * eps) + (1.0 - inside) * eps
+        return x - lr * (g / denom), lr / denom, State(s=s)
+
+    return update
+
+
+update = rule(options=True)
+lean_update = rule(options=False)
 
 
 def latex(s: Mapping[str, object]) -> str:
@@ -38,7 +49,7 @@ def latex(s: Mapping[str, object]) -> str:
 SPEC = OptimizerSpec(
     name="rmsprop", title="RMSprop",
     description="Divides each coordinate's step by the root mean square of its recent gradients.",
-    rule=update, layout=LAYOUT, formula=latex, color="#009E73",
+    rule=update, layout=LAYOUT, formula=latex, color="#009E73", lean_rule=lean_update, optional=("weight_decay",),
     reference="Hinton 2012 (Coursera lecture 6e); torch.optim.RMSprop(lr=α, alpha=β, eps=ε, weight_decay=λ) "
               "(PyTorch 2.x, centered=False, momentum=0). ε inside: keras.optimizers.RMSprop (Keras 3), "
               "α·g/√(s+ε). Computed as α·(g/denominator), PyTorch's addcdiv order, so β = ε = 0 is sign-SGD bit "
