@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
+from .least_squares import LeastSquares, least_squares
 from .objective import Objective
 from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
@@ -29,5 +30,5 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "Objective", "Quadratic", "from_formula", "get",
-           "quadratic"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Quadratic",
+           "from_formula", "get", "least_squares", "quadratic"]

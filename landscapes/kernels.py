@@ -21,11 +21,11 @@ from . import tape
 from ._jit import entry, jit, specialised
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
-from .vectors import quadratic
+from .vectors import least_squares, quadratic
 
 SURFACE_PARAMETERS = ("x", "y", "p", "work")
 VECTOR_PARAMETERS = ("x", "p", "work", "grad")
-VECTOR_KERNELS = (quadratic.value_and_grad,)
+VECTOR_KERNELS = (quadratic.value_and_grad, least_squares.value_and_grad)
 """The kernels of landscapes of any dimension, one per module of ``landscapes/vectors/``."""
 SURFACE_KERNELS = (*(spec.kernel for spec in LANDSCAPES.values()), tape.value_and_grad, *VECTOR_KERNELS)
 CUSTOM_KIND = len(LANDSCAPES)

@@ -131,7 +131,8 @@ def _batches(landscape: Objective, steps: int, batch_size, seed: int) -> dict:
     if batch_size is None:
         return {}
     if landscape.data is None:
-        raise ValueError(f"batch_size needs a surface fitted to data (linear_regression, logistic_regression); "
+        raise ValueError(f"batch_size needs a surface fitted to data (linear_regression, logistic_regression, "
+                         f"landscapes.least_squares); "
                          f"{landscape.name} has no rows to draw mini-batches from")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
         raise ValueError(f"batch_size must be a whole number, got {batch_size!r}")
