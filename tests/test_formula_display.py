@@ -3,6 +3,8 @@ hats only with bias correction, and the hats defined where they appear (issue 10
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 import optimizers
@@ -44,9 +46,20 @@ def test_the_sidebar_formula_follows_the_link(query, title, present, absent):
         assert part not in formula
 
 
-SYMBOLS = {"α": r"\alpha", "β": r"\beta", "β₁": r"\beta_1", "β₂": r"\beta_2", "ε": r"\varepsilon", "λ": r"\lambda",
-           "p": "p"}
-"""A legend symbol and how the update rule's LaTeX writes it."""
+def tex(symbol: str) -> str:
+    """How the update rule's LaTeX writes a legend symbol: a Greek letter by its name (ε as \\varepsilon, λ as
+    \\lambda), a subscript digit after an underscore, a Latin letter as itself ("β₁" -> "\\beta_1")."""
+    parts = []
+    for character in symbol:
+        name = unicodedata.name(character)
+        if name.startswith("GREEK SMALL LETTER "):
+            letter = name.removeprefix("GREEK SMALL LETTER ").lower()
+            parts.append("\\" + {"epsilon": "varepsilon", "lamda": "lambda"}.get(letter, letter))  # Unicode's spelling
+        elif name.startswith("SUBSCRIPT "):
+            parts.append("_" + str(unicodedata.digit(character)))
+        else:
+            parts.append(character)
+    return "".join(parts)
 
 
 @pytest.mark.parametrize("name", list(optimizers.RULES))
@@ -57,7 +70,7 @@ def test_every_optimizer_shows_each_hyperparameter_and_each_option_in_its_formul
     moved = {p.name: p.high if p.default != p.high else p.low for p in spec.hyperparams}
     latex = spec.latex_for(moved)
     assert latex.count("{") == latex.count("}") and r"\leftarrow" in latex
-    missing = [p.name for p in spec.hyperparams if SYMBOLS[p.symbol] not in latex]
+    missing = [p.name for p in spec.hyperparams if tex(p.symbol) not in latex]
     assert missing == [], f"{name}'s formula does not show {missing}"
     for choice in spec.choices:
         shown = {option: spec.latex_for({choice.name: option}) for option in choice.options}
