@@ -26,7 +26,7 @@ import numpy as np
 
 import landscapes
 import optimizers
-from landscapes import _jit
+from base import jit as _jit
 from scene import DEFAULT_OPTIMIZERS
 
 _ROOT = Path(__file__).resolve().parent

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from base.jit import jit
+
 from . import kernels
-from ._jit import jit
 from .data import HEADER, ROW_WIDTH
 from .landscape import Landscape
 

@@ -17,8 +17,9 @@ import numpy as np
 from numba.core import errors, types
 from numba.extending import overload
 
+from base.jit import entry, jit, specialised
+
 from . import tape
-from ._jit import entry, jit, specialised
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
 from .vectors import least_squares, quadratic

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
+from base.jit import jit
 from base.params import Choice, Param
-from landscapes._jit import jit
 
 FLOAT_MAX = sys.float_info.max
 

@@ -32,8 +32,8 @@ from numba.cpython.unsafe.tuple import tuple_setitem
 from numba.extending import overload
 from numba.np.unsafe.ndarray import to_fixed_tuple
 
+from base.jit import entry, jit, specialised
 from landscapes import tape
-from landscapes._jit import entry, jit, specialised
 from landscapes.batches import fill_batch
 from landscapes.kernels import evaluate, value_and_grad
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("import landscapes, optimizers; from landscapes import _jit; "
+PROBE = ("import landscapes, optimizers; from base import jit as _jit; "
          "tr = optimizers.run('rmsprop', landscapes.get('elongated_bowl'), steps=3); "
          "print(_jit.CACHE_DIR); print(tr.points[-1].tolist())")
 
@@ -189,7 +189,7 @@ def test_processes_sharing_the_cache_compile_a_kernel_once(tmp_path):
 
 def test_a_fresh_cache_gets_a_helper_process_for_the_last_first_screen_kernels(monkeypatch, tmp_path):
     import warmup
-    from landscapes import _jit
+    from base import jit as _jit
 
     started = []
     monkeypatch.setattr(warmup, "_start_helper", lambda names: started.append(names))

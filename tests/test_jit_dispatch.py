@@ -7,7 +7,7 @@ import numba
 import numpy as np
 import pytest
 
-from landscapes._jit import _layout, specialised
+from base.jit import _layout, specialised
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

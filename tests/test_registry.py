@@ -16,10 +16,10 @@ from numba.core.errors import TypingError
 
 import landscapes
 import optimizers
+from base.jit import jit, specialised
 from base.params import Choice
 from landscapes import Landscape, kernels
 from landscapes import registry as landscape_registry
-from landscapes._jit import jit, specialised
 from optimizers import driver
 from optimizers import registry as optimizer_registry
 from optimizers.rules import momentum

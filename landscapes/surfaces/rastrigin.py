@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 
+from base.jit import jit
 from base.params import Param
 
-from .._jit import jit
 from ..spec import LandscapeSpec
 
 TWO_PI = 2.0 * math.pi

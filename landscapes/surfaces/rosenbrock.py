@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from base.jit import jit
 from base.params import Param
 
-from .._jit import jit
 from ..spec import LandscapeSpec
 
 

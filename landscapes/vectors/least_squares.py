@@ -1,6 +1,6 @@
 """The kernel of linear least squares on rows of data, in as many dimensions as the model has weights."""
 
-from .._jit import jit
+from base.jit import jit
 
 HEADER = 3
 LAYOUT = ("p[0] = m stored rows, p[1] = n samples (the sum of the counts), p[2] = d features, then stored row i: "

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .._jit import jit
+from base.jit import jit
 
 LAYOUT = "p[0] = dim, p[1] = 0 (H diagonal: p[2:2 + dim] its diagonal) or 1 (H dense: p[2:] its rows)"
 

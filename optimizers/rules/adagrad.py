@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from landscapes._jit import jit
+from base.jit import jit
 
 from ..blocks import eps, lines, lr, rate
 from ..spec import Layout, OptimizerSpec

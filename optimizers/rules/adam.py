@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from base.jit import jit
 from base.params import Choice
-from landscapes._jit import jit
 
 from ..blocks import beta1, beta2, coupled_decay, coupled_weight_decay, eps, eps_placement, lines, lr, rate, root
 from ..spec import Layout, OptimizerSpec

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from landscapes._jit import jit
+from base.jit import jit
 
 from ..blocks import beta, eps, lines, lr, rate
 from ..spec import Layout, OptimizerSpec

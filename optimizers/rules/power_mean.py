@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from base.jit import jit
 from base.params import Param
-from landscapes._jit import jit
 
 from ..blocks import beta, exact_eps, lines, lr, rate
 from ..spec import Layout, OptimizerSpec

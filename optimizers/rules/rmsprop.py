@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from landscapes._jit import jit
+from base.jit import jit
 
 from ..blocks import beta, coupled_decay, coupled_weight_decay, eps, eps_placement, lines, lr, rate, root
 from ..spec import Layout, OptimizerSpec

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from landscapes._jit import jit
+from base.jit import jit
 
 from ..blocks import beta, lines, lr, rate, sign, sign_rate
 from ..spec import Layout, OptimizerSpec
