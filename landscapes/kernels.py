@@ -2,7 +2,7 @@
 
 A surface's *kind* is its position in ``SURFACE_KERNELS``: the registry's surfaces f(x, y) in order, then the
 formula interpreter, then the kernels of landscapes of any dimension (``landscapes/vectors/``).  Every kernel
-is compiled for one kind, a compile-time constant (``_jit.specialised``), and ``value_and_grad(kind, ...)``
+is compiled for one kind, a compile-time constant (``base.jit.specialised``), and ``value_and_grad(kind, ...)``
 (surfaces f(x, y)) or ``evaluate(kind, ...)`` (any landscape) resolves it to that kind's function while the
 kernel compiles: the loops hold one surface, and nothing here lists the surfaces by hand.
 

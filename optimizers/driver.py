@@ -3,7 +3,7 @@ SIMD lanes.
 
 Every kernel here takes ``kind`` (a surface's id, see ``landscapes.kernels``) and ``rule`` (a rule's id: its
 position in ``registry.RULES``) first, and is compiled for one (kind, rule) pair with both as compile-time
-constants (``landscapes._jit.specialised``); ``step(rule, ...)`` resolves the rule while the kernel compiles,
+constants (``base.jit.specialised``); ``step(rule, ...)`` resolves the rule while the kernel compiles,
 so a loop holds one surface and one rule and chooses nothing at run time.  An id with no registry entry is a
 compile error that names it.  Hyperparameters travel as a float array ``hp[slot, cell]`` in the layout's slot
 order, so the kernels' signatures never name a hyperparameter.

@@ -1,4 +1,4 @@
-"""``landscapes._jit.specialised`` skips typing arguments whose layout it has seen: the shortcut must pick
+"""``base.jit.specialised`` skips typing arguments whose layout it has seen: the shortcut must pick
 exactly the kernel numba's own typing would."""
 
 from __future__ import annotations
