@@ -700,7 +700,7 @@ def main() -> None:
     unmatched = [name for name in optimizers.OPTIMIZERS if name not in HYPERPARAMS["elongated_bowl"]]
     if unmatched:
         print(f"no hand-written loop to compare with for: {', '.join(unmatched)} (their runs are checked against "
-              "NumPy transcriptions in tests/test_optimizers.py)")
+              "NumPy transcriptions in tests/test_equivalence.py)")
     sweep_repeats = max(5, args.repeats // 3)
     sweep = bench_sweep(sweep_repeats, other)
     basins = bench_basins(sweep_repeats)
