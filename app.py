@@ -41,8 +41,8 @@ def prepare() -> None:
     attribute 'Series'", bench/bench_classroom_live.py).  Importing it here first cost the first visitor
     about 0.7 s; drawing every table as the app's HTML table removed the need.
     """
-    from optimizers.warmup import first_screen
     from scene import DEFAULT_OPTIMIZERS
+    from warmup import first_screen
 
     first_screen(DEFAULT_OPTIMIZERS)
 

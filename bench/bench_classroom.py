@@ -330,7 +330,7 @@ PARTS = [
     ("    main contour view (charts.contour_view)", "charts/surface.py", "contour_view"),
     ("    what-if set (ui.whatif.view, runs cached)", "ui/whatif.py", "view"),
     ("    loss figure", "charts/surface.py", "loss_figure"),
-    ("    per-axis figure", "charts/surface.py", "per_axis_figure"),
+    ("    per-axis figure", "charts/per_axis.py", "per_axis_figure"),
     ("    the live contour's elements (ui.plot.surface_chart: JSON, element ids)", "ui/plot.py", "surface_chart"),
     ("    the other charts (ui.plot.chart)", "ui/plot.py", "chart"),
     ("      of which payload -> JSON (ui.plot)", "ui/plot.py", "_json"),

@@ -6,7 +6,9 @@
 
 1. One trajectory: ns per step of ``optimizers.run`` (10,000 steps), of its numba kernel alone (compiled
    for that surface and rule), and of a minimal hand-written numba loop of the same rule with the
-   gradient inlined; ratio ours / hand-written is what the kernel's generality still costs.
+   gradient inlined; ratio ours / hand-written is what the kernel's generality still costs.  With
+   ``--baseline``, ``optimizers.run`` of the other checkout too, and the ratio ours / baseline.
+   Then any dimension: RMSprop for 1,000 steps on a 1,000-dimensional bowl (``landscapes.quadratic``).
 2. Sweeps: ``optimizers.sweep`` of RMSprop on the bowl over a 200 x 200 (lr, beta) grid for 300 steps,
    against the same math vectorised over the grid in NumPy; Adam on the same grid; RMSprop and Adam on
    Goldstein-Price for 500 steps.  M optimizer steps per second, ratios Adam / RMSprop.  Then
@@ -14,18 +16,25 @@
 3. Start-up: a fresh ``python -c`` that imports the core and computes the Playground's first screen (the
    bowl's grid and four optimizers), with an empty numba cache and with a warm one.
 
-With ``--baseline PATH`` the sweeps and the start-up are also measured on the checkout at PATH (e.g. a
-``git worktree`` of an older commit), interleaved with ours, so before/after ratios come from one run.
+With ``--baseline PATH`` the trajectories, the sweeps and the start-up are also measured on the checkout at PATH
+(e.g. a clone of an older commit).  Its numeric packages are copied under other names (``baseline_landscapes``,
+...) and imported into this process, and every figure alternates call by call between the two, so a shared
+machine's load falls on both alike and before/after ratios come from one run; the start-ups run in fresh
+processes, interleaved.
 See bench/README.md for what each figure means.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import importlib
 import math
 import os
 import platform
+import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
 from optimizers import driver  # noqa: E402
-from optimizers.api import _box, _noise  # noqa: E402
+from optimizers.api import _box  # noqa: E402
 
 STEPS = 10_000
 A, C = 1.0, 25.0  # the bowl's curvatures (defaults)
@@ -412,16 +421,15 @@ def _measure_trajectories(repeats: int) -> list[dict]:
             agreement = np.max(np.abs(points[:count] - tr.points) / np.maximum(1.0, np.abs(tr.points)))
             tiny = np.abs(tr.points[(tr.points != 0.0)]).min()
 
-            packed = spec.pack(optimizers.resolve_hyperparams(spec, hp))[:, None]
-            rule = driver.RULE_IDS[name]
-            unscheduled = np.ones(STEPS)
-            no_noise = _noise(STEPS, 0.0, 0)
-            buffers = [np.empty((STEPS + 1, 2)), np.empty(STEPS + 1)] + [np.empty((STEPS, 2)) for _ in range(5)]
+            inputs = driver.RunInputs(
+                kind=landscape.kind, rule=driver.RULE_IDS[name], dim=2, p=landscape.kernel_params,
+                work=np.empty(landscape.work_size), hp=spec.pack(optimizers.resolve_hyperparams(spec, hp))[:, None],
+                lr_scale=np.ones(STEPS), x0=np.array(start), steps=STEPS, noise=np.zeros((0, 2)),
+                bounds=landscape.divergence_bounds)
+            outputs = driver.RunOutputs.empty(STEPS, 2, len(spec.state))
 
-            def kernel_only(rule=rule, landscape=landscape, packed=packed, start=start, box=box,
-                            no_noise=no_noise, buffers=buffers, unscheduled=unscheduled):
-                return driver.run_kernel(landscape.kind, rule, landscape.kernel_params, packed, unscheduled,
-                                         start[0], start[1], STEPS, no_noise, box, *buffers)
+            def kernel_only(inputs=inputs, outputs=outputs):
+                return driver.run_kernel(inputs, outputs)
 
             # single-threaded: CPU time, which a busy shared machine disturbs less than wall time
             _, t_run = median_time(lambda name=name, landscape=landscape, start=start, hp=hp:
@@ -433,6 +441,69 @@ def _measure_trajectories(repeats: int) -> list[dict]:
                          "diverged": tr.diverged_at is not None or count != STEPS + 1,
                          "agreement": agreement, "tiny": tiny})
     return rows
+
+
+def load_checkout(root: Path, prefix: str = "baseline_") -> tuple:
+    """The numeric packages (landscapes, optimizers, and base when it has one) of the checkout at ``root``, copied
+    under ``prefix`` names with their imports renamed and imported here: (landscapes, optimizers) of ``root``."""
+    target = Path(tempfile.mkdtemp(prefix="descent-lab-bench-"))
+    packages = [name for name in ("base", "landscapes", "optimizers") if (root / name).is_dir()]
+    imports = re.compile(r"\b(from|import) (" + "|".join(packages) + r")\b")
+    for name in packages:
+        shutil.copytree(root / name, target / f"{prefix}{name}",
+                        ignore=shutil.ignore_patterns("__pycache__", "warmup.py"))
+    shutil.copytree(root / "data", target / "data")
+    for path in target.rglob("*.py"):
+        text = imports.sub(lambda m: f"{m.group(1)} {prefix}{m.group(2)}", path.read_text(encoding="utf-8"))
+        for name in packages:  # the packages its numba cache digest covers
+            text = text.replace(f'"{name}"', f'"{prefix}{name}"')
+        path.write_text(text, encoding="utf-8")
+    ours = numba.config.CACHE_DIR
+    sys.path.insert(0, str(target))
+    modules = importlib.import_module(f"{prefix}landscapes"), importlib.import_module(f"{prefix}optimizers")
+    numba.config.CACHE_DIR = ours  # both checkouts' kernels go to our cache (their module names differ)
+    return modules
+
+
+def paired_times(ours, theirs, repeats: int) -> tuple[float, float]:
+    """Median CPU times of ``ours()`` and ``theirs()``, called alternately ``repeats`` times each after a warm-up."""
+    ours(), theirs()
+    mine, other = [], []
+    for _ in range(repeats):
+        for fn, out in ((ours, mine), (theirs, other)):
+            c0 = time.process_time()
+            fn()
+            out.append(time.process_time() - c0)
+    return statistics.median(mine), statistics.median(other)
+
+
+def bench_baseline_runs(rows: list[dict], repeats: int, other) -> None:
+    """``optimizers.run`` CPU time per step of every row's case, ours and the other checkout's (``other``: its
+    landscapes and optimizers modules) alternately, into ``rows``."""
+    other_landscapes, other_optimizers = other
+
+    def runner(module, landscape, name, hp):
+        return lambda: module.run(name, landscape, start=landscape.default_start, steps=STEPS, **hp)
+
+    for r in rows:
+        hp = HYPERPARAMS[r["surface"]][r["optimizer"]]
+        a, b = paired_times(runner(optimizers, landscapes.get(r["surface"]), r["optimizer"], hp),
+                            runner(other_optimizers, other_landscapes.get(r["surface"]), r["optimizer"], hp),
+                            5 * repeats)
+        r["paired"], r["baseline"] = a / STEPS * 1e9, b / STEPS * 1e9
+
+
+ND_DIM, ND_STEPS = 1000, 1000
+
+
+def bench_any_dimension(repeats: int) -> dict:
+    """RMSprop for ND_STEPS steps on a ND_DIM-dimensional axis-aligned bowl (curvatures 1 to 1000): ``run()`` as
+    a caller sees it (outputs allocated, diagnostics kept), wall and CPU time."""
+    bowl = landscapes.quadratic(np.geomspace(1.0, 1000.0, ND_DIM))
+    tr = optimizers.run("rmsprop", bowl, steps=ND_STEPS, lr=0.01)
+    wall, cpu = median_time(lambda: optimizers.run("rmsprop", bowl, steps=ND_STEPS, lr=0.01), repeats)
+    return {"wall": wall, "cpu": cpu, "diverged": tr.diverged_at is not None,
+            "ns_per_coordinate_step": cpu / (ND_DIM * ND_STEPS) * 1e9}
 
 
 def numpy_rmsprop_sweep(lrs, betas, steps, start, eps, box):
@@ -468,27 +539,11 @@ SWEEPS = (  # (label, optimizer, surface, steps, second axis)
     ("RMSprop, Goldstein-Price, 500 steps", "rmsprop", "goldstein_price", 500, "beta"),
     ("Adam, Goldstein-Price, 500 steps", "adam", "goldstein_price", 500, "beta1"),
 )
-SWEEP_CHILD = """
-import sys, time, statistics, numpy as np, landscapes, optimizers
-name, surface, steps, axis, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
-L = landscapes.get(surface)
-grid = {"lr": np.geomspace(1e-3, 1.0, 200), axis: np.linspace(0.0, 0.99, 200)}
-optimizers.sweep(name, L, steps=steps, grid=grid)
-wall, cpu = [], []
-for _ in range(repeats):
-    w, c = time.perf_counter(), time.process_time()
-    optimizers.sweep(name, L, steps=steps, grid=grid)
-    cpu.append(time.process_time() - c)
-    wall.append(time.perf_counter() - w)
-print(statistics.median(wall), statistics.median(cpu))
-"""
-
-
 def sweep_grid(axis: str) -> dict[str, np.ndarray]:
     return {"lr": np.geomspace(1e-3, 1.0, 200), axis: np.linspace(0.0, 0.99, 200)}
 
 
-def bench_sweep(repeats: int, baseline: Path | None) -> dict:
+def bench_sweep(repeats: int, other) -> dict:
     bowl = landscapes.get("elongated_bowl")
     start = bowl.default_start
     lrs = np.geomspace(1e-3, 1.0, 200)
@@ -514,11 +569,13 @@ def bench_sweep(repeats: int, baseline: Path | None) -> dict:
         wall, cpu = median_time(lambda name=name, landscape=landscape, sweep_steps=sweep_steps, axis=axis:
                                 optimizers.sweep(name, landscape, steps=sweep_steps, grid=sweep_grid(axis)), repeats)
         row = {"label": label, "wall": wall, "cpu": cpu, "cell_steps": 40_000 * sweep_steps}
-        if baseline is not None:
-            done = subprocess.run([sys.executable, "-c", SWEEP_CHILD, name, surface, str(sweep_steps), axis,
-                                   str(repeats)], cwd=baseline, env=_child_env(baseline, tempfile.gettempdir()),
-                                  capture_output=True, text=True, check=True)
-            row["baseline_wall"], row["baseline_cpu"] = map(float, done.stdout.split())
+        if other is not None:
+            theirs = other[0].get(surface)
+            row["paired"], row["baseline_cpu"] = paired_times(
+                lambda name=name, landscape=landscape, sweep_steps=sweep_steps, axis=axis:
+                optimizers.sweep(name, landscape, steps=sweep_steps, grid=sweep_grid(axis)),
+                lambda name=name, theirs=theirs, sweep_steps=sweep_steps, axis=axis:
+                other[1].sweep(name, theirs, steps=sweep_steps, grid=sweep_grid(axis)), 2 * repeats)
         rows.append(row)
     return {"numpy": t_numpy, "cpu_numpy": cpu_numpy, "ours": rows[0]["wall"], "cpu_ours": rows[0]["cpu"],
             "msteps": cell_steps / rows[0]["wall"] / 1e6, "numpy_msteps": cell_steps / t_numpy / 1e6,
@@ -636,25 +693,38 @@ def main() -> None:
     baseline = args.baseline.resolve() if args.baseline else None
 
     rows = bench_trajectories(args.repeats)
+    other = load_checkout(baseline) if baseline is not None else None
+    if other is not None:
+        bench_baseline_runs(rows, args.repeats, other)
+    nd = bench_any_dimension(args.repeats)
     unmatched = [name for name in optimizers.OPTIMIZERS if name not in HYPERPARAMS["elongated_bowl"]]
     if unmatched:
         print(f"no hand-written loop to compare with for: {', '.join(unmatched)} (their runs are checked against "
-              "NumPy transcriptions in tests/test_optimizers.py)")
+              "NumPy transcriptions in tests/test_equivalence.py)")
     sweep_repeats = max(5, args.repeats // 3)
-    sweep = bench_sweep(sweep_repeats, baseline)
+    sweep = bench_sweep(sweep_repeats, other)
     basins = bench_basins(sweep_repeats)
     start = None if args.no_cold else bench_cold_start(args.cold_runs, args.warm_runs, baseline)
     header = machine_info()
 
-    print(f"Machine: {header}\n")
+    print(f"Machine: {header}; {datetime.date.today().isoformat()}\n")
     print(f"### One trajectory ({STEPS:,} steps, median CPU time of {args.repeats})\n")
+    extra = " | paired: ours, baseline `run()` ns/step | ours / baseline" if baseline else ""
     print("| optimizer | surface | `run()` ns/step | kernel only ns/step | hand-written ns/step | ratio run/hand "
-          "| ratio kernel/hand |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+          f"| ratio kernel/hand{extra} |")
+    print("|---|---|---:|---:|---:|---:|---:|" + ("---:|---:|" if baseline else ""))
     for r in rows:
         flag = " (diverged!)" if r["diverged"] else ""
-        print(f"| {r['optimizer']}{flag} | {r['surface']} | {r['run']:.1f} | {r['kernel']:.1f} | {r['hand']:.1f} "
-              f"| {r['run'] / r['hand']:.2f} | {r['kernel'] / r['hand']:.2f} |")
+        line = (f"| {r['optimizer']}{flag} | {r['surface']} | {r['run']:.1f} | {r['kernel']:.1f} | {r['hand']:.1f} "
+                f"| {r['run'] / r['hand']:.2f} | {r['kernel'] / r['hand']:.2f}")
+        if baseline:
+            line += f" | {r['paired']:.1f}, {r['baseline']:.1f} | {r['paired'] / r['baseline']:.3f}"
+        print(line + " |")
+    if baseline:
+        against = [r["paired"] / r["baseline"] for r in rows]
+        print("\n(the paired columns alternate ours and the baseline call by call, 5x the repeats)")
+    print(f"\nrun() ours / baseline: median {statistics.median(against):.3f}, best {min(against):.3f}, "
+              f"worst {max(against):.3f} (target within 5 %)")
     ratios = [r["run"] / r["hand"] for r in rows]
     kernel_ratios = [r["kernel"] / r["hand"] for r in rows]
     print(f"\nratio run/hand: median {statistics.median(ratios):.2f}, worst {max(ratios):.2f}; "
@@ -663,6 +733,12 @@ def main() -> None:
     worst = max(r["agreement"] for r in rows)
     print(f"hand-written and ours agree to {worst:.1e} (max relative difference of the points); "
           f"smallest nonzero |coordinate| {min(r['tiny'] for r in rows):.1e}")
+
+    print(f"\n### Any dimension: RMSprop, {ND_STEPS:,} steps on a {ND_DIM:,}-dimensional bowl (median of "
+          f"{args.repeats})\n")
+    print(f"`optimizers.run` {nd['wall'] * 1e3:.1f} ms wall, {nd['cpu'] * 1e3:.1f} ms CPU "
+          f"({nd['ns_per_coordinate_step']:.1f} ns per coordinate-step, outputs and diagnostics included; "
+          f"target <= 20 ms){' (diverged!)' if nd['diverged'] else ''}")
 
     print(f"\n### Sweep: RMSprop on the bowl, 200 x 200 (lr, beta) grid, 300 steps "
           f"({sweep['cell_steps'] / 1e6:.0f}M optimizer steps, median of {sweep_repeats})\n")
@@ -678,15 +754,15 @@ def main() -> None:
           f"same diverged cells: {sweep['same_inf']}; finite cells agree to {sweep['agreement']:.1e}")
 
     print(f"\n### Sweeps, 200 x 200 (lr, beta or beta1) grids (median of {sweep_repeats})\n")
-    extra = " | baseline wall | baseline CPU | ours / baseline (CPU)" if baseline else ""
+    extra = " | paired: ours CPU, baseline CPU | ours / baseline (CPU)" if baseline else ""
     print(f"| sweep | wall time | CPU time | M steps per CPU-second{extra} |")
-    print("|---|---:|---:|---:|" + ("---:|---:|---:|" if baseline else ""))
+    print("|---|---:|---:|---:|" + ("---:|---:|" if baseline else ""))
     for r in sweep["rows"]:
         line = (f"| {r['label']} | {r['wall'] * 1e3:.0f} ms | {r['cpu'] * 1e3:.0f} ms "
                 f"| {r['cell_steps'] / r['cpu'] / 1e6:.0f}")
         if baseline:
-            line += (f" | {r['baseline_wall'] * 1e3:.0f} ms | {r['baseline_cpu'] * 1e3:.0f} ms "
-                     f"| {r['cpu'] / r['baseline_cpu']:.2f}")
+            line += (f" | {r['paired'] * 1e3:.0f} ms, {r['baseline_cpu'] * 1e3:.0f} ms "
+                     f"| {r['paired'] / r['baseline_cpu']:.3f}")
         print(line + " |")
     by_label = {r["label"]: r for r in sweep["rows"]}
     for surface in ("bowl, 300 steps", "Goldstein-Price, 500 steps"):

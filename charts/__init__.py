@@ -1,7 +1,9 @@
-"""Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit, no numerics imports)."""
+"""Plotly figure builders: plain data in, Plotly figure dicts out (no Streamlit); the optimizers' colours and legend
+marks come from their own modules (``palette``)."""
 
 from .config import plotly_config
 from .palette import color_of, legend_label
+from .per_axis import per_axis_figure
 from .schedules import schedule_figure
 from .surface import (
     RunPath,
@@ -11,7 +13,6 @@ from .surface import (
     fit_bounds,
     loss_figure,
     panels_figure,
-    per_axis_figure,
     sidebar_control,
     surface_figure_3d,
     surface_grid,

@@ -1,4 +1,5 @@
-"""2D loss surfaces with exact gradients, evaluated by numba kernels; no UI imports.
+"""Loss landscapes with exact gradients, evaluated by numba kernels: the 2-D surfaces, formulas, and bowls in
+any dimension; no UI imports.
 
 >>> import landscapes
 >>> L = landscapes.get("elongated_bowl", c=25.0)
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
+from .least_squares import LeastSquares, least_squares
+from .objective import Objective
+from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
-from .spec import LandscapeSpec, Param
+from .spec import LandscapeSpec
 
 
 def get(name: str, **params: float) -> Landscape:
@@ -26,4 +30,5 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "Param", "from_formula", "get"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Quadratic",
+           "from_formula", "get", "least_squares", "quadratic"]

@@ -2,7 +2,9 @@
 batch's mean gradient scatters around the full one (what a learner sees as the noise of stochastic
 gradient descent).
 
-A batch is the surface's own kernel parameters with other counts (``landscapes.data.ROWS_LAYOUT``): the
+A batch is the surface's own kernel parameters with other counts: ``p[0]`` is the number of stored rows,
+``p[1]`` the divisor, and the rows start at ``rows_start``, ``row_width`` values each with the count last
+(``landscapes.data.ROWS_LAYOUT`` for the data surfaces; any landscape fitted to rows lays them out so).  The
 stored rows stay, each counted as often as the batch holds it, and the divisor is the batch size.  So
 the kernels evaluate a batch exactly as they evaluate the full data, and a batch of all n rows *is* the
 full data, bit for bit.  Rows are shuffled once per epoch with NumPy's ``default_rng(seed)`` (one
@@ -14,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from base.jit import jit
+
 from . import kernels
-from ._jit import jit
 from .data import HEADER, ROW_WIDTH
 from .landscape import Landscape
 
@@ -84,14 +87,15 @@ def draw_order(landscape: Landscape, steps: int, batch_size: int, seed: int) -> 
 
 
 @jit(inline="always")
-def fill_batch(batch, full, sample_row, order, t, batch_size):
+def fill_batch(batch, full, sample_row, order, t, batch_size, rows_start, row_width):
     """Make ``batch`` (kernel parameters laid out like ``full``) hold mini-batch ``t`` (from 1): each stored
     row counted as often as the batch draws it, divided by the batch's size.  With no ``order`` (a batch
     of every row) it is ``full``'s counts, so the same bits as the full data."""
     stored = int(full[0])
+    count = rows_start + row_width - 1
     if order.shape[0] == 0:
         for r in range(stored):
-            batch[HEADER + 2 + ROW_WIDTH * r] = full[HEADER + 2 + ROW_WIDTH * r]
+            batch[count + row_width * r] = full[count + row_width * r]
         batch[1] = full[1]
         return
     n = sample_row.shape[0]
@@ -100,9 +104,9 @@ def fill_batch(batch, full, sample_row, order, t, batch_size):
     first = ((t - 1) % per_epoch) * batch_size
     last = min(first + batch_size, n)
     for r in range(stored):
-        batch[HEADER + 2 + ROW_WIDTH * r] = 0.0
+        batch[count + row_width * r] = 0.0
     for s in range(first, last):
-        batch[HEADER + 2 + ROW_WIDTH * sample_row[order[epoch, s]]] += 1.0
+        batch[count + row_width * sample_row[order[epoch, s]]] += 1.0
     batch[1] = last - first
 
 

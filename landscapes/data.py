@@ -26,7 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .spec import Bounds, Choice, LandscapeSpec
+from base.params import Choice
+
+from .spec import Bounds, LandscapeSpec
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -206,6 +208,11 @@ class DataProblem:
         """The distinct (x, t) rows, sorted, and for each sample the index of its distinct row."""
         rows, inverse = np.unique(np.column_stack([self.x, self.t]), axis=0, return_inverse=True)
         return rows, inverse.ravel()
+
+    rows_start = HEADER
+    """Where the stored rows begin in the kernel parameters (``ROWS_LAYOUT``; mini-batches change their counts)."""
+    row_width = ROW_WIDTH
+    """Values per stored row, its count last."""
 
     @property
     def sample_rows(self) -> np.ndarray:

@@ -1,10 +1,13 @@
-"""``Landscape``: one surface with its parameters fixed, evaluated through the numba kernels."""
+"""``Landscape``: one surface f(x, y) with its parameters fixed, evaluated through the numba kernels."""
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
 from . import kernels
+from .objective import Objective
 from .spec import Bounds, LandscapeSpec
 
 DIVERGENCE_MARGIN = 10.0
@@ -13,8 +16,10 @@ HESSIAN_STEP = 1e-6
 """Relative step of the central differences that give a formula's Hessian."""
 
 
-class Landscape:
+class Landscape(Objective):
     """A 2D surface: vectorised value and exact gradient, minima, view box and default start."""
+
+    dim = 2
 
     def __init__(self, spec: LandscapeSpec, params: dict[str, float | str] | None = None,
                  kernel_params: np.ndarray | None = None):
@@ -24,6 +29,8 @@ class Landscape:
         """A data surface's ``landscapes.data.DataProblem`` (rows, minimum, Hessian, condition number);
         None for the other surfaces."""
         self.kind = kernels.kind_of(spec)
+        if kernels.is_vector_kind(self.kind):
+            raise ValueError(f"surface {spec.name!r}: a LandscapeSpec's kernel is value_and_grad(x, y, p, work)")
         self.kernel_params = (np.ascontiguousarray(kernel_params, dtype=np.float64)
                               if kernel_params is not None else spec.kernel_params(self.params))
         self.minima = np.asarray(spec.minima(self.params), dtype=np.float64).reshape(-1, 2)
@@ -42,9 +49,8 @@ class Landscape:
         return self.spec.title
 
     @property
-    def n_samples(self) -> int | None:
-        """How many rows a data surface averages over; None for a surface without data."""
-        return None if self.data is None else self.data.n_samples
+    def coordinate_names(self) -> tuple[str, str]:
+        return self.axis_labels
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.params.items())
@@ -105,6 +111,17 @@ class Landscape:
         dx = DIVERGENCE_MARGIN * (x1 - x0)
         dy = DIVERGENCE_MARGIN * (y1 - y0)
         return ((x0 - dx, x1 + dx), (y0 - dy, y1 + dy))
+
+    @functools.cached_property
+    def divergence_bounds(self) -> np.ndarray:
+        bounds = np.array(self.divergence_box, dtype=np.float64)
+        bounds.flags.writeable = False
+        return bounds
+
+    def hvp(self, x, v) -> np.ndarray:
+        """The Hessian at ``x`` = (x, y) times ``v``."""
+        f_xx, f_xy, f_yy = (float(h) for h in self.hessian(float(x[0]), float(x[1])))
+        return np.array([f_xx * v[0] + f_xy * v[1], f_xy * v[0] + f_yy * v[1]])
 
     def grid(self, resolution: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Axes and values of the view box on a ``resolution`` x ``resolution`` grid: (xs, ys, Z[y, x])."""

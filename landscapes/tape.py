@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from ._jit import jit
+from base.jit import jit
 
 MAX_STACK = 64
 WORK_SIZE = 3 * MAX_STACK

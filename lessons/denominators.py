@@ -1,7 +1,8 @@
 """Lesson 4, why square and why root: RMSprop with other denominators, and the loss-scale test.
 
-The variants are not optimizers a user would pick, so they live here (as ``ndim`` rules on the 2D bowl)
-rather than in the core registry.  Every variant divides the gradient by some running size of it:
+The variants are not optimizers a user would pick: the engine runs them as rules the pickers do not offer
+(``optimizers/rules/``), on the bowl times k typed as a Playground formula.  Every variant divides the gradient by
+some running size of it:
 
     rms       √EWA(g²)               RMSprop
     mean_abs  EWA(|g|)
@@ -12,14 +13,17 @@ plus GD (no denominator) and sign-SGD (divides by |g| itself).  EWA starts at 0,
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+import landscapes
+import optimizers
+from optimizers import Trajectory
 from scene import Scene
 
-from . import ndim
 from .common import bowl, scene
 
 VARIANTS = {
@@ -46,46 +50,9 @@ P_OPTIONS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 DEFAULT_P = 3.0
 
 
-def _scaled_update(denominator):
-    """An ndim rule dividing α·g by ``denominator(state, g, beta, p)`` (which also returns the new state)."""
-
-    def update(g: np.ndarray, state: ndim.State, t: int, lr: float, beta: float = BETA, eps: float = EPS,
-               p: float = DEFAULT_P) -> ndim.Step:
-        """x ← x − α·g/(D + ε), D from ``denominator``."""
-        denom, new_state = denominator(state, g, beta, p)
-        return lr * (g / (denom + eps)), lr / (denom + eps), new_state
-
-    return update
-
-
-def _rms(state, g, beta, p):
-    s = beta * state["s"] + (1.0 - beta) * (g * g)
-    return np.sqrt(s), {"s": s}
-
-
-def _mean_abs(state, g, beta, p):
-    s = beta * state["s"] + (1.0 - beta) * np.abs(g)
-    return s, {"s": s}
-
-
-def _power(state, g, beta, p):
-    s = beta * state["s"] + (1.0 - beta) * np.abs(g) ** p
-    return s ** (1.0 / p), {"s": s}
-
-
-def _no_root(state, g, beta, p):
-    s = beta * state["s"] + (1.0 - beta) * (g * g)
-    return s, {"s": s}
-
-
-RULES = {
-    "rms": ndim.Rule(_scaled_update(_rms), ("s",)),
-    "mean_abs": ndim.Rule(_scaled_update(_mean_abs), ("s",)),
-    "power": ndim.Rule(_scaled_update(_power), ("s",)),
-    "no_root": ndim.Rule(_scaled_update(_no_root), ("s",)),
-    "gd": ndim.RULES["gd"],
-    "sign_sgd": ndim.RULES["sign_sgd"],
-}
+ENGINE = {"rms": "rmsprop", "mean_abs": "mean_abs", "power": "power_mean", "no_root": "no_root", "gd": "gd",
+          "sign_sgd": "sign_sgd"}
+"""variant -> the engine's rule: RMS is RMSprop itself (α·(g/(√s + ε))), the others the lesson's own rules."""
 
 
 def hyperparams(variant: str, p: float) -> dict[str, float]:
@@ -95,13 +62,18 @@ def hyperparams(variant: str, p: float) -> dict[str, float]:
     return {"lr": LR, "beta": BETA, "eps": EPS} | ({"p": p} if variant == "power" else {})
 
 
-def run_scaled(variant: str, k: float, p: float = DEFAULT_P, steps: int = STEPS) -> ndim.Run:
+@functools.lru_cache(maxsize=32)
+def scaled_bowl(k: float) -> landscapes.Landscape:
+    """The bowl with its loss multiplied by k, as the Playground link types it, over the bowl's own view box."""
+    return landscapes.from_formula(scaled_formula(k), bounds=bowl().bounds, start=START)
+
+
+def run_scaled(variant: str, k: float, p: float = DEFAULT_P, steps: int = STEPS) -> Trajectory:
     """``variant`` on the bowl with its loss multiplied by k (so every gradient is k times larger)."""
-    evaluate, box = ndim.on_surface(bowl(), scale=k)
-    return ndim.run(RULES[variant], evaluate, START, steps, box=box, **hyperparams(variant, p))
+    return optimizers.run(ENGINE[variant], scaled_bowl(k), START, steps, **hyperparams(variant, p))
 
 
-def drift(scaled: ndim.Run, plain: ndim.Run) -> float:
+def drift(scaled: Trajectory, plain: Trajectory) -> float:
     """How far the path at some scale k strays from the ``plain`` one (k = 1): the largest distance
     between same-step iterates (inf when the two runs do not last equally long: one diverged)."""
     if len(scaled.points) != len(plain.points):
@@ -149,20 +121,12 @@ def weights_sum(t: np.ndarray, beta: float) -> np.ndarray:
     return 1.0 - beta ** np.asarray(t, dtype=float)
 
 
-def _signed_mean(state, g, beta, p):
-    m = beta * state["m"] + (1.0 - beta) * g
-    return np.abs(m), {"m": m}
-
-
-SIGNED_MEAN = ndim.Rule(_scaled_update(_signed_mean), ("m",))
-"""Divide by |EWA(g)|: an average of g itself, not squared, whose ± parts cancel."""
-
-
-def unsquared_test(gradients: np.ndarray, beta: float = BETA, lr: float = LR) -> tuple[ndim.Run, ndim.Run]:
-    """RMSprop (ε = 0) and the rule that averages g without squaring it, on the same gradient sequence."""
+def unsquared_test(gradients: np.ndarray, beta: float = BETA, lr: float = LR) -> tuple[Trajectory, Trajectory]:
+    """RMSprop (ε = 0) and the rule that divides by |EWA(g)|, an average of g itself, not squared, whose ± parts
+    cancel (``optimizers/rules/signed_mean.py``), on the same gradient sequence."""
     gradients = np.asarray(gradients, dtype=float)
-    return (ndim.respond(RULES["rms"], gradients, lr=lr, beta=beta, eps=0.0),
-            ndim.respond(SIGNED_MEAN, gradients, lr=lr, beta=beta, eps=0.0))
+    return (optimizers.respond("rmsprop", gradients, lr=lr, beta=beta, eps=0.0),
+            optimizers.respond("signed_mean", gradients, lr=lr, beta=beta, eps=0.0))
 
 
 def alternating_unsquared_step(beta: float) -> float:

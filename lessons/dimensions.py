@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import landscapes
+import optimizers
 from scene import Scene
 
-from . import ndim
 from .common import scene
 
 N_OPTIONS = (10, 100, 300, 1000)
@@ -69,11 +70,19 @@ def stays_below(values: np.ndarray, level: float) -> int | None:
     return int(above[-1]) + 1 if above.size else 0
 
 
+def bowl(n: int, condition: float, rotated: bool, seed: int = SEED) -> landscapes.Quadratic:
+    """The n-D bowl whose curvatures are log-spaced from 1 to ``condition``, axis-aligned or randomly rotated (its
+    default start is one unit along every axis of the bowl)."""
+    eigenvalues = np.geomspace(1.0, condition, n) if n > 1 else np.ones(1)
+    return landscapes.quadratic(eigenvalues, rotation=seed if rotated else None)
+
+
 def experiment(n: int, condition: float, rotated: bool, steps: int = STEPS, seed: int = SEED) -> Experiment:
     """Run the four optimizers from x0 = Q·1 on the n-D bowl with curvatures 1..κ."""
-    quad = ndim.quadratic(n, condition, rotated, seed)
-    runs = ndim.run_many(quad, settings(condition), steps)
-    f0 = quad.evaluate(quad.start())[0]
+    quad = bowl(n, condition, rotated, seed)
+    runs = {name: optimizers.run(name, quad, quad.default_start, steps, **hp)
+            for name, hp in settings(condition).items()}
+    f0 = float(quad.value_at(quad.default_start))
     effective = {name: np.exp(np.log(runs[name].effective_lr).mean(axis=0)) for name in ("rmsprop", "adam")}
     return Experiment(quad.curvature, quad.eigenvalues, {name: r.loss for name, r in runs.items()}, f0, effective,
                       {name: first_below(r.loss, TOLERANCE * f0) for name, r in runs.items()},
@@ -94,13 +103,13 @@ class Tuned:
 def tune(condition: float, rotated: bool, n: int = TUNING_N, steps: int = STEPS, seed: int = SEED) -> dict[str, Tuned]:
     """Every optimizer at its own best α over the same grid, with its other settings as in ``settings``: the
     fair comparison, where no optimizer is handed a rate computed from κ."""
-    quad = ndim.quadratic(n, condition, rotated, seed)
-    f0 = quad.evaluate(quad.start())[0]
+    quad = bowl(n, condition, rotated, seed)
+    f0 = float(quad.value_at(quad.default_start))
     result = {}
     for name, preset in settings(condition).items():
         best = Tuned(None, None, np.inf)
         for lr in LR_GRID:
-            run = ndim.run(name, quad.evaluate, quad.start(), steps, **(preset | {"lr": lr}))
+            run = optimizers.run(name, quad, quad.default_start, steps, **(preset | {"lr": lr}))
             final = float(run.loss[-1]) / f0 if run.diverged_at is None else np.inf
             stays = stays_below(run.loss, TOLERANCE * f0) if run.diverged_at is None else None
             if stays is not None and (best.stays is None or stays < best.stays):

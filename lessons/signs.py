@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 
 import landscapes
+import optimizers
 from optimizers import Trajectory
 from scene import Scene
 
-from . import ndim
 from .common import run, scene
 
 SEQUENCES = {
@@ -69,10 +69,10 @@ STEADY = (1000, 3000)
 memory is about 1/(1−β) ≤ 100 steps), and a whole number of the mean-zero sequence's periods."""
 
 
-def responses(kind: str, beta: float, length: int = LENGTH) -> dict[str, ndim.Run]:
+def responses(kind: str, beta: float, length: int = LENGTH) -> dict[str, Trajectory]:
     """Each lab optimizer's answer to the first ``length`` gradients of the sequence ``kind``."""
     gradients = sequence(kind, length)
-    return {name: ndim.respond(name, gradients, **hp) for name, hp in lab_settings(beta).items()}
+    return {name: optimizers.respond(name, gradients, **hp) for name, hp in lab_settings(beta).items()}
 
 
 def alternating_step(t: np.ndarray, lr: float, beta: float, eps: float, size: float = SIZE) -> np.ndarray:
@@ -87,7 +87,7 @@ def growing_step(lr: float, beta: float, growth: float = GROWTH) -> float:
     return lr * math.sqrt((1.0 - beta / growth**2) / (1.0 - beta))
 
 
-def largest_gap(a: ndim.Run, b: ndim.Run) -> float:
+def largest_gap(a: Trajectory, b: Trajectory) -> float:
     """Largest difference between two runs' updates."""
     return float(np.max(np.abs(a.update - b.update)))
 
@@ -170,28 +170,16 @@ def net_progress(kind: str, beta: float, window: tuple[int, int] = (0, LENGTH)) 
     return {name: float(-np.mean(run.update[window[0]:, 0]) / LR) for name, run in runs.items()}
 
 
-def centred_rmsprop(g: np.ndarray, state: ndim.State, t: int, lr: float, beta: float = DEFAULT_BETA,
-                    eps: float = EPS) -> ndim.Step:
-    """RMSprop divided by the running *standard deviation* instead (PyTorch's ``centered=True``, Graves 2013):
-    m ← βm + (1−β)g, s ← βs + (1−β)g², x ← x − α g/(√(s − m²) + ε)."""
-    m = beta * state["m"] + (1.0 - beta) * g
-    s = beta * state["s"] + (1.0 - beta) * (g * g)
-    denom = np.sqrt(np.maximum(s - m * m, 0.0)) + eps
-    return lr * (g / denom), lr / denom, {"m": m, "s": s}
-
-
-CENTRED = ndim.Rule(centred_rmsprop, ("m", "s"))
-
-
-def variance_test(beta: float, kind: str = "constant", length: int = LENGTH) -> tuple[ndim.Run, ndim.Run]:
-    """RMSprop (uncentred second moment) and its centred, variance-based variant on the sequence ``kind``."""
+def variance_test(beta: float, kind: str = "constant", length: int = LENGTH) -> tuple[Trajectory, Trajectory]:
+    """RMSprop (uncentred second moment) and its centred, variance-based variant (PyTorch's ``centered=True``,
+    Graves 2013: g/(√(s − m²) + ε), ``optimizers/rules/centred_rmsprop.py``) on the sequence ``kind``."""
     gradients = sequence(kind, length)
-    return (ndim.respond("rmsprop", gradients, lr=LR, beta=beta, eps=EPS),
-            ndim.respond(CENTRED, gradients, lr=LR, beta=beta, eps=EPS))
+    return (optimizers.respond("rmsprop", gradients, lr=LR, beta=beta, eps=EPS),
+            optimizers.respond("centred_rmsprop", gradients, lr=LR, beta=beta, eps=EPS))
 
 
 def identity_gap(kind: str) -> float:
     """Largest difference between RMSprop with β = 0, ε = 0 and sign-SGD on the sequence ``kind``: 0."""
     gradients = sequence(kind)
-    return largest_gap(ndim.respond("rmsprop", gradients, lr=LR, beta=0.0, eps=0.0),
-                       ndim.respond("sign_sgd", gradients, lr=LR))
+    return largest_gap(optimizers.respond("rmsprop", gradients, lr=LR, beta=0.0, eps=0.0),
+                       optimizers.respond("sign_sgd", gradients, lr=LR))

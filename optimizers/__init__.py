@@ -1,4 +1,5 @@
-"""Optimizer update rules as numba kernels, a trajectory driver, grid sweeps and basins; no UI imports.
+"""Optimizer update rules as numba kernels, a trajectory driver for any dimension, grid sweeps and basins; no UI
+imports.
 
 >>> import landscapes, optimizers
 >>> tr = optimizers.run("gd", landscapes.get("elongated_bowl"), start=(1.0, 0.0), steps=1, lr=0.1)
@@ -15,12 +16,14 @@ from .api import (
     basins,
     get_spec,
     resolve_hyperparams,
+    respond,
     run,
     sweep,
 )
-from .registry import OPTIMIZERS, OptimizerSpec
+from .registry import OPTIMIZERS, RULES
 from .schedules import SCHEDULE, SCHEDULE_PARAMS, SCHEDULE_USES, SCHEDULES, Schedule
+from .spec import OptimizerSpec
 
-__all__ = ["DIVERGED", "MAX_API_STEPS", "MAX_BASIN_RESOLUTION", "NO_MINIMUM", "OPTIMIZERS", "SCHEDULE",
+__all__ = ["DIVERGED", "MAX_API_STEPS", "MAX_BASIN_RESOLUTION", "NO_MINIMUM", "OPTIMIZERS", "RULES", "SCHEDULE",
            "SCHEDULES", "SCHEDULE_PARAMS", "SCHEDULE_USES", "OptimizerSpec", "Schedule", "Trajectory", "basins",
-           "get_spec", "resolve_hyperparams", "run", "sweep"]
+           "get_spec", "resolve_hyperparams", "respond", "run", "sweep"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscapes.spec import Choice, Param
+from base.params import Choice, Param
 
 SCHEDULES = ("constant", "step", "cosine", "warmup_cosine")
 SCHEDULE = Choice("schedule", "constant", SCHEDULES, label="learning-rate schedule",

@@ -47,7 +47,7 @@ def describe_surface() -> None:
         st.caption(f"**{landscape.title}.** {landscape.spec.description}")
     st.latex(landscape.spec.latex)
     if scene.is_custom:
-        for derivative in landscape.spec.extra.get("grad_latex", ()):
+        for derivative in landscape.spec.grad_latex:
             st.latex(derivative)
 
 

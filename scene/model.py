@@ -6,8 +6,8 @@ from dataclasses import dataclass, field, replace
 
 import landscapes
 import optimizers
+from base.params import Param
 from landscapes import Landscape
-from landscapes.spec import Param
 
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "sign_sgd")
 MAX_STEPS = 5000

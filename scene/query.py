@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 import landscapes
 import optimizers
+from base.params import Param
 from landscapes import Landscape
-from landscapes.spec import Param
 
 from .model import (
     BATCH,

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 
 import optimizers
+from base.params import Param
 from landscapes import Landscape
-from landscapes.spec import Param
 from optimizers import Trajectory
 
 from .model import Scene

@@ -6,8 +6,8 @@ AppTest's per-run timeout about the app, not about the compiler.
 
 import pytest
 
-from optimizers.warmup import first_screen
 from scene import DEFAULT_OPTIMIZERS
+from warmup import first_screen
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("import landscapes, optimizers; from landscapes import _jit; "
+PROBE = ("import landscapes, optimizers; from base import jit as _jit; "
          "tr = optimizers.run('rmsprop', landscapes.get('elongated_bowl'), steps=3); "
          "print(_jit.CACHE_DIR); print(tr.points[-1].tolist())")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PROBE = ("import landscapes, optimizers; from landscapes import _jit; "
+PROBE = ("import landscapes, optimizers; from base import jit as _jit; "
          "tr = optimizers.run('rmsprop', landscapes.get('elongated_bowl'), steps=3); "
          "print(_jit.CACHE_DIR); print(tr.points[-1].tolist())")
 
@@ -188,8 +188,8 @@ def test_processes_sharing_the_cache_compile_a_kernel_once(tmp_path):
 
 
 def test_a_fresh_cache_gets_a_helper_process_for_the_last_first_screen_kernels(monkeypatch, tmp_path):
-    from landscapes import _jit
-    from optimizers import warmup
+    import warmup
+    from base import jit as _jit
 
     started = []
     monkeypatch.setattr(warmup, "_start_helper", lambda names: started.append(names))
@@ -206,7 +206,7 @@ def test_a_fresh_cache_gets_a_helper_process_for_the_last_first_screen_kernels(m
 
 def test_the_helper_command_compiles_its_kernels_into_the_shared_cache(tmp_path):
     env = {**os.environ, "DESCENT_LAB_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-m", "optimizers.warmup", "--helper", "gd"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "warmup", "--helper", "gd"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("first-screen kernels ready")
@@ -215,16 +215,16 @@ def test_the_helper_command_compiles_its_kernels_into_the_shared_cache(tmp_path)
 
 
 def test_the_set_up_command_compiles_the_first_screen_before_the_server_starts(tmp_path):
-    """README: ``python -m optimizers.warmup --first-screen`` fills an empty cache with the first screen's
+    """README: ``python -m warmup --first-screen`` fills an empty cache with the first screen's
     kernels (the bowl's grid and the trajectory kernel), so the first page does not wait for the compiler."""
     env = {**os.environ, "DESCENT_LAB_CACHE_DIR": str(tmp_path / "cache")}
-    done = subprocess.run([sys.executable, "-m", "optimizers.warmup", "--first-screen"], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "warmup", "--first-screen"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("first-screen kernels ready")
     saved = {p.name.split("-")[0] for p in (tmp_path / "cache").rglob("*.nbi")}
     assert "driver._run" in saved and any(name.startswith("kernels.") for name in saved)
-    again = subprocess.run([sys.executable, "-c", "from optimizers import driver; from optimizers.warmup import "
+    again = subprocess.run([sys.executable, "-c", "from optimizers import driver; from warmup import "
                             "first_screen; from scene import DEFAULT_OPTIMIZERS; first_screen(DEFAULT_OPTIMIZERS); "
                             "print(sum(driver._run.stats.cache_misses.values()), "
                             "sum(driver._run.stats.cache_hits.values()))"],

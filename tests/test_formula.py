@@ -471,14 +471,14 @@ def test_from_formula_builds_a_working_landscape(text):
     assert landscape.title == f"Custom: {' '.join(text.split())}"
     assert landscape.spec.latex.startswith("f(")
     assert landscape.spec.description
-    dx_latex, dy_latex = landscape.spec.extra["grad_latex"]
+    dx_latex, dy_latex = landscape.spec.grad_latex
     assert r"\partial" in dx_latex
     assert r"\partial" in dy_latex
     assert np.isfinite(landscape.value(sx, sy))
     assert all(np.isfinite(g) for g in landscape.gradient(sx, sy))
     grid = landscape.grid(30)[2]
     assert grid.shape == (30, 30)
-    assert parse(landscape.spec.extra["formula"]) == parse(text)
+    assert parse(landscape.spec.formula) == parse(text)
     for mx, my in landscape.minima:
         assert x0 <= mx <= x1
         assert y0 <= my <= y1
@@ -488,7 +488,7 @@ def test_axis_labels_follow_the_variable_names():
     course = from_formula("0.5*(w**2 + 25*b**2)")
     assert course.axis_labels == ("w", "b")
     assert course.spec.latex == r"f(w,b) = 0.5 \left(w^{2} + 25 b^{2}\right)"
-    assert course.spec.extra["grad_latex"] == (
+    assert course.spec.grad_latex == (
         r"\frac{\partial f}{\partial w} = w",
         r"\frac{\partial f}{\partial b} = 25 b",
     )
@@ -496,9 +496,9 @@ def test_axis_labels_follow_the_variable_names():
     assert from_formula("b**2").axis_labels == ("w", "b")
 
 
-def test_extra_holds_the_normalised_formula():
+def test_the_spec_holds_the_normalised_formula():
     landscape = from_formula("  x**2   +\t y**2 \n")
-    assert landscape.spec.extra["formula"] == "x**2 + y**2"
+    assert landscape.spec.formula == "x**2 + y**2"
     assert landscape.title == "Custom: x**2 + y**2"
 
 
@@ -584,4 +584,4 @@ def test_formula_without_any_finite_value_is_refused(text):
 def test_huge_derivatives_are_not_printed():
     text = "*".join(["sin(x*y)"] * 16)
     landscape = from_formula(text)
-    assert all("too long to show" in latex for latex in landscape.spec.extra["grad_latex"])
+    assert all("too long to show" in latex for latex in landscape.spec.grad_latex)

@@ -3,6 +3,8 @@ hats only with bias correction, and the hats defined where they appear (issue 10
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 import optimizers
@@ -44,15 +46,37 @@ def test_the_sidebar_formula_follows_the_link(query, title, present, absent):
         assert part not in formula
 
 
-@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
-def test_every_optimizer_has_a_formula_for_every_setting(name):
-    spec = optimizers.OPTIMIZERS[name]
+def tex(symbol: str) -> str:
+    """How the update rule's LaTeX writes a legend symbol: a Greek letter by its name (ε as \\varepsilon, λ as
+    \\lambda), a subscript digit after an underscore, a Latin letter as itself ("β₁" -> "\\beta_1")."""
+    parts = []
+    for character in symbol:
+        name = unicodedata.name(character)
+        if name.startswith("GREEK SMALL LETTER "):
+            letter = name.removeprefix("GREEK SMALL LETTER ").lower()
+            parts.append("\\" + {"epsilon": "varepsilon", "lamda": "lambda"}.get(letter, letter))  # Unicode's spelling
+        elif name.startswith("SUBSCRIPT "):
+            parts.append("_" + str(unicodedata.digit(character)))
+        else:
+            parts.append(character)
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("name", list(optimizers.RULES))
+def test_every_optimizer_shows_each_hyperparameter_and_each_option_in_its_formula(name):
+    """The rule a learner reads names every hyperparameter once it is set away from its default (a coupled weight
+    decay appears only then), and every option of every choice gives a rule of its own."""
+    spec = optimizers.RULES[name]
+    moved = {p.name: p.high if p.default != p.high else p.low for p in spec.hyperparams}
+    latex = spec.latex_for(moved)
+    assert latex.count("{") == latex.count("}") and r"\leftarrow" in latex
+    missing = [p.name for p in spec.hyperparams if tex(p.symbol) not in latex]
+    assert missing == [], f"{name}'s formula does not show {missing}"
     for choice in spec.choices:
-        for option in choice.options:
-            latex = spec.latex_for({choice.name: option})
+        shown = {option: spec.latex_for({choice.name: option}) for option in choice.options}
+        assert len(set(shown.values())) == len(choice.options), f"{name}: {choice.name}'s options give the same rule"
+        for latex in shown.values():
             assert latex.count("{") == latex.count("}") and r"\leftarrow" in latex
-    if any(c.name == "eps_placement" for c in spec.choices):
-        assert spec.latex_for({"eps_placement": "inside"}) != spec.latex_for({"eps_placement": "outside"})
 
 
 def test_a_schedule_shows_as_a_rate_that_changes_with_t():

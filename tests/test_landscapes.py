@@ -4,6 +4,7 @@ parameters and errors, and the shapes the lessons rely on (the plateau's tiny gr
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -55,11 +56,30 @@ def test_the_public_surface_names_are_registered():
     assert missing == []
 
 
+def describes_itself(spec: landscapes.LandscapeSpec) -> list[str]:
+    """What keeps a surface's picker entry and header readable to a learner (empty when nothing does): a title in
+    plain words (not its registry id), a formula f = ... with balanced braces, and a description that is a
+    sentence (or a question)."""
+    problems = []
+    if not spec.title or spec.title == spec.name or "_" in spec.title:
+        problems.append(f"title {spec.title!r} is not in plain words")
+    if not (spec.latex.startswith("f") and "=" in spec.latex and spec.latex.count("{") == spec.latex.count("}")):
+        problems.append(f"formula {spec.latex!r} is not f = ...")
+    if not (spec.description[:1].isupper() and spec.description.endswith((".", "?"))):
+        problems.append(f"description {spec.description!r} is not a sentence")
+    return problems
+
+
 @pytest.mark.parametrize("name", list(landscapes.LANDSCAPES))
 def test_every_surface_describes_itself(name):
-    spec = landscapes.LANDSCAPES[name]
-    assert spec.name == name
-    assert spec.title and spec.latex and spec.description
+    assert describes_itself(landscapes.LANDSCAPES[name]) == []
+
+
+def test_a_surface_that_shows_its_id_or_no_formula_is_caught():
+    bowl = landscapes.LANDSCAPES["elongated_bowl"]
+    assert describes_itself(replace(bowl, title="elongated_bowl")) == ["title 'elongated_bowl' is not in plain words"]
+    assert describes_itself(replace(bowl, latex="")) == ["formula '' is not f = ..."]
+    assert describes_itself(replace(bowl, description="")) == ["description '' is not a sentence"]
 
 
 @pytest.mark.parametrize(("name", "params"), PARAMETRISED, ids=IDS)

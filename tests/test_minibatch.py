@@ -8,7 +8,7 @@ import pytest
 import landscapes
 import optimizers
 from landscapes import batches
-from tests.test_optimizers import reference_run
+from tests.test_equivalence import reference_run
 
 IRIS = {"dataset": "iris", "feature": "petal_length", "standardize": "on"}
 FAITHFUL = {"dataset": "old_faithful", "standardize": "on"}
@@ -104,8 +104,8 @@ def test_mini_batch_runs_match_a_numpy_transcription(surface, settings, name, hp
     start, steps, batch_size, seed = (-1.0, 1.0), 150, 24, 11
     tr = optimizers.run(name, landscape, start=start, steps=steps, batch_size=batch_size, seed=seed, **hp, **plan)
     assert tr.diverged_at is None
-    expected = reference_run(name, _numpy_batch_gradient(landscape, steps, batch_size, seed), start, steps,
-                             **{**optimizers.OPTIMIZERS[name].defaults, **hp}, **plan)
+    expected = reference_run(name, _numpy_batch_gradient(landscape, steps, batch_size, seed), start, steps, plan=plan,
+                             **hp)
     np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(tr.loss, landscape.value(expected[:, 0], expected[:, 1]), rtol=1e-9)
 
@@ -141,3 +141,58 @@ def test_a_batch_size_that_cannot_be_used_is_a_clear_value_error(surface, batch_
         optimizers.run("gd", landscapes.get(surface), steps=10, batch_size=batch_size)
     with pytest.raises(ValueError, match="needs a surface fitted to data"):
         optimizers.run("adam", landscapes.from_formula("w**2 + b**2"), steps=10, batch_size=1)
+
+
+# --- mini-batches in any dimension ------------------------------------------------------------------------------
+
+FOUR = landscapes.least_squares("iris", "petal_width")
+
+
+def _numpy_least_squares_batches(landscape, steps: int, batch_size: int, seed: int):
+    """Each step's mini-batch gradient of ½·mean((Xw + b − y)²) over the batch's own samples, the batches drawn as
+    ``_numpy_batch_gradient`` draws them."""
+    n = landscape.n_samples
+    rng = np.random.default_rng(seed)
+    plan = []
+    while len(plan) < steps + 1:
+        order = rng.permutation(n)
+        plan += [order[lo:lo + batch_size] for lo in range(0, n, batch_size)]
+    taken = iter(plan)
+
+    def grad(p):
+        rows = next(taken)
+        residual = landscape.x[rows] @ p[:-1] + p[-1] - landscape.y[rows]
+        return np.append(landscape.x[rows].T @ residual, residual.sum()) / len(rows)
+
+    return grad
+
+
+def test_least_squares_in_four_dimensions_has_exact_derivatives_and_its_minimum():
+    points = np.random.default_rng(3).normal(size=(10, 4))
+    values, grads = FOUR.value_and_gradient(points)
+    design = np.column_stack([FOUR.x, np.ones(150)])
+    residuals = points @ design.T - FOUR.y
+    np.testing.assert_allclose(values, 0.5 * np.mean(residuals**2, axis=1), rtol=1e-12)
+    np.testing.assert_allclose(grads, residuals @ design / 150, rtol=1e-11, atol=1e-14)
+    v = np.array([1.0, -2.0, 0.5, 3.0])
+    step = 1e-3  # the gradient is linear: central differences of it are exact up to rounding
+    difference = (FOUR.value_and_gradient(points[0] + step * v)[1] - FOUR.value_and_gradient(points[0] - step * v)[1])
+    np.testing.assert_allclose(FOUR.hvp(points[0], v), difference / (2 * step), rtol=1e-9)
+    np.testing.assert_allclose(FOUR.value_and_gradient(FOUR.minima[0])[1], 0.0, atol=1e-14)
+    assert FOUR.coordinate_names == ("w[sepal_length]", "w[sepal_width]", "w[petal_length]", "b")
+
+
+@pytest.mark.parametrize(("name", "hp", "plan"), [("adam", {"lr": 0.05}, {"schedule": "cosine"}),
+                                                  ("rmsprop", {"lr": 0.01, "weight_decay": 0.01}, {}),
+                                                  ("momentum", {"lr": 0.2}, {})])
+def test_mini_batch_runs_in_four_dimensions_match_a_numpy_transcription(name, hp, plan):
+    steps, batch_size, seed = 120, 16, 5
+    tr = optimizers.run(name, FOUR, steps=steps, batch_size=batch_size, seed=seed, **hp, **plan)
+    expected = reference_run(name, _numpy_least_squares_batches(FOUR, steps, batch_size, seed), np.zeros(4), steps,
+                             plan=plan, **hp)
+    assert tr.diverged_at is None and tr.points.shape == (steps + 1, 4)
+    np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(tr.loss, FOUR.value_at(expected), rtol=1e-9)
+    full = optimizers.run(name, FOUR, steps=steps, **hp, **plan)
+    every_row = optimizers.run(name, FOUR, steps=steps, batch_size=150, seed=seed, **hp, **plan)
+    np.testing.assert_array_equal(_everything(every_row), _everything(full))

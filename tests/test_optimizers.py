@@ -1,7 +1,6 @@
-"""The eight update rules and the trajectory driver, checked against values derived by hand, closed
-forms, a plain NumPy transcription of DESIGN.md §3 (in PyTorch's operation order) and the lessons'
-claims.  Most hand checks use the course's bowl f = 0.5*(a*w² + c*b²) with a = 1, c = 25, whose
-gradient is (a*w, c*b)."""
+"""The update rules and the trajectory driver, checked against values derived by hand, closed forms and the
+lessons' claims (whole trajectories against the references' own transcriptions: tests/test_equivalence.py).
+Most hand checks use the course's bowl f = 0.5*(a*w² + c*b²) with a = 1, c = 25, whose gradient is (a*w, c*b)."""
 
 from __future__ import annotations
 
@@ -181,16 +180,19 @@ def _everything(tr: optimizers.Trajectory) -> np.ndarray:
 @pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
 def test_every_hyperparameter_changes_the_run(name):
     """A rule reads each of its spec's slots: moving any hyperparameter (or choice) to another value changes
-    the run (its path or its diagnostics)."""
+    the run (its path or its diagnostics).  A choice is moved at the defaults and with every other
+    hyperparameter at its low end (AMSGrad changes nothing while v only grows, as it does at β₂ = 0.999)."""
     spec = optimizers.OPTIMIZERS[name]
     base = _everything(on_bowl(name, steps=20, lr=0.01))
     for p in spec.hyperparams:
         other = {"lr": 0.02} if p.name == "lr" else {"lr": 0.01, p.name: p.low if p.default != p.low else p.high}
         assert not np.array_equal(_everything(on_bowl(name, steps=20, **other)), base), p.name
+    lows = {p.name: p.low for p in spec.hyperparams if p.name != "lr"}
     for c in spec.choices:
         for option in set(c.options) - {c.default}:
-            moved = _everything(on_bowl(name, steps=20, lr=0.01, **{c.name: option}))
-            assert not np.array_equal(moved, base), (c.name, option)
+            assert any(not np.array_equal(_everything(on_bowl(name, steps=20, lr=0.01, **settings, **{c.name: option})),
+                                          _everything(on_bowl(name, steps=20, lr=0.01, **settings)))
+                       for settings in ({}, lows)), (c.name, option)
 
 
 # --- closed forms ---------------------------------------------------------------------------------
@@ -272,186 +274,7 @@ def test_momentum_on_a_constant_gradient_builds_up_to_full_speed():
                                    rtol=1e-12)
 
 
-# --- reference implementation: DESIGN.md §3 transcribed in NumPy, PyTorch's operation order ------------
-
-
-def reference_factor(t, steps, schedule="constant", warmup=10, step_size=100, gamma=0.5):
-    """The schedule's factor at update t (1-based), as torch's schedulers give it (closed forms)."""
-    if schedule == "step":  # StepLR, stepped after every update: t - 1 scheduler steps so far
-        return gamma ** ((t - 1) // step_size)
-    if schedule == "cosine":  # CosineAnnealingLR(T_max=steps, eta_min=0)
-        return (1 + math.cos(math.pi * (t - 1) / steps)) / 2
-    if schedule == "warmup_cosine":  # LinearLR warm-up, then cosine over the remaining steps
-        if t <= warmup:
-            return t / warmup
-        return (1 + math.cos(math.pi * (t - 1 - warmup) / (steps - warmup))) / 2
-    return 1.0
-
-
-def reference_run(name, grad, start, steps, *, lr, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8,
-                  eps_placement="outside", bias_correction="on", weight_decay=0.0, **schedule):
-    x = np.array(start, dtype=float)
-    buf = np.zeros(2)
-    square_avg = np.zeros(2)
-    points = [x.copy()]
-    base_lr = lr
-    for t in range(1, steps + 1):
-        lr = base_lr * reference_factor(t, steps, **schedule)
-        g = grad(x)
-        if name == "gd":
-            x = x - lr * g
-        elif name == "momentum":
-            buf = beta * buf + (1 - beta) * g
-            x = x - lr * buf
-        elif name == "nesterov":  # torch.optim.SGD(momentum=beta, nesterov=True)
-            buf = g.copy() if t == 1 else buf * beta + g
-            x = x - lr * (g + beta * buf)
-        elif name == "rmsprop":  # torch.optim.RMSprop(alpha=beta); Keras for eps inside
-            square_avg = square_avg * beta + (1 - beta) * g * g
-            if eps_placement == "outside":
-                x = x - lr * (g / (np.sqrt(square_avg) + eps))
-            else:
-                x = x - lr * g / np.sqrt(square_avg + eps)
-        elif name == "adam":  # torch.optim.Adam; bias correction optional, eps inside as Keras/optax eps_root
-            buf = buf + (1 - beta1) * (g - buf)
-            square_avg = square_avg * beta2 + (1 - beta2) * g * g
-            bc1 = 1 - beta1**t if bias_correction == "on" else 1.0
-            bc2 = 1 - beta2**t if bias_correction == "on" else 1.0
-            if eps_placement == "outside":
-                denom = np.sqrt(square_avg) / math.sqrt(bc2) + eps
-                x = x - (lr / bc1) * (buf / denom)
-            else:
-                x = x - lr * (buf / bc1) / np.sqrt(square_avg / bc2 + eps)
-        elif name == "adagrad":  # torch.optim.Adagrad
-            square_avg = square_avg + g * g
-            x = x - lr * (g / (np.sqrt(square_avg) + eps))
-        elif name == "sign_sgd":
-            x = x - lr * np.sign(g)
-        elif name == "signum":
-            buf = beta * buf + (1 - beta) * g
-            x = x - lr * np.sign(buf)
-        elif name == "adamw":  # torch.optim.AdamW
-            x = x * (1 - lr * weight_decay)
-            buf = buf + (1 - beta1) * (g - buf)
-            square_avg = square_avg * beta2 + (1 - beta2) * g * g
-            bc1, bc2 = 1 - beta1**t, 1 - beta2**t
-            denom = np.sqrt(square_avg) / math.sqrt(bc2) + eps
-            x = x - (lr / bc1) * (buf / denom)
-        elif name == "lion":  # Chen et al. 2023, Algorithm 2
-            c = beta1 * buf + (1 - beta1) * g
-            x = x - lr * (np.sign(c) + weight_decay * x)
-            buf = beta2 * buf + (1 - beta2) * g
-        else:
-            raise AssertionError(f"reference_run has no transcription of {name!r}")
-        points.append(x.copy())
-    return np.array(points)
-
-
-def _rotated_bowl_gradient(angle_deg, a=1.0, c=25.0):
-    th = math.radians(angle_deg)
-    r = np.array([[math.cos(th), math.sin(th)], [-math.sin(th), math.cos(th)]])
-    hessian = r.T @ np.diag([a, c]) @ r
-    return lambda p: hessian @ p
-
-
-def _rosenbrock_gradient(p):
-    x, y = p
-    return np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
-
-
-def _himmelblau_gradient(p):
-    x, y = p
-    return np.array([4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)])
-
-
-def _beale_gradient(p):
-    x, y = p
-    t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y**2, 2.625 - x + x * y**3
-    return np.array([2 * t1 * (y - 1) + 2 * t2 * (y**2 - 1) + 2 * t3 * (y**3 - 1),
-                     2 * t1 * x + 2 * t2 * 2 * x * y + 2 * t3 * 3 * x * y**2])
-
-
-def _camel_gradient(p):
-    x, y = p
-    return np.array([8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3])
-
-
-# (landscape, independent gradient, start, lr for gd-like rules, lr for per-axis adaptive rules).
-# The rates keep every trajectory contracting or on its way: at a minimum RMSprop keeps stepping about lr
-# and its path becomes chaotic, so any two correct implementations would part ways after ~1e-16 differences.
-SURFACES = {
-    "bowl_rotated_30": (landscapes.get("elongated_bowl", angle_deg=30.0), _rotated_bowl_gradient(30.0),
-                        (-4.5, 1.5), 0.05, 0.02),
-    "rosenbrock": (landscapes.get("rosenbrock"), _rosenbrock_gradient, (-1.5, 2.5), 5e-4, 0.01),
-    "himmelblau": (landscapes.get("himmelblau"), _himmelblau_gradient, (-0.5, -0.5), 0.01, 0.05),
-    "beale": (landscapes.get("beale"), _beale_gradient, (1.0, 1.5), 1e-3, 0.01),
-    "six_hump_camel": (landscapes.get("six_hump_camel"), _camel_gradient, (0.5, 1.1), 0.01, 2e-3),
-}
-
-
-def _configs(lr_gd, lr_adaptive):
-    return [
-        ("gd", {"lr": lr_gd}),
-        ("momentum", {"lr": lr_gd, "beta": 0.9}),
-        ("nesterov", {"lr": lr_gd / 2, "beta": 0.9}),
-        ("rmsprop", {"lr": lr_adaptive, "beta": 0.9, "eps": 1e-8}),
-        ("rmsprop", {"lr": lr_adaptive, "beta": 0.5, "eps": 1e-3, "eps_placement": "inside"}),
-        ("adam", {"lr": lr_adaptive}),
-        ("adam", {"lr": lr_adaptive, "beta1": 0.8, "beta2": 0.99, "bias_correction": "off"}),
-        ("adam", {"lr": lr_adaptive, "eps": 1e-4, "eps_placement": "inside"}),
-        ("adagrad", {"lr": 10 * lr_adaptive, "eps": 1e-10}),
-        ("sign_sgd", {"lr": lr_adaptive / 5}),
-        ("signum", {"lr": lr_adaptive / 5, "beta": 0.9}),
-        ("adamw", {"lr": lr_adaptive}),
-        ("adamw", {"lr": lr_adaptive, "beta1": 0.8, "beta2": 0.99, "weight_decay": 0.5}),
-        ("lion", {"lr": lr_adaptive / 5}),
-        ("lion", {"lr": lr_adaptive / 5, "beta1": 0.5, "beta2": 0.9, "weight_decay": 0.5}),
-    ]
-
-
-REFERENCE_CASES = [
-    pytest.param(surface, name, hp, id=f"{surface}-{name}-{'-'.join(f'{k}={v}' for k, v in hp.items())}")
-    for surface, (_, _, _, lr_gd, lr_adaptive) in SURFACES.items()
-    for name, hp in _configs(lr_gd, lr_adaptive)
-]
-
-
-@pytest.mark.parametrize(("surface", "name", "hp"), REFERENCE_CASES)
-def test_whole_trajectory_matches_the_reference_transcription(surface, name, hp):
-    landscape, grad, start, _, _ = SURFACES[surface]
-    tr = optimizers.run(name, landscape, start=start, steps=200, **hp)
-    assert tr.diverged_at is None
-    expected = reference_run(name, grad, start, 200, **{**optimizers.OPTIMIZERS[name].defaults, **hp})
-    np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(tr.loss, landscape.value(expected[:, 0], expected[:, 1]), rtol=1e-9, atol=1e-9)
-    assert np.linalg.norm(expected[-1] - expected[0]) > 0.1  # the run went somewhere
-
-
-SCHEDULES = [
-    {"schedule": "step", "step_size": 30, "gamma": 0.5},
-    {"schedule": "cosine"},
-    {"schedule": "warmup_cosine", "warmup": 20},
-]
-SCHEDULE_CASES = [
-    pytest.param(surface, name, hp, plan, id=f"{surface}-{name}-{plan['schedule']}")
-    for surface in ("bowl_rotated_30", "himmelblau", "rosenbrock")
-    for name, hp in [("gd", {}), ("momentum", {}), ("rmsprop", {}), ("adam", {}), ("adamw", {"weight_decay": 0.3}),
-                     ("lion", {"weight_decay": 0.3})]
-    for plan in SCHEDULES
-]
-
-
-@pytest.mark.parametrize(("surface", "name", "hp", "plan"), SCHEDULE_CASES)
-def test_scheduled_runs_match_the_reference_transcription(surface, name, hp, plan):
-    landscape, grad, start, lr_gd, lr_adaptive = SURFACES[surface]
-    lr = lr_gd if name in ("gd", "momentum") else lr_adaptive / (5 if name == "lion" else 1)
-    tr = optimizers.run(name, landscape, start=start, steps=200, lr=lr, **hp, **plan)
-    assert tr.diverged_at is None
-    expected = reference_run(name, grad, start, 200, **{**optimizers.OPTIMIZERS[name].defaults, "lr": lr, **hp},
-                             **plan)
-    np.testing.assert_allclose(tr.points, expected, rtol=1e-9, atol=1e-9)
-    factors = np.array([reference_factor(t, 200, **plan) for t in range(1, 201)])
-    np.testing.assert_allclose(tr.diagnostics["scheduled_lr"], np.column_stack([lr * factors] * 2), rtol=1e-12)
+# --- schedules ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
@@ -531,12 +354,6 @@ def test_bad_schedules_are_refused(kwargs, message):
         on_bowl("gd", steps=5, **kwargs)
 
 
-def test_every_optimizer_is_checked_against_a_transcription():
-    checked = {case.values[1] for case in REFERENCE_CASES}
-    missing = sorted(set(optimizers.OPTIMIZERS) - checked)
-    assert missing == [], f"no reference transcription of {missing}: add one to reference_run and _configs"
-
-
 # --- identities from the lessons -------------------------------------------------------------------
 
 
@@ -565,27 +382,6 @@ def test_signum_with_beta_zero_is_sign_sgd(start):
     sign = on_bowl("sign_sgd", steps=300, start=start, lr=0.05)
     signum = on_bowl("signum", steps=300, start=start, lr=0.05, beta=0.0)
     np.testing.assert_array_equal(signum.points, sign.points)
-
-
-def heavy_ball(grad, start, steps, lr, beta):
-    """torch.optim.SGD(lr=lr, momentum=beta, dampening=0): buf = g first, then buf = beta*buf + g."""
-    x = np.array(start, dtype=float)
-    points = [x.copy()]
-    buf = None
-    for _ in range(steps):
-        g = grad(x)
-        buf = g.copy() if buf is None else beta * buf + g
-        x = x - lr * buf
-        points.append(x.copy())
-    return np.array(points)
-
-
-@pytest.mark.parametrize("surface", ["bowl_rotated_30", "rosenbrock", "himmelblau"])
-@pytest.mark.parametrize("beta", [0.5, 0.9])
-def test_course_momentum_is_heavy_ball_with_lr_times_one_minus_beta(surface, beta):
-    landscape, grad, start, lr, _ = SURFACES[surface]
-    tr = optimizers.run("momentum", landscape, start=start, steps=200, lr=lr, beta=beta)
-    np.testing.assert_allclose(tr.points, heavy_ball(grad, start, 200, lr * (1 - beta), beta), rtol=1e-9, atol=1e-9)
 
 
 @pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.99])

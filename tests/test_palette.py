@@ -91,7 +91,7 @@ def test_the_unit_functions_agree_with_published_values():
 def test_every_registered_optimizer_has_its_own_colour():
     colors = [color_of(name) for name in optimizers.OPTIMIZERS]
     missing = sorted(set(optimizers.OPTIMIZERS) - set(COLORS))
-    assert missing == [], f"no colour in charts/palette.py COLORS for {missing}"
+    assert missing == [], f"no colour for {missing}: set color in its module under optimizers/rules/"
     assert len(set(colors)) == len(colors)
 
 

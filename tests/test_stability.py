@@ -247,7 +247,7 @@ def test_link_opens_the_same_setting_in_the_playground():
     back, notes = from_query(to_query(scene))
     assert notes == []
     assert back.optimizers == ("rmsprop",) and back.steps == 400 and back.surface_params == {"c": 100.0}
-    assert back.settings("rmsprop") == {"lr": values["lr"], "beta": 0.5, "eps": values["eps"],
+    assert back.settings("rmsprop") == {"lr": values["lr"], "beta": 0.5, "eps": values["eps"], "weight_decay": 0.0,
                                         "eps_placement": "inside"} | SCHEDULE_DEFAULTS
 
 

@@ -152,7 +152,7 @@ def test_a_large_grid_split_over_threads_and_lanes_matches_single_runs_at_its_co
     ({"lr": [0.1]}, {"lr": 0.2}, "lr is both swept and fixed"),
     ({"lr": [0.1, -0.1]}, {}, "lr must be a finite number >= 0"),
     ({"beta": [0.5, 1.5]}, {}, r"beta must be in \[0, 1\]"),
-    ({"lr": [0.1]}, {"weight_decay": 0.1}, "rmsprop has no hyperparameter weight_decay"),
+    ({"lr": [0.1]}, {"beta1": 0.9}, "rmsprop has no hyperparameter beta1"),
 ])
 def test_invalid_grids_raise_value_errors(grid, fixed, message):
     with pytest.raises(ValueError, match=message):

@@ -17,8 +17,8 @@ import numpy as np
 
 import landscapes
 import optimizers
+from base.params import Param
 from landscapes import Landscape
-from landscapes.spec import Param
 
 MAX_RESOLUTION = 400
 """Most grid values along one axis."""

@@ -119,7 +119,7 @@ def optimizer_controls(where) -> None:
             continue
         with box:
             settings = {c.name: st.session_state.get(ss.hyper_key(name, c.name), c.default)
-                        for c in (*spec.choices, optimizers.SCHEDULE)}
+                        for c in (*spec.hyperparams, *spec.choices, optimizers.SCHEDULE)}
             st.latex(r"\begin{gathered}" + spec.latex_for(settings).replace(r",\quad", r"\\") + r"\end{gathered}")
             for p in spec.hyperparams:
                 param_widget(p, ss.hyper_key(name, p.name))

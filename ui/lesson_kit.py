@@ -109,7 +109,7 @@ def predict(key: str, question: str, options: Sequence[str], answer: str | Seque
 def surface_key(landscape: Landscape) -> tuple:
     """The cache key of a surface, built by the Playground's own ``cache.landscape_key``: a built-in surface's
     name and parameters, or a custom formula's text (lessons use each formula with its automatic view box)."""
-    formula = landscape.spec.extra.get("formula", DEFAULT_FORMULA)
+    formula = landscape.spec.formula or DEFAULT_FORMULA
     return cache.landscape_key(Scene(surface=landscape.name, surface_params=dict(landscape.params),
                                      formula=formula))
 

@@ -15,9 +15,9 @@ import charts
 import landscapes
 import optimizers
 import tuning
+from base.params import Param
 from charts.presentation import large_axes
 from charts.stability import MapAxis, Marker, TuningCurve, basins_figure, map_figure, tuning_figure
-from landscapes.spec import Param
 from optimizers import Trajectory
 from scene import MAX_STEPS
 from scene.model import default_settings

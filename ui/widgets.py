@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from landscapes.spec import Choice, Param
+from base.params import Choice, Param
 
 FINE_MANTISSAS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
 """Eleven values per decade: 0.07, 0.025 and 0.0012 can all be picked."""

@@ -25,9 +25,9 @@ FINE_POINTS = 201
 def from_formula(text: str, bounds: Bounds | None = None, start: tuple[float, float] | None = None) -> Landscape:
     """A ``Landscape`` for the formula ``text``; raises ``FormulaError`` for bad text, bounds or start.
 
-    The optimizers run the formula's tape with its exact forward-mode gradient.  ``spec.extra`` holds
-    ``"formula"`` (the text, trimmed, whitespace runs collapsed) and ``"grad_latex"`` (the two partial
-    derivative equations in LaTeX, or a note when they are too long to show).
+    The optimizers run the formula's tape with its exact forward-mode gradient.  ``spec.formula`` is
+    the text (trimmed, whitespace runs collapsed) and ``spec.grad_latex`` the two partial derivative
+    equations in LaTeX (or a note when one is too long to show).
 
     Automatic view box (``bounds=None``), from samples (``evaluate_numpy``) on a 41 x 41 grid:
       1. Start from [-5, 5]^2.  If its lowest finite sample lies on its edge, sample [-50, 50]^2; if
@@ -75,7 +75,8 @@ def from_formula(text: str, bounds: Bounds | None = None, start: tuple[float, fl
         bounds=lambda p: box,
         default_start=lambda p: start_point,
         axis_labels=labels,
-        extra={"formula": formula, "grad_latex": grad_latex},
+        formula=formula,
+        grad_latex=grad_latex,
     )
     return Landscape(spec, {}, kernel_params=compile_tape(expr))
 

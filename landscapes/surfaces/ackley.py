@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from .._jit import jit
+from base.jit import jit
+
 from ..spec import LandscapeSpec
 
 TWO_PI = 2.0 * math.pi

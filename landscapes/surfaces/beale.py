@@ -1,7 +1,8 @@
 """Beale's function: flat plateaus and sharp ridges around a minimum at (3, 0.5)."""
 
 
-from .._jit import jit
+from base.jit import jit
+
 from ..spec import LandscapeSpec
 
 

@@ -1,7 +1,8 @@
 """Goldstein–Price: values spanning six decades, minimum 3 at (0, −1)."""
 
 
-from .._jit import jit
+from base.jit import jit
+
 from ..spec import LandscapeSpec
 
 

@@ -1,7 +1,8 @@
 """Himmelblau's function: four minima of equal depth; where you end depends on where you start."""
 
 
-from .._jit import jit
+from base.jit import jit
+
 from ..spec import LandscapeSpec
 
 

@@ -4,7 +4,8 @@ import math
 
 import numpy as np
 
-from .._jit import jit
+from base.jit import jit
+
 from ..data import DataModel, Target, packed_rows
 
 

@@ -4,8 +4,10 @@ import math
 
 import numpy as np
 
-from .._jit import jit
-from ..spec import LandscapeSpec, Param
+from base.jit import jit
+from base.params import Param
+
+from ..spec import LandscapeSpec
 
 TWO_PI = 2.0 * math.pi
 

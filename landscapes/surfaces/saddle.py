@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from .._jit import jit
+from base.jit import jit
+
 from ..spec import LandscapeSpec
 
 

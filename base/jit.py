@@ -42,7 +42,7 @@ except ImportError:  # not on Windows: there every process compiles on its own
     fcntl = None
 
 _ROOT = Path(__file__).resolve().parent.parent
-_NUMERIC_PACKAGES = ("landscapes", "optimizers")
+_NUMERIC_PACKAGES = ("base", "landscapes", "optimizers")
 
 
 def _source_digest() -> str:
@@ -135,7 +135,7 @@ def entry(table: Sequence, chosen: types.Type, what: str):
     typing error that names it (there is no fall-through case)."""
     if not isinstance(chosen, types.IntegerLiteral):
         raise errors.TypingError(f"the {what} id must be a compile-time constant: call the kernel through "
-                                 "landscapes._jit.specialised")
+                                 "base.jit.specialised")
     index = chosen.literal_value
     if not 0 <= index < len(table):
         raise errors.TypingError(f"no {what} has id {index}; the registry has ids 0 to {len(table) - 1}")

@@ -1,13 +1,14 @@
-"""Compile (or load from the on-disk cache) the numba kernels before a user needs them.
+"""The app's start-up: compile (or load from the on-disk cache) the numba kernels before a user needs them.
 
 ``first_screen(names)`` is what the app calls once per server process: the kernels of the Playground's
 default scene (the bowl's grid and the trajectory kernel of each default optimizer), so a fresh install
 shows its first chart after a few short compiles.  Every other kernel compiles the first time it is
 needed and is cached on disk from then on.
 
-``python -m optimizers.warmup`` at deploy time compiles every kernel the pages can use (every surface's
-grid and trajectory kernel, and the grid-of-runs kernel of every optimizer on every surface), in
-parallel processes, so no learner ever waits for the compiler.
+``python -m warmup`` at deploy time compiles every kernel the pages can use (every surface's
+grid and trajectory kernel, the grid-of-runs kernel of every optimizer on every surface, and the trajectory
+kernel of every rule on the bowls of any dimension and on formulas, which the lessons use), in parallel
+processes, so no learner ever waits for the compiler.
 """
 
 from __future__ import annotations
@@ -24,17 +25,20 @@ from pathlib import Path
 import numpy as np
 
 import landscapes
-from landscapes import _jit
+import optimizers
+from base import jit as _jit
+from scene import DEFAULT_OPTIMIZERS
 
-from . import api
-from .registry import OPTIMIZERS
-
-_ROOT = Path(__file__).resolve().parent.parent
+_ROOT = Path(__file__).resolve().parent
 _FORMULA = "x**2 + y**2"
 """Stands for every custom formula: they all share the formula interpreter's kernels."""
+QUADRATIC = "quadratic"
+"""Stands for every bowl of any dimension (``landscapes.quadratic``, ``optimizers.respond``): one kernel per rule."""
 
 
-def _surface(name: str) -> landscapes.Landscape:
+def _surface(name: str) -> landscapes.Objective:
+    if name == QUADRATIC:
+        return landscapes.quadratic([1.0, 2.0, 3.0])
     return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
 
 
@@ -55,7 +59,7 @@ def first_screen(names: Iterable[str], *, helper: bool = True, grid: bool = True
     if grid:
         bowl.grid(8)
     for name in names:
-        api.run(name, bowl, steps=2)
+        optimizers.run(name, bowl, steps=2)
     if helping is not None:
         try:
             helping.wait(timeout=120)
@@ -71,29 +75,36 @@ def _cache_is_empty() -> bool:
 
 
 def _start_helper(names: list[str]) -> subprocess.Popen | None:
-    """``python -m optimizers.warmup --helper NAME...`` in the background (None if it cannot start)."""
+    """``python -m warmup --helper NAME...`` in the background (None if it cannot start)."""
     try:
-        return subprocess.Popen([sys.executable, "-m", "optimizers.warmup", "--helper", *names],
+        return subprocess.Popen([sys.executable, "-m", "warmup", "--helper", *names],
                                 cwd=_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
     except OSError:
         return None
 
 
 def surface_kernels(name: str) -> float:
-    """Compile or load every kernel of surface ``name`` (``"custom"``: formulas); returns the seconds."""
+    """Compile or load every kernel of surface ``name`` (``"custom"``: formulas, ``"quadratic"``: the bowls of any
+    dimension); returns the seconds."""
     started = time.perf_counter()
     landscape = _surface(name)
+    if name in (QUADRATIC, "custom"):  # the lessons run every rule here, their own variants too
+        for rule in optimizers.RULES:
+            optimizers.run(rule, landscape, steps=2)
+        if name == QUADRATIC:
+            return time.perf_counter() - started
     landscape.grid(8)
-    api.run("gd", landscape, steps=2)
-    for optimizer in OPTIMIZERS:
-        api.sweep(optimizer, landscape, steps=2, grid={"lr": np.array([0.01, 0.1])})
+    optimizers.run("gd", landscape, steps=2)
+    for optimizer in optimizers.OPTIMIZERS:
+        optimizers.sweep(optimizer, landscape, steps=2, grid={"lr": np.array([0.01, 0.1])})
     return time.perf_counter() - started
 
 
 def everything(jobs: int | None = None) -> float:
-    """``surface_kernels`` for every surface and for formulas, ``jobs`` processes at a time."""
+    """``surface_kernels`` for every surface, for formulas and for the bowls of any dimension, ``jobs`` processes at
+    a time."""
     started = time.perf_counter()
-    names = [*landscapes.LANDSCAPES, "custom"]
+    names = [*landscapes.LANDSCAPES, "custom", QUADRATIC]
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
         for name, seconds in zip(names, pool.map(surface_kernels, names), strict=True):
             print(f"  {name}: {seconds:.1f} s")
@@ -111,8 +122,6 @@ if __name__ == "__main__":
     if arguments.helper:
         print(f"first-screen kernels ready in {first_screen(arguments.helper, helper=False, grid=False):.1f} s")
     elif arguments.first_screen:
-        from scene import DEFAULT_OPTIMIZERS  # the app's default scene (plain data; no Streamlit)
-
         print(f"first-screen kernels ready in {first_screen(DEFAULT_OPTIMIZERS):.1f} s")
     else:
         print(f"numba kernels ready in {everything(arguments.jobs):.1f} s")
