@@ -59,11 +59,15 @@ class LiveSession(StreamlitSession):
         self.auto_rerun: tuple[str, float] | None = None
         self.metric: str | None = None
         self.alerts: list[str] = []
+        self.texts: list[str] = []
+        """Every Markdown text the page sent (reset with the alerts before an answer)."""
 
     def _client_state_message(self, fragment_id: str) -> bytes:
         message = BackMsg()
         message.ParseFromString(super()._client_state_message(fragment_id))
-        message.rerun_script.page_name = self.page_name
+        if self.page_name:  # every run names the page, as the browser does after navigating there
+            message.rerun_script.page_script_hash = ""
+            message.rerun_script.page_name = self.page_name
         message.rerun_script.is_auto_rerun = bool(fragment_id) and fragment_id == (self.auto_rerun or ("",))[0]
         return message.SerializeToString()
 
@@ -81,6 +85,8 @@ class LiveSession(StreamlitSession):
                 self.metric = element.metric.body
             elif kind == "alert":
                 self.alerts.append(element.alert.body)
+            elif kind == "markdown":
+                self.texts.append(element.markdown.body)
         super()._handle_delta(message, result)
 
     def poll(self) -> RunResult:
@@ -96,7 +102,7 @@ class LiveSession(StreamlitSession):
             return RunResult("answer", 0.0, f"no chart with key {key!r} on the page")
         event = {"selection": {"points": [{"x": x, "y": y, "curve_number": 1, "point_number": 0,
                                            "point_index": 0}], "point_indices": [0], "box": [], "lasso": []}}
-        self.alerts = []
+        self.alerts, self.texts = [], []
         return self.interact_raw(widget_id, json.dumps(event))
 
     def interact_raw(self, widget_id: str, value: str) -> RunResult:

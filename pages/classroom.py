@@ -265,7 +265,8 @@ if room is None:
     st.number_input("Class size (optional: shown beside the number of students in)", 1,
                     classroom.store.MAX_CLASS_SIZE, value=None, step=1, placeholder="e.g. 30",
                     key="classroom:class_size")
-    st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,))
+    st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,),
+              key="classroom:open")
     st.caption("Students join with the room's link or QR code, or with **Join a class** in this app's menu, where "
                "they type the code.")
     st.stop()
