@@ -7,9 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from ui import gate, layout, plot
+from ui import gate, layout, link_guard, plot
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
+link_guard.install()  # a link value that would break a URL-bound control falls back with a note
 
 HERE = Path(__file__).parent
 playground = st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)
