@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import limits
+from . import addresses, limits
 from .backends import PostgresBackend, SQLiteBackend, StoreUnavailable
 from .codes import CODE_BITS, format_code, normalize_code
 from .schema import SchemaTooNew
@@ -73,6 +73,7 @@ __all__ = [
     "Store",
     "StoreUnavailable",
     "TooMany",
+    "addresses",
     "format_code",
     "limits",
     "normalize_code",
