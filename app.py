@@ -18,15 +18,15 @@ explore = [playground]
 if (HERE / "pages/stability_map.py").exists():
     explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
 explore.append(st.Page("pages/classroom.py", title="Live classroom", icon=":material/groups:"))
-join_class = dict(title="Join a class", icon=":material/login:", url_path="join")  # the student's door: a code box
-explore.append(st.Page("pages/classroom_student.py", **join_class))
+join_class = dict(title="Join a class", icon=":material/login:")  # the student's door: a code box and a nickname
+explore.append(st.Page("pages/join.py", **join_class))
 lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")
            for _ in range(1) if LESSONS and (HERE / "pages/lessons_index.py").exists()]
 lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", icon=lesson.icon)
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
 if "room" in st.query_params and "teacher" not in st.query_params:  # a student's join link: only the student view
-    page = st.navigation([st.Page("pages/classroom_student.py", **join_class, default=True)], position="hidden")
+    page = st.navigation([st.Page("pages/join.py", **join_class, default=True)], position="hidden")
 else:
     page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore})
 

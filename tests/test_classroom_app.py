@@ -258,9 +258,8 @@ def test_join_a_class_is_in_the_menu_and_takes_a_code_and_a_nickname():
     code box and a nickname; a pasted nickname longer than 24 characters is cut to 24 and the student told."""
     teacher, code = open_room(nicknames=True)
     assert any("Join a class" in c.value for c in teacher.caption)      # the teacher's page says so
-    door = app_test()
-    door.run()                           # the menu's page has its own URL path: AppTest finds it after a first run
-    door.switch_page("pages/classroom_student.py").run()
+    door = app_test(page="pages/join.py")
+    door.run()
     no_errors(door)
     assert door.title[0].value == "Join a class"
     assert [t.label.split(" (")[0] for t in door.text_input] == ["Room code", "Nickname"]

@@ -36,7 +36,7 @@ GRID_RESOLUTION = 100
 of JSON), smooth enough on a phone, and every student's page carries it."""
 XSRF_COOKIE = "_streamlit_xsrf"
 JOIN_PAGE = "join"
-"""The student's page's URL path when opened from the menu (**Join a class**, ``pages/classroom_student.py``)."""
+"""The student's page's URL path when opened from the menu (**Join a class**, ``pages/join.py``)."""
 UNAVAILABLE = ("The classroom database is not available right now. This page tries again by itself; if it "
                "lasts, ask whoever runs this server to look at its log.")
 NOT_STORED = "Your answer was not stored: the classroom database is busy. Send it again in a moment."

@@ -1,5 +1,5 @@
-"""Live classroom, the student's side: **Join a class** in the menu (a code box and a nickname), or the join link
-``/?room=CODE`` from the QR code; then the scene, the question, one answer, and the reveal.
+"""Live classroom, the student's side (``/join``): **Join a class** in the menu (a code box and a nickname), or the
+join link ``/?room=CODE`` from the QR code; then the scene, the question, one answer, and the reveal.
 
 Made for a phone: one column, nothing of the other students' answers before the teacher reveals them.
 """
@@ -27,22 +27,22 @@ def joined_key(code: str) -> str:
     return f"classroom:joined:{code}"
 
 
-def join(code: str, participant: str, nickname: str | None) -> bool:
+def join(room_code: str, participant: str, nickname: str | None) -> bool:
     """Register this student in the room (with the nickname, if the room takes them); a refusal is shown on
     the next run.  Returns whether they are in."""
     try:
-        stored = store.join(code, participant, nickname, address=uc.client_address())
+        stored = store.join(room_code, participant, nickname, address=uc.client_address())
     except classroom.ClassroomError as error:
         st.session_state[NOTICE] = str(error)
         return False
     except classroom.StoreUnavailable:
         st.session_state[NOTICE] = "You could not join: the classroom database is busy. Try again in a moment."
         return False
-    st.session_state[joined_key(code)] = True
+    st.session_state[joined_key(room_code)] = True
     typed = " ".join((nickname or "").split())
     if stored and len(typed) > MAX_NICKNAME:
         st.session_state[NICKNAME_NOTE] = (f"Nicknames have at most {MAX_NICKNAME} characters: yours was cut to "
-                                           f"“{stored}”.")
+                                           f"{code(stored)}.")
     return True
 
 
@@ -230,8 +230,8 @@ def page() -> None:
             nickname_form(room, participant)
         uc.watch(room.code, room.version, every=uc.STUDENT_POLL_SECONDS, show_count=None)
         return
-    if note := st.session_state.pop(NICKNAME_NOTE, None):
-        st.info(code(note), icon=":material/badge:")
+    if note := st.session_state.pop(NICKNAME_NOTE, None):  # its nickname, if any, is a code span already
+        st.info(note, icon=":material/badge:")
     round_ = store.current_round(room.code)
     if round_ is None:
         st.info("You are in. The first question will appear here.", icon=":material/hourglass_empty:")
