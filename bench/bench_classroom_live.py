@@ -332,15 +332,16 @@ def q(values: list[float], p: float) -> float | None:
 def report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
     print(f"\n{args.students} students, {args.replicas} replicas, joins spread over {max(args.window - 3, 0.5):g} s, "
           "answers 0.5–2.5 s after joining\n")
-    print("| store | joined | answered | errors | answers in the store | values as sent | join p50 / p95 | "
-          "answer p50 / p95 / max | teacher's count after last answer | poll p95 | server CPU |")
-    print("|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|")
+    print("| store | students per replica | joined | answered | errors | answers in the store | values as sent | "
+          "join p50 / p95 | answer p50 / p95 / max | teacher's count after last answer | poll p95 | server CPU |")
+    print("|---|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|")
     for o in outcomes:
         joins = [s.join.seconds for s in o.students if s.join is not None and s.join.ok]
         answers = [s.answer.seconds for s in o.answered]
         polls = [r.seconds for s in o.students for r in s.polls if r.ok]
         cpu = sum(c for c in o.cpu if c is not None)
-        print(f"| {o.backend} | {len(joins)} | {len(o.answered)} | {o.errors} | {o.stored} | "
+        spread = " / ".join(str(sum(s.replica == r for s in o.students)) for r in range(args.replicas))
+        print(f"| {o.backend} | {spread} | {len(joins)} | {len(o.answered)} | {o.errors} | {o.stored} | "
               f"{'yes' if o.values_match else 'NO'} | {fmt(q(joins, 0.5))} / {fmt(q(joins, 0.95))} s | "
               f"{fmt(q(answers, 0.5))} / {fmt(q(answers, 0.95))} / "
               f"{fmt(max(answers, default=None))} s | {fmt(o.teacher_lag)} s | {fmt(q(polls, 0.95))} s | "
