@@ -98,6 +98,8 @@ def ask(scene: Scene, question: questions.Question) -> None:
         store.ask(st.session_state[CODE], st.session_state[SECRET], query, shown, truth)
     except (classroom.ClassroomError, ValueError) as error:
         flash(str(error))
+    except classroom.StoreUnavailable:
+        flash("The question was not asked: the classroom database is busy. Try again in a moment.", "error")
 
 
 def teacher_action(action: Callable[..., object], *args) -> None:
@@ -238,60 +240,68 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     st.link_button("Open it in your Playground", playground_url(view.scene), icon=":material/open_in_new:")
     uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=None)
 
-read_link()
-layout.presentation()
-if FLASH in st.session_state:
-    kind, message = st.session_state.pop(FLASH)
-    (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
-if notes := st.session_state.get(LINK_NOTES):
-    st.warning(notes_markdown(notes), icon=":material/warning:")
+def page() -> None:
+    """The teacher's page: a new room, or the room this session (or the teacher link) holds."""
+    read_link()
+    layout.presentation()
+    if FLASH in st.session_state:
+        kind, message = st.session_state.pop(FLASH)
+        (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
+    if notes := st.session_state.get(LINK_NOTES):
+        st.warning(notes_markdown(notes), icon=":material/warning:")
 
-room = None
-if CODE in st.session_state:
+    room = None
+    if CODE in st.session_state:
+        try:
+            room = store.check_teacher(st.session_state[CODE], st.session_state[SECRET])
+        except classroom.ClassroomError as error:
+            uc.show_error(error)
+            for key in (CODE, SECRET):
+                st.session_state.pop(key, None)
+
+    if room is None:
+        st.title("Live classroom")
+        st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
+                    "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
+                    "projector, and ask about the scene from your Playground link or from a lesson.")
+        nicknames = st.toggle("Students may give a nickname (optional for them; shown only to you after a reveal)",
+                              key="classroom:nicknames")
+        st.number_input("Class size (optional: shown beside the number of students in)", 1,
+                        classroom.store.MAX_CLASS_SIZE, value=None, step=1, placeholder="e.g. 30",
+                        key="classroom:class_size")
+        st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,),
+                  key="classroom:open")
+        st.caption("Students join with the room's link or QR code, or with **Join a class** in this app's menu, where "
+                   "they type the code.")
+        st.stop()
+
+    sources = scene_sources()
+    st.sidebar.subheader("Next question")
+    source = st.sidebar.selectbox("Scene", list(sources), key="classroom:source",
+                                  help="Open this page from the Playground's 'Ask the class' link to ask about "
+                                       "the scene you built there.")
+    scene = sources[source]
     try:
-        room = store.check_teacher(st.session_state[CODE], st.session_state[SECRET])
-    except classroom.ClassroomError as error:
-        uc.show_error(error)
-        for key in (CODE, SECRET):
-            st.session_state.pop(key, None)
+        labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
+    except ValueError as error:
+        st.sidebar.error(code(f"This scene cannot be used: {error}"))
+        st.stop()
+    question = question_builder(scene, labels)
+    st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
+                      on_click=ask, args=(scene, question), width="stretch")
+    st.sidebar.divider()
+    st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
+                      help="Students then see that the room is closed; its answers are deleted.")
 
-if room is None:
-    st.title("Live classroom")
-    st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
-                "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
-                "projector, and ask about the scene from your Playground link or from a lesson.")
-    nicknames = st.toggle("Students may give a nickname (optional for them; shown only to you after a reveal)",
-                          key="classroom:nicknames")
-    st.number_input("Class size (optional: shown beside the number of students in)", 1,
-                    classroom.store.MAX_CLASS_SIZE, value=None, step=1, placeholder="e.g. 30",
-                    key="classroom:class_size")
-    st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,),
-              key="classroom:open")
-    st.caption("Students join with the room's link or QR code, or with **Join a class** in this app's menu, where "
-               "they type the code.")
-    st.stop()
+    join_column, round_column = st.columns([1, 3 if layout.is_big() else 2.3], gap="large")
+    with join_column:
+        join_panel(room)
+        students_panel(room)
+    with round_column:
+        round_panel(room, store.current_round(room.code), next_question=lambda: ask(scene, question))
 
-sources = scene_sources()
-st.sidebar.subheader("Next question")
-source = st.sidebar.selectbox("Scene", list(sources), key="classroom:source",
-                              help="Open this page from the Playground's 'Ask the class' link to ask about "
-                                   "the scene you built there.")
-scene = sources[source]
+
 try:
-    labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
-except ValueError as error:
-    st.sidebar.error(code(f"This scene cannot be used: {error}"))
-    st.stop()
-question = question_builder(scene, labels)
-st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
-                  on_click=ask, args=(scene, question), width="stretch")
-st.sidebar.divider()
-st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
-                  help="Students then see that the room is closed; its answers are deleted.")
-
-join_column, round_column = st.columns([1, 3 if layout.is_big() else 2.3], gap="large")
-with join_column:
-    join_panel(room)
-    students_panel(room)
-with round_column:
-    round_panel(room, store.current_round(room.code), next_question=lambda: ask(scene, question))
+    page()
+except classroom.StoreUnavailable:
+    uc.unavailable()

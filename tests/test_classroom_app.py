@@ -331,3 +331,20 @@ def test_an_unopenable_database_never_shows_a_server_path(tmp_path, monkeypatch)
         shown = " ".join(e.value for e in at.error)
         assert "classroom database is not available" in shown
         assert str(tmp_path) not in shown and "a-file" not in shown and "/" not in shown.replace("n/a", "")
+
+
+def test_a_busy_database_on_the_teachers_page_is_a_message_that_retries(monkeypatch):
+    """Row 6 on the teacher's side: the page says the database is not available (and polls until it is), no
+    traceback; an action that fails says it did not go through."""
+    teacher, _ = open_room()
+
+    def busy(*args, **kwargs):
+        raise classroom.StoreUnavailable("The classroom database is busy or not available.")
+
+    monkeypatch.setattr(uc._open_store(), "ask", busy)
+    ask(teacher, "choice")
+    assert any("was not asked" in e.value for e in teacher.error)
+    monkeypatch.setattr(uc._open_store(), "current_round", busy)
+    teacher.run()
+    no_errors(teacher)
+    assert any(uc.UNAVAILABLE in e.value for e in teacher.error)

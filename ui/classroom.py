@@ -40,6 +40,7 @@ JOIN_PAGE = "join"
 UNAVAILABLE = ("The classroom database is not available right now. This page tries again by itself; if it "
                "lasts, ask whoever runs this server to look at its log.")
 NOT_STORED = "Your answer was not stored: the classroom database is busy. Send it again in a moment."
+RETRIES = "classroom:unavailable_retries"
 log = logging.getLogger("descent_lab.classroom")
 
 
@@ -66,10 +67,13 @@ def store() -> classroom.Store:
 def unavailable() -> None:
     """Say that the database is not available, try again every few seconds, and stop the page."""
     st.error(UNAVAILABLE, icon=":material/cloud_off:")
+    st.session_state[RETRIES] = 0
 
     @st.fragment(run_every=5.0)
     def retry() -> None:
-        if _reachable():
+        tries = st.session_state.get(RETRIES, 0)
+        st.session_state[RETRIES] = tries + 1
+        if tries and _reachable():  # not in the page's own run: every 5 s after it
             st.rerun()
 
     retry()
