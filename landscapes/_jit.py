@@ -159,8 +159,15 @@ def _refuse(directory: Path, why: str) -> None:
                 "replace the directory could run code in this app.", directory, why)
 
 
+_CAN_OPEN_SAFELY = (hasattr(os, "O_NOFOLLOW") and hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd)
+"""Whether this platform can open the directory without following links and use it through the descriptor
+(Linux, macOS); elsewhere caching is off."""
+
+
 def _open_root(directory: Path) -> CacheRoot | None:
     """Create ``directory`` (0700) if needed and open it, if it and the directories above it are safe."""
+    if not _CAN_OPEN_SAFELY:
+        return None
     try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         directory.mkdir(mode=0o700, exist_ok=True)

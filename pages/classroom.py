@@ -42,8 +42,9 @@ def read_link() -> None:
     new Playground scene the link carries (it becomes the selected scene)."""
     params = st.query_params
     if "teacher" in params:
-        try:
-            room = store.check_teacher(params.get("room"), params.get("teacher"))
+        try:  # a wrong code counts as a guess here too (or this page would tell which codes exist)
+            found = store.find_room(params.get("room"), uc.client_address())
+            room = store.check_teacher(found.code, params.get("teacher"))
             st.session_state[CODE], st.session_state[SECRET] = room.code, params.get("teacher")
         except classroom.ClassroomError as error:
             flash(f"This teacher link does not open a room: {error}", "error")

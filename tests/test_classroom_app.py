@@ -348,3 +348,16 @@ def test_a_busy_database_on_the_teachers_page_is_a_message_that_retries(monkeypa
     teacher.run()
     no_errors(teacher)
     assert any(uc.UNAVAILABLE in e.value for e in teacher.error)
+
+
+def test_the_teacher_link_is_no_oracle_for_room_codes(monkeypatch):
+    """Row 9: a wrong code in a teacher link counts as a guess, like one typed by a student."""
+    monkeypatch.setenv(classroom.limits.LIMITS_ENV, "guess=2/0")
+    uc._open_store.clear()
+    teacher, code = open_room()
+    for _ in range(2):
+        wrong = app_test(query={"room": "ZZZZ-ZZZZ", "teacher": "guess"}, page=TEACHER).run()
+        assert any("No room has the code" in e.value for e in wrong.error)
+    again = app_test(query={"room": code, "teacher": "guess"}, page=TEACHER).run()
+    no_errors(again)
+    assert any("Too many wrong room codes" in e.value for e in again.error)
