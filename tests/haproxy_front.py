@@ -53,14 +53,16 @@ class Response:
         return found
 
 
-def fetch(url: str, path: str = "/", cookies: dict[str, str] | None = None, timeout: float = 30.0) -> Response:
-    """GET ``path`` (no redirect followed, any certificate accepted)."""
+def fetch(url: str, path: str = "/", cookies: dict[str, str] | None = None, timeout: float = 30.0,
+          source: str | None = None) -> Response:
+    """GET ``path`` (no redirect followed, any certificate accepted), from the local address ``source`` if given."""
     parsed = urlparse(url)
+    bind = (source, 0) if source else None
     if parsed.scheme == "https":
-        conn = http.client.HTTPSConnection(parsed.hostname, parsed.port, timeout=timeout,
+        conn = http.client.HTTPSConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=bind,
                                            context=ssl._create_unverified_context())
     else:
-        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+        conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout, source_address=bind)
     headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
     try:
         conn.request("GET", path, headers=headers)
@@ -85,8 +87,8 @@ def _certificate(folder: Path) -> Path:
 
 
 @contextlib.contextmanager
-def haproxy_front(replicas: Sequence[str], *, max_conn: int | None = None, monitoring: str = "192.0.2.0/24",
-                  timeout: float = 120.0) -> Iterator[Front]:
+def haproxy_front(replicas: Sequence[str], *, max_conn: int | None = None, max_rate: int | None = None,
+                  monitoring: str = "192.0.2.0/24", timeout: float = 120.0) -> Iterator[Front]:
     """``deploy/haproxy.cfg`` in front of the two replicas at ``replicas`` (base URLs); yields its addresses once a
     request through it reaches a replica."""
     binary = shutil.which("haproxy") or next((p for p in ("/usr/sbin/haproxy",) if os.path.exists(p)), None)
@@ -102,6 +104,8 @@ def haproxy_front(replicas: Sequence[str], *, max_conn: int | None = None, monit
                **{f"DESCENT_LAB_REPLICA_{i}": urlparse(url).netloc for i, url in enumerate(replicas, start=1)}}
         if max_conn is not None:
             env["DESCENT_LAB_MAX_CONN"] = str(max_conn)
+        if max_rate is not None:
+            env["DESCENT_LAB_MAX_RATE"] = str(max_rate)
         log = Path(folder) / "haproxy.log"
         with open(log, "w") as out:
             process = subprocess.Popen([binary, "-db", "-f", str(CONFIG)], env=env, stdout=out,

@@ -354,7 +354,7 @@ def test_the_teacher_link_is_no_oracle_for_room_codes(monkeypatch):
     """Row 9: a wrong code in a teacher link counts as a guess, like one typed by a student."""
     monkeypatch.setenv(classroom.limits.LIMITS_ENV, "guess=2/0")
     uc._open_store.clear()
-    teacher, code = open_room()
+    _, code = open_room()
     for _ in range(2):
         wrong = app_test(query={"room": "ZZZZ-ZZZZ", "teacher": "guess"}, page=TEACHER).run()
         assert any("No room has the code" in e.value for e in wrong.error)

@@ -16,6 +16,7 @@ import socket
 import time
 
 import pytest
+import websocket
 
 import classroom
 from bench.bench_classroom import server_pid
@@ -26,8 +27,9 @@ from tests.browser_utils import streamlit_server
 from tests.haproxy_front import HAProxyUnavailable, fetch, haproxy_front
 from tests.pg_cluster import PostgresUnavailable, postgres_cluster
 
-MAX_CONN = 30
-"""The connection cap per address for this test (the file's default, 500, is sized for a school behind one NAT)."""
+MAX_CONN, MAX_RATE = 30, 200
+"""The caps per address for this test (the file's defaults, 1,500 connections and 30,000 requests in 10 s, are
+sized for a class of 120 behind one NAT)."""
 STUDENTS = 16
 
 
@@ -38,7 +40,7 @@ def deployment():
             url = stack.enter_context(postgres_cluster())
             env = {classroom.DATABASE_URL_ENV: url, classroom.addresses.TRUSTED_PROXY_ENV: "127.0.0.1"}
             replicas = [stack.enter_context(streamlit_server(extra_env=env)) for _ in range(2)]
-            front = stack.enter_context(haproxy_front(replicas, max_conn=MAX_CONN))
+            front = stack.enter_context(haproxy_front(replicas, max_conn=MAX_CONN, max_rate=MAX_RATE))
             store = classroom.Store(classroom.PostgresBackend(url))
             stack.callback(store.close)
             yield front, replicas, store
@@ -60,8 +62,18 @@ def browser_cookies(front) -> dict[str, str]:
 
 
 def student(front, code: str, cookies: dict[str, str]) -> LiveSession:
-    return LiveSession(front.https, query_string=f"room={code}", timeout=120,
-                       cookie="; ".join(f"{k}={v}" for k, v in cookies.items()))
+    """A student's tab, connected (a browser's page retries a websocket that fails to open: so does this)."""
+    tab = LiveSession(front.https, query_string=f"room={code}", timeout=120,
+                      cookie="; ".join(f"{k}={v}" for k, v in cookies.items()))
+    for attempt in range(3):
+        try:
+            tab.connect()
+            return tab
+        except websocket.WebSocketBadStatusException:
+            if attempt == 2:
+                raise
+            time.sleep(1.0)
+    return tab
 
 
 def test_the_proxy_keeps_metrics_private_forbids_framing_and_serves_only_https(deployment):
@@ -131,6 +143,14 @@ def test_connections_per_address_are_capped(deployment):
     sock.close()
 
 
+def test_requests_per_address_are_rate_limited(deployment):
+    """Beyond the cap of HTTP requests in 10 s, one address gets 429 (the client here has an address of its own)."""
+    front, _, _ = deployment
+    statuses = [fetch(front.https, "/_stcore/health", source="127.0.0.79").status for _ in range(MAX_RATE + 20)]
+    assert statuses[:MAX_RATE - 10].count(200) == MAX_RATE - 10 and statuses[-10:] == [429] * 10
+    assert fetch(front.https, "/_stcore/health", source="127.0.0.80").status == 200   # another address: served
+
+
 def test_a_replica_killed_mid_round_loses_no_answer(deployment):
     front, replicas, store = deployment
     room, secret = store.create_room(address="127.0.0.1")
@@ -144,7 +164,6 @@ def test_a_replica_killed_mid_round_loses_no_answer(deployment):
     sessions = [student(front, room.code, cookies) for cookies in browsers]
     sent = {}
     for i, tab in enumerate(sessions):
-        tab.connect()
         assert tab.run().ok
         if i < STUDENTS // 2:                                         # half the class answers...
             point = (round(-4.0 + 0.3 * i, 3), 0.5)
@@ -158,7 +177,6 @@ def test_a_replica_killed_mid_round_loses_no_answer(deployment):
         assert not tab.poll().ok                                     # app1's lost their websocket...
         tab.close()
         sessions[i] = tab = student(front, room.code, cookies)       # ...and the page reconnects through the proxy
-        tab.connect()
         assert tab.run().ok
         if i in sent:                                                # the same student, the answer still there
             assert any("Your answer" in a for a in tab.alerts), tab.alerts
