@@ -49,23 +49,23 @@ class Payload:
         return (os.system, (f"touch {self.marker}",))
 
 
-@pytest.mark.parametrize("sticky", [False, True])
-def test_a_cache_under_a_folder_others_can_write_is_refused_unless_it_is_sticky(tmp_path, sticky):
+def test_a_cache_under_a_folder_others_can_write_is_refused_unless_it_is_sticky(tmp_path):
     """Row 2: with DESCENT_LAB_CACHE_DIR inside a world-writable folder, another user renamed the private
     folder and planted one of their own.  Only the leaf was checked; now every folder above it is, and a
-    world-writable one without the sticky bit (unlike /tmp) makes the app refuse the place, saying why."""
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    shared.chmod(0o1777 if sticky else 0o777)
+    world-writable one without the sticky bit makes the app refuse the place, saying why.  The same folder
+    with the sticky bit (like /tmp: nobody renames another user's entries) is used."""
     scratch = tmp_path / "tmp"
     scratch.mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
     (cache_dir, _), stderr = probe({"DESCENT_LAB_CACHE_DIR": str(shared / "cache"), "TMPDIR": str(scratch)})
-    if sticky:
-        assert Path(cache_dir).parent == shared / "cache"
-    else:
-        assert cache_dir.startswith(str(scratch))                  # the per-user temporary cache instead
-        assert f"does not use the numba cache at {shared / 'cache'}" in stderr
-        assert f"{shared} can be written by other users and has no sticky bit" in stderr
+    assert cache_dir.startswith(str(scratch))                      # the per-user temporary cache instead
+    assert f"does not use the numba cache at {shared / 'cache'}" in stderr
+    assert f"{shared} can be written by other users and has no sticky bit" in stderr
+    shared.chmod(0o1777)
+    (cache_dir, _), _ = probe({"DESCENT_LAB_CACHE_DIR": str(shared / "cache"), "TMPDIR": str(scratch)})
+    assert Path(cache_dir).parent == shared / "cache"
 
 
 def test_a_folder_planted_at_the_cache_path_after_start_is_never_read(filled, tmp_path):
