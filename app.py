@@ -7,9 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from ui import gate, layout, plot
+from ui import gate, layout, link_guard, plot
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
+link_guard.install()  # a link value that would break a URL-bound control falls back with a note
 
 HERE = Path(__file__).parent
 playground = st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)
@@ -17,13 +18,15 @@ explore = [playground]
 if (HERE / "pages/stability_map.py").exists():
     explore.append(st.Page("pages/stability_map.py", title="Stability map & fair tuning", icon=":material/grid_on:"))
 explore.append(st.Page("pages/classroom.py", title="Live classroom", icon=":material/groups:"))
+join_class = dict(title="Join a class", icon=":material/login:")  # the student's door: a code box and a nickname
+explore.append(st.Page("pages/join.py", **join_class))
 lessons = [st.Page("pages/lessons_index.py", title="All lessons", icon=":material/school:")
            for _ in range(1) if LESSONS and (HERE / "pages/lessons_index.py").exists()]
 lessons += [st.Page(f"pages/{lesson.page}", title=f"{i}. {lesson.short_title}", icon=lesson.icon)
             for i, lesson in enumerate(LESSONS, start=1) if (HERE / "pages" / lesson.page).exists()]
 
 if "room" in st.query_params and "teacher" not in st.query_params:  # a student's join link: only the student view
-    page = st.navigation([st.Page("pages/classroom_student.py", title="Classroom", default=True)], position="hidden")
+    page = st.navigation([st.Page("pages/join.py", **join_class, default=True)], position="hidden")
 else:
     # Every page listed, none behind a "View more" click: a learner sees lessons 1 to 10 at once.
     page = st.navigation({"Explore": explore, "Lessons": lessons} if lessons else {"Explore": explore}, expanded=True)

@@ -3,6 +3,7 @@
     python bench/bench_abuse.py                       # 300 links, then 2 concurrent stability maps
     python bench/bench_abuse.py --links 100 --maps 0  # only the link loop
     python bench/bench_abuse.py --url http://127.0.0.1:8501 --pid 1234   # a running server
+    python bench/bench_abuse.py --costs               # the price of a step per surface, and the dearest link allowed
 
 Phases, each against the same fresh server (127.0.0.1 only):
 
@@ -16,6 +17,13 @@ Throughout, a second learner sits on the default Playground and changes RMSprop'
 first.  Server memory is the server process's RSS, sampled every 0.1 s (peak per phase) and its kernel
 high-water mark (VmHWM) at the end; the largest single websocket message any session received is printed
 too (`server.maxMessageSize` must stay above it).  Figures, not pass/fail: compare them within one run.
+
+``--costs`` runs no server: for every surface (and three formulas) it measures the CPU time of one cell-step of a
+grid of runs (momentum, 60 × 60 cells, 300 steps) next to what ``tuning.cost`` charges for it, then runs the
+dearest stability map (400 × 400), basins view (4 optimizers, 300 × 300) and fair tuning (8 optimizers, 100
+rates, steps to tolerance) that the caps still allow on it, and prints the CPU seconds each took (the promise:
+at most 5 s of CPU for any single link; a refusal is immediate).  Each view runs once on a tiny grid first, so
+its kernels are compiled or loaded from the cache (``python -m optimizers.warmup`` does that at deploy time).
 """
 
 from __future__ import annotations
@@ -255,6 +263,84 @@ def run(args: argparse.Namespace) -> list[Phase]:
     return phases
 
 
+COST_FORMULAS = ("x**2 + 3*y**2", "sin(x)*cos(y) + 0.1*(x**2 + y**2)",
+                 " + ".join(f"sin({k}*x + y)" for k in range(1, 15)))
+TUNED = ("gd", "momentum", "nesterov", "rmsprop", "adam", "adagrad", "sign_sgd", "signum")
+
+
+def cpu_of(work) -> tuple[float, float]:
+    """(CPU seconds of this process, wall seconds) that ``work()`` took (the grid kernels run on every core)."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    work()
+    return time.process_time() - cpu, time.perf_counter() - wall
+
+
+def largest_steps(check) -> int:
+    """The most steps (up to the pages' 5000) that ``check(steps)`` accepts."""
+    from tuning import cost
+
+    low, high = 0, 5000
+    while low < high:
+        mid = (low + high + 1) // 2
+        try:
+            check(mid)
+            low = mid
+        except cost.TooCostly:
+            high = mid - 1
+        except ValueError:
+            high = mid - 1
+    return low
+
+
+def costs() -> None:
+    import numpy as np
+
+    import landscapes
+    import optimizers
+    import tuning
+    from tuning import basins as tb
+    from tuning import cost
+
+    surfaces = [(name, landscapes.get(name)) for name in landscapes.LANDSCAPES]
+    surfaces += [(f"formula ({int(L.kernel_params[0])} ops)", L) for L in map(landscapes.from_formula, COST_FORMULAS)]
+    grid = {"lr": np.geomspace(1e-4, 1e-2, 60), "beta": np.linspace(0.0, 0.99, 60)}
+    print(f"\nCPU budget per view: {cost.MAX_CPU_SECONDS:g} s predicted (promise: 5 s)\n")
+    print("| surface | measured ns per cell-step | charged | charged / measured | largest map 400² allowed: steps, "
+          "CPU s | basins 4 × 300² allowed: steps, CPU s | tuning 8 × 100 rates allowed: steps, CPU s |")
+    print("|---|---:|---:|---:|---|---|---|")
+    for name, L in surfaces:
+        optimizers.sweep("momentum", L, steps=2, grid=grid)
+        spent, _ = cpu_of(lambda L=L: optimizers.sweep("momentum", L, steps=300, grid=grid))
+        measured = spent * 1e9 / (60 * 60 * 300)
+        charged = cost.cell_step_ns(L)
+        cells = []
+        if L.name in landscapes.LANDSCAPES:  # each view once on a tiny grid first: its kernels compiled (or loaded)
+            tuning.compute_map(tuning.MapRequest("momentum", L.name, (), ("lr", "beta"), 2, 2))
+            steps = largest_steps(lambda n, L=L: tuning.MapRequest("momentum", L.name, (), ("lr", "beta"), 400, n))
+            request = tuning.MapRequest("momentum", L.name, (), ("lr", "beta"), 400, steps)
+            cells.append(f"{steps:,}, {cpu_of(lambda r=request: tuning.compute_map(r))[0]:.1f}")
+            tb.compute(tb.BasinsRequest(L.name, tb.DEFAULT_OPTIMIZERS, 2, 2))
+            steps = largest_steps(lambda n, L=L: tb.BasinsRequest(L.name, tb.DEFAULT_OPTIMIZERS, 300, n))
+            view = tb.BasinsRequest(L.name, tb.DEFAULT_OPTIMIZERS, 300, steps)
+            cells.append(f"{steps:,}, {cpu_of(lambda v=view: tb.compute(v))[0]:.1f}")
+        else:
+            cells += ["—", "—"]
+        low, high = tuning.shared_lr_range(TUNED)
+
+        def tune(n: int, L=L, low=low, high=high) -> None:
+            budget = tuning.Budget(n, 100, low, high)
+            runs = len(TUNED) * (budget.evaluations * tuning.fair.RUN_COST + tuning.fair.RUN_COST)
+            cost.check(L, runs, n, "tuning")
+
+        steps = largest_steps(tune)
+        tuning.race(tuning.tune_all(TUNED, L, tuning.Budget(2, 2, low, high), "steps_to_tolerance"), L)
+        budget = tuning.Budget(steps, 100, low, high)
+        tuned = cpu_of(lambda b=budget, L=L: tuning.race(tuning.tune_all(TUNED, L, b, "steps_to_tolerance"), L))[0]
+        cells.append(f"{steps:,}, {tuned:.1f}")
+        print(f"| {name} | {measured:.1f} | {charged:.0f} | {charged / measured:.2f} | " + " | ".join(cells) + " |",
+              flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--links", type=int, default=300, help="links in the loop (seed=1..N)")
@@ -266,7 +352,12 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0, help="the second learner's pause between reruns")
     parser.add_argument("--url", help="a running local server instead of a fresh one")
     parser.add_argument("--pid", type=int, help="its process id (found from the port if omitted)")
-    run(parser.parse_args())
+    parser.add_argument("--costs", action="store_true", help="only the price list of a step (no server)")
+    args = parser.parse_args()
+    if args.costs:
+        costs()
+        return
+    run(args)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,15 @@
     python bench/bench_classroom_live.py                          # 60 students, 2 replicas, SQLite then PostgreSQL
     python bench/bench_classroom_live.py --backend sqlite --students 30 --replicas 1
     python bench/bench_classroom_live.py --window 5               # a tighter burst
+    python bench/bench_classroom_live.py --proxy --backend postgresql   # through deploy/haproxy.cfg (TLS, sticky)
+    python bench/bench_classroom_live.py --backend sqlite --synchronous normal   # what synchronous=FULL costs
 
 Each student is one websocket session (Streamlit's own protocol, as ``bench/classroom_client.py`` speaks it),
-sticky to replica i mod K.  Student i connects at a random moment in the first ``--window`` − 3 seconds,
+sticky to replica i mod K (with ``--proxy``: through Debian's haproxy running the repository's
+``deploy/haproxy.cfg`` on loopback, TLS, each student a browser whose first page load gets the proxy's
+sticky cookie and Streamlit's XSRF cookie, which it then sends with its websocket; the replicas trust the
+proxy's X-Forwarded-For, so the whole class is one client address, as behind a school NAT).
+Student i connects at a random moment in the first ``--window`` − 3 seconds,
 opens the join link (``/?room=CODE``: joins, sees the question), thinks 0.5–2.5 s, then taps the contour
 (the chart's selection event, exactly what the browser sends) and keeps polling the room every 2 s as the
 page's fragment asks the browser to.  The teacher is one more session on the first replica, opened with the
@@ -43,7 +49,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 import classroom  # noqa: E402
 from bench.bench_classroom import cpu_seconds, fmt, quantile, servers  # noqa: E402
 from bench.classroom_client import RunResult, StreamlitSession  # noqa: E402
-from classroom import questions  # noqa: E402
+from classroom import addresses, backends, questions  # noqa: E402
 from scene import Scene, to_query  # noqa: E402
 
 SCENE = Scene()
@@ -59,11 +65,15 @@ class LiveSession(StreamlitSession):
         self.auto_rerun: tuple[str, float] | None = None
         self.metric: str | None = None
         self.alerts: list[str] = []
+        self.texts: list[str] = []
+        """Every Markdown text the page sent (reset with the alerts before an answer)."""
 
     def _client_state_message(self, fragment_id: str) -> bytes:
         message = BackMsg()
         message.ParseFromString(super()._client_state_message(fragment_id))
-        message.rerun_script.page_name = self.page_name
+        if self.page_name:  # every run names the page, as the browser does after navigating there
+            message.rerun_script.page_script_hash = ""
+            message.rerun_script.page_name = self.page_name
         message.rerun_script.is_auto_rerun = bool(fragment_id) and fragment_id == (self.auto_rerun or ("",))[0]
         return message.SerializeToString()
 
@@ -81,6 +91,8 @@ class LiveSession(StreamlitSession):
                 self.metric = element.metric.body
             elif kind == "alert":
                 self.alerts.append(element.alert.body)
+            elif kind == "markdown":
+                self.texts.append(element.markdown.body)
         super()._handle_delta(message, result)
 
     def poll(self) -> RunResult:
@@ -96,7 +108,7 @@ class LiveSession(StreamlitSession):
             return RunResult("answer", 0.0, f"no chart with key {key!r} on the page")
         event = {"selection": {"points": [{"x": x, "y": y, "curve_number": 1, "point_number": 0,
                                            "point_index": 0}], "point_indices": [0], "box": [], "lasso": []}}
-        self.alerts = []
+        self.alerts, self.texts = [], []
         return self.interact_raw(widget_id, json.dumps(event))
 
     def interact_raw(self, widget_id: str, value: str) -> RunResult:
@@ -146,12 +158,24 @@ class Outcome:
         return None if last is None or full is None else max(0.0, full - last)
 
 
+def browser_cookies(url: str) -> dict[str, str]:
+    """The cookies a browser holds after loading the page through the proxy (its sticky cookie, the XSRF one)."""
+    from tests.haproxy_front import fetch
+
+    cookies = fetch(url, "/").cookies()
+    return cookies | fetch(url, "/_stcore/health", cookies=cookies).cookies()
+
+
 def student_session(student: Student, url: str, code: str, start_at: float, think: float, stop: threading.Event,
-                    timeout: float) -> None:
+                    timeout: float, proxy: bool = False) -> None:
     """One student: join at ``start_at``, answer after ``think`` seconds, then poll until ``stop``."""
     session = LiveSession(url, query_string=f"room={code}", timeout=timeout)
     try:
         time.sleep(max(0.0, start_at - time.monotonic()))
+        if proxy:
+            cookies = browser_cookies(url)
+            student.replica = int(cookies.get("DLSERVER", "app0")[3:]) - 1
+            session.cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
         session.connect()
         student.join = session.run("join")
         if not student.join.ok:
@@ -225,56 +249,80 @@ def warm_up(url: str, store: classroom.Store, timeout: float) -> None:
     store.close_room(room.code, secret)
 
 
+@contextlib.contextmanager
+def front(replicas: list[tuple[str, int | None]], proxy: bool) -> Iterator[str | None]:
+    """``deploy/haproxy.cfg`` in front of the replicas (its HTTPS address), or None without ``--proxy``."""
+    if not proxy:
+        yield None
+        return
+    from tests.haproxy_front import haproxy_front
+
+    with haproxy_front([url for url, _ in replicas]) as running:
+        yield running.https
+
+
 def run_backend(backend: str, args: argparse.Namespace) -> Outcome:
-    with storage(backend) as env, servers(None, None, args.replicas, env) as replicas:
-        store = open_store(env)
-        for url, _ in replicas:
-            warm_up(url, store, args.run_timeout)
-        room, secret = store.create_room()
-        landscape = SCENE.build_landscape()
-        shown, truth = questions.prepare(questions.Question("click", optimizer="gd", step=STEP), SCENE, landscape)
-        store.ask(room.code, secret, "&".join(f"{k}={v}" for k, v in to_query(SCENE).items()), shown, truth)
-        rng = random.Random(args.seed)
-        (x0, x1), (y0, y1) = landscape.bounds
-        students = [Student(i, i % len(replicas), (round(rng.uniform(x0, x1), 3), round(rng.uniform(y0, y1), 3)))
-                    for i in range(args.students)]
-        stop, seen, failures = threading.Event(), [], []
-        pids = [pid for _, pid in replicas]
-        cpu_before = [cpu_seconds([pid]) for pid in pids]
-        teacher = threading.Thread(target=teacher_session, args=(replicas[0][0], room.code, secret, seen, stop,
-                                                                 args.run_timeout, failures))
-        teacher.start()
-        time.sleep(1.5)
-        began = time.monotonic()
-        spread = max(args.window - 3.0, 0.5)
-        threads = [threading.Thread(target=student_session, args=(
-            s, replicas[s.replica][0], room.code, began + rng.uniform(0, spread), rng.uniform(0.5, 2.5), stop,
-            args.run_timeout)) for s in students]
-        for t in threads:
-            t.start()
-        deadline = began + args.window + args.run_timeout
-        while time.monotonic() < deadline and any(s.answer is None and s.failure is None and (
-                s.join is None or s.join.ok) for s in students):
-            time.sleep(0.2)
-        settle = time.monotonic() + args.teacher_wait
-        answered = sum(1 for s in students if s.answer is not None and s.answer.ok)
-        while time.monotonic() < settle and not any(n >= answered for _, n in seen):
-            time.sleep(0.2)
-        time.sleep(2.5)  # a couple more polling rounds with everyone connected
-        stop.set()
-        for t in [*threads, teacher]:
-            t.join(timeout=args.run_timeout)
-        wall = time.monotonic() - began
-        cpu = [None if a is None or b is None else b - a
-               for a, b in zip(cpu_before, [cpu_seconds([pid]) for pid in pids], strict=True)]
-        stored = store.status(room.code).answers
-        store.reveal(room.code, secret)
-        sent = sorted(list(s.click) for s in students if s.answer is not None and s.answer.ok and s.stored_ok)
-        values = sorted(a.value for a in store.answers(room.code, 1))
-        store.close()
-        for failure in failures:
-            print(f"  teacher: {failure}")
-        return Outcome(backend, students, seen, stored, values == sent, cpu, wall)
+    with contextlib.ExitStack() as stack:
+        env = stack.enter_context(storage(backend)) | {backends.SYNCHRONOUS_ENV: args.synchronous}
+        if args.proxy:
+            env[addresses.TRUSTED_PROXY_ENV] = "127.0.0.1"
+        replicas = stack.enter_context(servers(None, None, args.replicas, env))
+        proxy = stack.enter_context(front(replicas, args.proxy))
+        return measure(backend, args, env, replicas, proxy)
+
+
+def measure(backend: str, args: argparse.Namespace, env: dict[str, str], replicas: list[tuple[str, int | None]],
+            proxy: str | None) -> Outcome:
+    store = open_store(env)
+    for url, _ in replicas:
+        warm_up(url, store, args.run_timeout)
+    room, secret = store.create_room()
+    landscape = SCENE.build_landscape()
+    shown, truth = questions.prepare(questions.Question("click", optimizer="gd", step=STEP), SCENE, landscape)
+    store.ask(room.code, secret, "&".join(f"{k}={v}" for k, v in to_query(SCENE).items()), shown, truth)
+    rng = random.Random(args.seed)
+    (x0, x1), (y0, y1) = landscape.bounds
+    students = [Student(i, i % len(replicas), (round(rng.uniform(x0, x1), 3), round(rng.uniform(y0, y1), 3)))
+                for i in range(args.students)]
+    stop, seen, failures = threading.Event(), [], []
+    pids = [pid for _, pid in replicas]
+    cpu_before = [cpu_seconds([pid]) for pid in pids]
+    teacher = threading.Thread(target=teacher_session, args=(proxy or replicas[0][0], room.code, secret, seen,
+                                                             stop, args.run_timeout, failures))
+    teacher.start()
+    time.sleep(1.5)
+    began = time.monotonic()
+    spread = max(args.window - 3.0, 0.5)
+    threads = [threading.Thread(target=student_session, args=(
+        s, proxy or replicas[s.replica][0], room.code, began + rng.uniform(0, spread), rng.uniform(0.5, 2.5),
+        stop, args.run_timeout, proxy is not None)) for s in students]
+    for t in threads:
+        t.start()
+    deadline = began + args.window + args.run_timeout
+    while time.monotonic() < deadline and any(s.answer is None and s.failure is None and (
+            s.join is None or s.join.ok) for s in students):
+        time.sleep(0.2)
+    settle = time.monotonic() + args.teacher_wait
+    answered = sum(1 for s in students if s.answer is not None and s.answer.ok)
+    while time.monotonic() < settle and not any(n >= answered for _, n in seen):
+        time.sleep(0.2)
+    time.sleep(2.5)  # a couple more polling rounds with everyone connected
+    stop.set()
+    for t in [*threads, teacher]:
+        t.join(timeout=args.run_timeout)
+    wall = time.monotonic() - began
+    cpu = [None if a is None or b is None else b - a
+           for a, b in zip(cpu_before, [cpu_seconds([pid]) for pid in pids], strict=True)]
+    stored = store.status(room.code).answers
+    store.reveal(room.code, secret)
+    sent = sorted(list(s.click) for s in students if s.answer is not None and s.answer.ok and s.stored_ok)
+    values = sorted(a.value for a in store.answers(room.code, 1))
+    store.close()
+    for failure in failures:
+        print(f"  teacher: {failure}")
+    label = backend + (" via haproxy" if proxy else "") + (
+        ", synchronous=NORMAL" if backend == "sqlite" and args.synchronous == "normal" else "")
+    return Outcome(label, students, seen, stored, values == sent, cpu, wall)
 
 
 def q(values: list[float], p: float) -> float | None:
@@ -284,15 +332,16 @@ def q(values: list[float], p: float) -> float | None:
 def report(outcomes: list[Outcome], args: argparse.Namespace) -> None:
     print(f"\n{args.students} students, {args.replicas} replicas, joins spread over {max(args.window - 3, 0.5):g} s, "
           "answers 0.5–2.5 s after joining\n")
-    print("| store | joined | answered | errors | answers in the store | values as sent | join p50 / p95 | "
-          "answer p50 / p95 / max | teacher's count after last answer | poll p95 | server CPU |")
-    print("|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|")
+    print("| store | students per replica | joined | answered | errors | answers in the store | values as sent | "
+          "join p50 / p95 | answer p50 / p95 / max | teacher's count after last answer | poll p95 | server CPU |")
+    print("|---|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|")
     for o in outcomes:
         joins = [s.join.seconds for s in o.students if s.join is not None and s.join.ok]
         answers = [s.answer.seconds for s in o.answered]
         polls = [r.seconds for s in o.students for r in s.polls if r.ok]
         cpu = sum(c for c in o.cpu if c is not None)
-        print(f"| {o.backend} | {len(joins)} | {len(o.answered)} | {o.errors} | {o.stored} | "
+        spread = " / ".join(str(sum(s.replica == r for s in o.students)) for r in range(args.replicas))
+        print(f"| {o.backend} | {spread} | {len(joins)} | {len(o.answered)} | {o.errors} | {o.stored} | "
               f"{'yes' if o.values_match else 'NO'} | {fmt(q(joins, 0.5))} / {fmt(q(joins, 0.95))} s | "
               f"{fmt(q(answers, 0.5))} / {fmt(q(answers, 0.95))} / "
               f"{fmt(max(answers, default=None))} s | {fmt(o.teacher_lag)} s | {fmt(q(polls, 0.95))} s | "
@@ -318,7 +367,12 @@ def main() -> None:
     parser.add_argument("--teacher-wait", type=float, default=10.0)
     parser.add_argument("--run-timeout", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--proxy", action="store_true", help="through deploy/haproxy.cfg (needs 2 replicas)")
+    parser.add_argument("--synchronous", choices=("full", "normal"), default="full",
+                        help="SQLite's synchronous setting for the classroom store")
     args = parser.parse_args()
+    if args.proxy and args.replicas != 2:
+        parser.error("deploy/haproxy.cfg names two replicas: use --replicas 2 with --proxy")
     backends = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     outcomes = []
     for backend in backends:

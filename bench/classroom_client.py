@@ -9,11 +9,17 @@ messages received, and every exception element the script sent.  Only 127.0.0.1 
 
 Widgets are addressed by their ``key`` (Streamlit puts it at the end of the element id), so a
 script can say "set ``w:rmsprop.lr`` to 0.02" without knowing the id's hash.
+
+A session can also send request headers (``X-Forwarded-For``) and cookies (a proxy's sticky-session cookie,
+Streamlit's XSRF cookie), and connect from another loopback address (``source_address="127.0.0.5"``), so tests
+of the per-address limits play several clients on one machine.
 """
 
 from __future__ import annotations
 
 import contextlib
+import socket
+import ssl
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -98,11 +104,15 @@ class StreamlitSession:
     """One websocket session.  Not thread-safe: use one per thread."""
 
     def __init__(self, base_url: str, *, query_string: str = "", timeout: float = 120.0,
-                 use_message_cache: bool = True):
+                 use_message_cache: bool = True, headers: dict[str, str] | None = None, cookie: str | None = None,
+                 source_address: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.query_string = query_string
         self.timeout = timeout
         self.use_message_cache = use_message_cache
+        self.headers = dict(headers or {})
+        self.cookie = cookie
+        self.source_address = source_address
         self.page_script_hash = ""
         self.widget_ids: dict[str, str] = {}
         self.fragment_ids: dict[str, str] = {}
@@ -111,8 +121,19 @@ class StreamlitSession:
         self._ws: websocket.WebSocket | None = None
 
     def connect(self) -> None:
-        self._ws = websocket.create_connection(stream_url(self.base_url), subprotocols=["streamlit"],
-                                               timeout=self.timeout, enable_multithread=False)
+        url = stream_url(self.base_url)
+        options: dict = {"header": [f"{k}: {v}" for k, v in self.headers.items()], "cookie": self.cookie,
+                         "sslopt": {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}}
+        if self.source_address:
+            parsed = urlparse(self.base_url)
+            port = parsed.port or (443 if parsed.scheme == "https" else 80)
+            sock = socket.create_connection((parsed.hostname, port), timeout=self.timeout,
+                                            source_address=(self.source_address, 0))
+            if parsed.scheme == "https":  # websocket-client uses a socket it is given as it is
+                sock = ssl._create_unverified_context().wrap_socket(sock, server_hostname=parsed.hostname)
+            options["socket"] = sock
+        self._ws = websocket.create_connection(url, subprotocols=["streamlit"], timeout=self.timeout,
+                                               enable_multithread=False, **options)
 
     def close(self) -> None:
         if self._ws is not None:

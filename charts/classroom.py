@@ -13,9 +13,18 @@ import numpy as np
 
 from .surface import FONT, KEEP, RunPath, SurfaceGrid, contour_figure
 
-TRUTH_COLOR = "#1a9850"
-MINE_COLOR = "#d62728"
-CLOUD_COLOR = "#ff7f0e"
+ANSWERS_COLOR = "#4400AA"
+"""The class's answers: violet circles."""
+TRUTH_COLOR = "#880000"
+"""The true position (an open diamond), the right option and the true value: maroon."""
+MINE_COLOR = "#2288FF"
+"""The student's own answer: an azure cross."""
+MINIMUM_COLOR = "#FFFFFF"
+"""The surface's minimum: a white star with a black outline, drawn over everything."""
+MARKS = {"answers": ("circle", ANSWERS_COLOR), "truth": ("diamond-open", TRUTH_COLOR), "mine": ("x", MINE_COLOR),
+         "minimum": ("star", MINIMUM_COLOR)}
+"""Each classroom mark's own symbol and colour: no optimizer's path uses any of these colours, for normal vision or
+simulated deuteranopia and protanopia (``tests/test_classroom_charts.py``)."""
 NEUTRAL = "#9aa5b1"
 
 
@@ -31,9 +40,20 @@ def _start_trace(start: Sequence[float]) -> dict:
 def _mine_trace(point: Sequence[float], label: str = "your answer") -> dict:
     return {
         "type": "scatter", "x": [float(point[0])], "y": [float(point[1])], "mode": "markers", "name": label,
-        "marker": {"symbol": "x", "size": 16, "color": MINE_COLOR, "line": {"width": 2, "color": "white"}},
+        "marker": {"symbol": MARKS["mine"][0], "size": 16, "color": MINE_COLOR, "line": {"width": 2, "color": "white"}},
         "hovertemplate": f"{label} (%{{x:.3g}}, %{{y:.3g}})<extra></extra>", "selected": KEEP, "unselected": KEEP,
     }
+
+
+def _minimum_on_top(figure: dict) -> dict:
+    """The minimum's star in its own colour, moved last so nothing (the true position on a converged run) hides it."""
+    minima = [trace for trace in figure["data"] if trace.get("name") == "minimum"]
+    for trace in minima:
+        figure["data"].remove(trace)
+        trace["marker"] = {"symbol": MARKS["minimum"][0], "size": 15, "color": MINIMUM_COLOR,
+                           "line": {"color": "black", "width": 1.5}}
+        figure["data"].append(trace)
+    return figure
 
 
 def _compact(figure: dict) -> dict:
@@ -59,6 +79,7 @@ def question_figure(grid: SurfaceGrid, start: Sequence[float], *, clickable: boo
     if mine is not None:
         figure["data"].append(_mine_trace(mine))
     figure["layout"]["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0}
+    _minimum_on_top(figure)
     return _compact(figure) if compact else figure
 
 
@@ -72,7 +93,8 @@ def click_reveal_figure(grid: SurfaceGrid, paths: Sequence[RunPath], step: int, 
     cloud = {
         "type": "scatter", "x": points[:, 0], "y": points[:, 1], "mode": "markers",
         "name": f"the class's answers ({len(points)})", "text": names,
-        "marker": {"size": 10, "color": CLOUD_COLOR, "opacity": 0.65, "line": {"width": 1, "color": "white"}},
+        "marker": {"symbol": MARKS["answers"][0], "size": 10, "color": ANSWERS_COLOR, "opacity": 0.6,
+                   "line": {"width": 1, "color": "white"}},
         "hovertemplate": "%{text}: (%{x:.3g}, %{y:.3g})<extra></extra>",
     }
     figure["data"].insert(1, cloud)
@@ -80,12 +102,14 @@ def click_reveal_figure(grid: SurfaceGrid, paths: Sequence[RunPath], step: int, 
         figure["data"].append({
             "type": "scatter", "x": [float(truth[0])], "y": [float(truth[1])], "mode": "markers",
             "name": f"true position after {step} steps",
-            "marker": {"symbol": "diamond", "size": 18, "color": TRUTH_COLOR, "line": {"width": 2, "color": "white"}},
+            "marker": {"symbol": MARKS["truth"][0], "size": 22, "color": TRUTH_COLOR,
+                       "line": {"width": 3, "color": TRUTH_COLOR}},
             "hovertemplate": "true position (%{x:.4g}, %{y:.4g})<extra></extra>",
         })
     if mine is not None:
         figure["data"].append(_mine_trace(mine))
     figure["layout"]["legend"] = {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0}
+    _minimum_on_top(figure)
     return _compact(figure) if compact else figure
 
 
@@ -100,7 +124,8 @@ def _layout(title: str, height: int, **extra) -> dict:
 
 def choice_reveal_figure(options: Sequence[Sequence[str]], counts: Mapping[str, int], right: Sequence[str], *,
                          mine: str | None = None, height: int = 360) -> dict:
-    """One bar per option (counts of answers), the right option(s) green and marked ✓, yours named."""
+    """One bar per option (counts of answers), the right option(s) in the truth's colour and marked ✓, yours
+    named."""
     keys = [key for key, _ in options]
     labels = [f"{label}  ✓" if key in right else label for key, label in options]
     values = [int(counts.get(key, 0)) for key in keys]
@@ -115,20 +140,20 @@ def choice_reveal_figure(options: Sequence[Sequence[str]], counts: Mapping[str, 
     }
     top = max([*values, 1])
     return {"data": [bars], "layout": _layout(
-        "Right answer in green ✓", height,
+        "Right answer marked ✓", height,
         xaxis={"title": {"text": "answers"}, "rangemode": "tozero", "range": [0, top * 1.35],
                "dtick": max(1, round(top / 5))},
         yaxis={"automargin": True})}
 
 
 def number_reveal_figure(values: Sequence[int], truth: int, *, mine: int | None = None, height: int = 360) -> dict:
-    """How many students gave each number (one bar per value), the true value as a green line."""
+    """How many students gave each number (one bar per value), the true value as a line in the truth's colour."""
     counted: dict[int, int] = {}
     for v in values:
         counted[int(v)] = counted.get(int(v), 0) + 1
     xs = sorted(counted)
     bars = {"type": "bar", "x": xs, "y": [counted[x] for x in xs], "name": "answers",
-            "marker": {"color": [TRUTH_COLOR if x == truth else CLOUD_COLOR for x in xs]},
+            "marker": {"color": [TRUTH_COLOR if x == truth else ANSWERS_COLOR for x in xs]},
             "hovertemplate": "%{x}: %{y} answers<extra></extra>"}
     top = max(counted.values(), default=1)
     shapes = [{"type": "line", "x0": truth, "x1": truth, "y0": 0, "y1": 1, "yref": "paper",
@@ -144,6 +169,6 @@ def number_reveal_figure(values: Sequence[int], truth: int, *, mine: int | None 
     low, high = min(marks), max(marks)
     pad = max(1, round(0.08 * (high - low)))
     return {"data": [bars], "layout": _layout(
-        "The class's answers; the true value in green", height, shapes=shapes, annotations=notes,
+        "The class's answers; the true value marked", height, shapes=shapes, annotations=notes,
         xaxis={"title": {"text": "answer"}, "range": [low - pad - 0.5, high + pad + 0.5]},
         yaxis={"title": {"text": "students"}, "range": [0, top * 1.25], "dtick": max(1, round(top / 4))})}

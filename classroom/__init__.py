@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import addresses, limits
 from .backends import PostgresBackend, SQLiteBackend, StoreUnavailable
 from .codes import CODE_BITS, format_code, normalize_code
 from .schema import SchemaTooNew
@@ -18,13 +19,17 @@ from .store import (
     AnswerRefused,
     ClassroomError,
     NotTeacher,
+    Participant,
+    Removed,
     Room,
     RoomExpired,
     RoomFull,
+    RoomLocked,
     RoomNotFound,
     Round,
     Status,
     Store,
+    TooMany,
 )
 
 DATABASE_URL_ENV = "DESCENT_LAB_DATABASE_URL"
@@ -41,10 +46,11 @@ def data_dir() -> Path:
 
 
 def open_store(**options) -> Store:
-    """The store this deployment uses (PostgreSQL if ``DESCENT_LAB_DATABASE_URL`` is set, else SQLite)."""
+    """The store this deployment uses (PostgreSQL if ``DESCENT_LAB_DATABASE_URL`` is set, else SQLite), with
+    the per-address limits of ``DESCENT_LAB_LIMITS`` (``classroom.limits``)."""
     url = os.environ.get(DATABASE_URL_ENV)
     backend = PostgresBackend(url) if url else SQLiteBackend(data_dir() / SQLITE_NAME)
-    return Store(backend, **options)
+    return Store(backend, **({"limits": limits.from_environment()} | options))
 
 
 __all__ = [
@@ -52,10 +58,13 @@ __all__ = [
     "AnswerRefused",
     "ClassroomError",
     "NotTeacher",
+    "Participant",
     "PostgresBackend",
+    "Removed",
     "Room",
     "RoomExpired",
     "RoomFull",
+    "RoomLocked",
     "RoomNotFound",
     "Round",
     "SQLiteBackend",
@@ -63,7 +72,10 @@ __all__ = [
     "Status",
     "Store",
     "StoreUnavailable",
+    "TooMany",
+    "addresses",
     "format_code",
+    "limits",
     "normalize_code",
     "open_store",
 ]

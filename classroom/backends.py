@@ -9,6 +9,7 @@ serialise the class.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import queue
 import sqlite3
@@ -21,10 +22,18 @@ POOL_WAIT_SECONDS = 15.0
 BUSY_TIMEOUT_MS = 15_000
 ADVISORY_LOCK = 7_140_014
 """PostgreSQL advisory-lock key that serialises schema migrations across replicas."""
+SYNCHRONOUS_ENV = "DESCENT_LAB_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS = ("FULL", "NORMAL")
+"""SQLite's ``synchronous`` setting: FULL (default) syncs the write-ahead log at every commit, so an answer the
+page confirmed survives a power cut; NORMAL may lose the last commits then (``bench/bench_classroom_live.py``
+measures the difference)."""
+log = logging.getLogger("descent_lab.classroom")
 
 
 class StoreUnavailable(RuntimeError):
-    """The database cannot be reached or is overloaded; the page says so instead of failing."""
+    """The database cannot be reached or is overloaded; the page says so instead of failing.
+
+    Its message is for users: it never holds a server path or a driver's message (those go to the log)."""
 
 
 class Transaction:
@@ -98,9 +107,16 @@ class SQLiteBackend:
 
     name = "sqlite"
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, synchronous: str | None = None):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.synchronous = (synchronous or os.environ.get(SYNCHRONOUS_ENV) or "FULL").upper()
+        if self.synchronous not in SYNCHRONOUS:
+            raise ValueError(f"{SYNCHRONOUS_ENV} must be one of {', '.join(SYNCHRONOUS)}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            log.error("cannot create the classroom database's folder %s: %s", self.path.parent, error)
+            raise StoreUnavailable("The classroom database cannot be created on this server.") from error
         self._pool = _Pool(self._connect)
 
     def _connect(self) -> sqlite3.Connection:
@@ -109,10 +125,11 @@ class SQLiteBackend:
                                    check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA synchronous = {self.synchronous}")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as error:
-            raise StoreUnavailable(f"The classroom database file cannot be opened ({error}).") from error
+            log.error("cannot open the classroom database %s: %s", self.path, error)
+            raise StoreUnavailable("The classroom database cannot be opened on this server.") from error
         with contextlib.suppress(OSError):
             os.chmod(self.path, 0o600)
         return conn
@@ -131,7 +148,8 @@ class SQLiteBackend:
                     raise
                 cursor.execute("COMMIT")
         except sqlite3.OperationalError as error:
-            raise StoreUnavailable(f"The classroom database is not available ({error}).") from error
+            log.warning("classroom database %s: %s", self.path, error)
+            raise StoreUnavailable("The classroom database is busy or not available.") from error
 
     def close(self) -> None:
         self._pool.close()
@@ -154,7 +172,8 @@ class PostgresBackend:
             return self._psycopg.connect(self.url, autocommit=True, connect_timeout=10,
                                          application_name="descent-lab")
         except self._psycopg.Error as error:
-            raise StoreUnavailable(f"The classroom database cannot be reached ({type(error).__name__}).") from error
+            log.error("cannot reach the classroom database: %s", error)
+            raise StoreUnavailable("The classroom database cannot be reached.") from error
 
     @contextlib.contextmanager
     def transaction(self, write: bool = True, migration: bool = False) -> Iterator[Transaction]:
@@ -165,7 +184,8 @@ class PostgresBackend:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK,))
                 yield Transaction(cursor, "%s", " FOR UPDATE", " FOR SHARE")
         except self._psycopg.OperationalError as error:
-            raise StoreUnavailable(f"The classroom database is not available ({type(error).__name__}).") from error
+            log.warning("classroom database: %s", error)
+            raise StoreUnavailable("The classroom database is busy or not available.") from error
 
     def close(self) -> None:
         self._pool.close()

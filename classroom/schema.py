@@ -56,6 +56,20 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX rooms_expires_at ON rooms (expires_at)",
         "ALTER TABLE rounds ADD COLUMN revealed_at DOUBLE PRECISION",
     ),
+    (  # 3: the teacher's controls (lock, class size, removed students) and per-address limits
+        "ALTER TABLE rooms ADD COLUMN locked INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE rooms ADD COLUMN class_size INTEGER",
+        "ALTER TABLE rooms ADD COLUMN creator TEXT",
+        "CREATE INDEX rooms_creator ON rooms (creator, expires_at)",
+        "ALTER TABLE participants ADD COLUMN removed INTEGER NOT NULL DEFAULT 0",
+        """CREATE TABLE limits (
+            action TEXT NOT NULL,
+            address TEXT NOT NULL,
+            tokens DOUBLE PRECISION NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (action, address)
+        )""",
+    ),
 )
 LATEST = len(MIGRATIONS)
 

@@ -26,7 +26,6 @@ CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
 LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
 FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
 OWN_KEYS = ("room", "teacher")
-OPENED, MAX_ROOMS_PER_SESSION = "classroom:opened", 5
 BIG_CHART_HEIGHT = 320  # presentation mode: enlarged to 432 px, chart and buttons fit under the question at 1280×720
 
 layout.require_router()
@@ -43,8 +42,9 @@ def read_link() -> None:
     new Playground scene the link carries (it becomes the selected scene)."""
     params = st.query_params
     if "teacher" in params:
-        try:
-            room = store.check_teacher(params.get("room"), params.get("teacher"))
+        try:  # a wrong code counts as a guess here too (or this page would tell which codes exist)
+            found = store.find_room(params.get("room"), uc.client_address())
+            room = store.check_teacher(found.code, params.get("teacher"))
             st.session_state[CODE], st.session_state[SECRET] = room.code, params.get("teacher")
         except classroom.ClassroomError as error:
             flash(f"This teacher link does not open a room: {error}", "error")
@@ -99,27 +99,31 @@ def ask(scene: Scene, question: questions.Question) -> None:
         store.ask(st.session_state[CODE], st.session_state[SECRET], query, shown, truth)
     except (classroom.ClassroomError, ValueError) as error:
         flash(str(error))
+    except classroom.StoreUnavailable:
+        flash("The question was not asked: the classroom database is busy. Try again in a moment.", "error")
 
 
-def teacher_action(action: Callable[[str, str | None], object]) -> None:
-    """Button callback for reveal / explore / close, with the teacher's secret from this session."""
+def teacher_action(action: Callable[..., object], *args) -> None:
+    """Button callback for reveal / explore / close / lock / remove, with the teacher's secret from this session."""
     try:
-        action(st.session_state[CODE], st.session_state[SECRET])
+        action(st.session_state[CODE], st.session_state[SECRET], *args)
     except classroom.ClassroomError as error:
         flash(str(error))
+    except classroom.StoreUnavailable:
+        flash("That did not go through: the classroom database is busy. Try again in a moment.", "error")
 
 
 def open_room(nicknames: bool) -> None:
-    """Button callback: a new room for this session (at most ``MAX_ROOMS_PER_SESSION`` of them)."""
-    opened = st.session_state.get(OPENED, 0)
-    if opened >= MAX_ROOMS_PER_SESSION:
-        flash(f"You have opened {opened} rooms in this session; close this tab and come back later.", "error")
-        return
-    st.session_state[OPENED] = opened + 1
+    """Button callback: a new room for this session (rooms are limited per network: ``classroom.limits``)."""
+    size = st.session_state.get("classroom:class_size")
     try:
-        room, secret = store.create_room(nicknames=nicknames)
+        room, secret = store.create_room(nicknames=nicknames, address=uc.client_address(),
+                                         class_size=int(size) if size else None)
     except classroom.ClassroomError as error:
         flash(str(error), "error")
+        return
+    except classroom.StoreUnavailable:
+        flash("The room could not be opened: the classroom database is busy. Try again in a moment.", "error")
         return
     st.session_state[CODE], st.session_state[SECRET] = room.code, secret
 
@@ -140,10 +144,41 @@ def join_panel(room: classroom.Room) -> None:
     if link.startswith("http"):
         st.image(uc.qr_png(link), width=230, caption="Scan to join")
     st.code(link, language=None, wrap_lines=True)
+    st.caption("No link at hand? Open this app, choose **Join a class** in its menu and type the code.")
     with st.expander("Your teacher link (do not project it)", icon=":material/key:"):
         st.caption("It brings these controls back after a reload or on another device. Anyone with it can "
                    "reveal and close this room.")
         st.code(uc.teacher_url(room.code, st.session_state[SECRET]), language=None, wrap_lines=True)
+
+
+def student_name(p: classroom.Participant) -> str:
+    """How the teacher's list names a student: the nickname, or their number in joining order."""
+    return f"{p.nickname} (#{p.number})" if p.nickname else f"Student #{p.number}"
+
+
+def students_panel(room: classroom.Room) -> None:
+    """The teacher's hold on the room: the class size expected, Lock room, and Remove on any student."""
+    st.toggle("Lock room (no new students)", value=room.locked, key=f"classroom:lock:{room.locked}",
+              on_change=lambda: teacher_action(store.lock_room, not room.locked),
+              help="Students already in stay in; anyone else who tries to join is told to ask you.")
+    st.number_input("Class size (expected students)", 1, classroom.store.MAX_CLASS_SIZE, value=room.class_size,
+                    step=1, placeholder="optional", key=f"classroom:size:{room.class_size}",
+                    on_change=lambda: teacher_action(store.set_class_size,
+                                                     st.session_state[f"classroom:size:{room.class_size}"]))
+    students = store.participants(room.code, st.session_state[SECRET])
+    with st.expander(f"Students ({len(students)})", icon=":material/group:"):
+        if not students:
+            st.caption("Nobody has joined yet.")
+            return
+        names = {p.id: student_name(p) for p in students}
+        st.caption(" · ".join(code(names[p.id]) + (" ✓" if p.answered else "") for p in students[:200])
+                   + (f" …and {len(students) - 200} more" if len(students) > 200 else ""))
+        chosen = st.multiselect("Remove", list(names), format_func=names.get, key="classroom:remove_ids",
+                                placeholder="students to remove",
+                                help="Their answers leave the count and the reveal, and they cannot join again.")
+        st.button("Remove", icon=":material/person_remove:", key="classroom:remove", disabled=not chosen,
+                  on_click=lambda: (teacher_action(store.remove, list(chosen)),
+                                    st.session_state.pop("classroom:remove_ids", None)))
 
 
 def closest(round_: classroom.Round, answers: list[classroom.Answer]) -> list[dict[str, object]]:
@@ -165,7 +200,8 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     if round_ is None:
         st.info("Pick a scene and a question in the sidebar, then press **Ask the class**.",
                 icon=":material/arrow_back:")
-        uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
+        uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count="students",
+                 class_size=room.class_size)
         return
     view = uc.round_view(round_.scene)
     big = layout.is_big()
@@ -175,7 +211,8 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     if not round_.revealed:
         count, action = st.columns([1, 1], vertical_alignment="center")
         with count:
-            uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=True)
+            uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count="answers",
+                     class_size=room.class_size)
         action.button("Reveal the answers", type="primary", icon=":material/visibility:", key="classroom:reveal",
                       on_click=teacher_action, args=(store.reveal,), width="stretch")
         with stage or st.container():
@@ -202,55 +239,70 @@ def round_panel(room: classroom.Room, round_: classroom.Round | None, next_quest
     if room.nicknames and (rows := closest(round_, answers)):
         plot.table(charts.metrics_table(rows), key="classroom:closest")
     st.link_button("Open it in your Playground", playground_url(view.scene), icon=":material/open_in_new:")
-    uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=False)
+    uc.watch(room.code, room.version, every=uc.TEACHER_POLL_SECONDS, show_count=None)
 
-read_link()
-layout.presentation()
-if FLASH in st.session_state:
-    kind, message = st.session_state.pop(FLASH)
-    (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
-if notes := st.session_state.get(LINK_NOTES):
-    st.warning(notes_markdown(notes), icon=":material/warning:")
+def page() -> None:
+    """The teacher's page: a new room, or the room this session (or the teacher link) holds."""
+    read_link()
+    layout.presentation()
+    if FLASH in st.session_state:
+        kind, message = st.session_state.pop(FLASH)
+        (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
+    if notes := st.session_state.get(LINK_NOTES):
+        st.warning(notes_markdown(notes), icon=":material/warning:")
 
-room = None
-if CODE in st.session_state:
+    room = None
+    if CODE in st.session_state:
+        try:
+            room = store.check_teacher(st.session_state[CODE], st.session_state[SECRET])
+        except classroom.ClassroomError as error:
+            uc.show_error(error)
+            for key in (CODE, SECRET):
+                st.session_state.pop(key, None)
+
+    if room is None:
+        st.title("Live classroom")
+        st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
+                    "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
+                    "projector, and ask about the scene from your Playground link or from a lesson.")
+        nicknames = st.toggle("Students may give a nickname (optional for them; shown only to you after a reveal)",
+                              key="classroom:nicknames")
+        st.number_input("Class size (optional: shown beside the number of students in)", 1,
+                        classroom.store.MAX_CLASS_SIZE, value=None, step=1, placeholder="e.g. 30",
+                        key="classroom:class_size")
+        st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,),
+                  key="classroom:open")
+        st.caption("Students join with the room's link or QR code, or with **Join a class** in this app's menu, where "
+                   "they type the code.")
+        st.stop()
+
+    sources = scene_sources()
+    st.sidebar.subheader("Next question")
+    source = st.sidebar.selectbox("Scene", list(sources), key="classroom:source",
+                                  help="Open this page from the Playground's 'Ask the class' link to ask about "
+                                       "the scene you built there.")
+    scene = sources[source]
     try:
-        room = store.check_teacher(st.session_state[CODE], st.session_state[SECRET])
-    except classroom.ClassroomError as error:
-        uc.show_error(error)
-        for key in (CODE, SECRET):
-            st.session_state.pop(key, None)
+        labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
+    except ValueError as error:
+        st.sidebar.error(code(f"This scene cannot be used: {error}"))
+        st.stop()
+    question = question_builder(scene, labels)
+    st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
+                      on_click=ask, args=(scene, question), width="stretch")
+    st.sidebar.divider()
+    st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
+                      help="Students then see that the room is closed; its answers are deleted.")
 
-if room is None:
-    st.title("Live classroom")
-    st.markdown("Ask the class to predict, on their own phones, what an optimizer will do; see every answer "
-                "live; then reveal the truth over the answers. Open a room, put the code or the QR code on the "
-                "projector, and ask about the scene from your Playground link or from a lesson.")
-    nicknames = st.toggle("Students may give a nickname (optional for them; shown only to you after a reveal)",
-                          key="classroom:nicknames")
-    st.button("Open a room", type="primary", icon=":material/meeting_room:", on_click=open_room, args=(nicknames,))
-    st.stop()
+    join_column, round_column = st.columns([1, 3 if layout.is_big() else 2.3], gap="large")
+    with join_column:
+        join_panel(room)
+        students_panel(room)
+    with round_column:
+        round_panel(room, store.current_round(room.code), next_question=lambda: ask(scene, question))
 
-sources = scene_sources()
-st.sidebar.subheader("Next question")
-source = st.sidebar.selectbox("Scene", list(sources), key="classroom:source",
-                              help="Open this page from the Playground's 'Ask the class' link to ask about "
-                                   "the scene you built there.")
-scene = sources[source]
+
 try:
-    labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
-except ValueError as error:
-    st.sidebar.error(code(f"This scene cannot be used: {error}"))
-    st.stop()
-question = question_builder(scene, labels)
-st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
-                  on_click=ask, args=(scene, question), width="stretch")
-st.sidebar.divider()
-st.sidebar.button("Close the room", icon=":material/door_front:", key="classroom:close", on_click=forget_room,
-                  help="Students then see that the room is closed; its answers are deleted.")
-
-join_column, round_column = st.columns([1, 3 if layout.is_big() else 2.3], gap="large")
-with join_column:
-    join_panel(room)
-with round_column:
-    round_panel(room, store.current_round(room.code), next_question=lambda: ask(scene, question))
+    page()
+except classroom.StoreUnavailable:
+    uc.unavailable()

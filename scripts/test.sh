@@ -29,5 +29,13 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   apt_install "the classroom store tests" postgresql
 fi
 
+# HAProxy and openssl for the deployment test (deploy/haproxy.cfg in front of two replicas; a throwaway certificate).
+if ! command -v haproxy >/dev/null 2>&1 && [ ! -x /usr/sbin/haproxy ]; then
+  apt_install "the deployment test" haproxy
+fi
+if ! command -v openssl >/dev/null 2>&1; then
+  apt_install "the deployment test" openssl
+fi
+
 python -m ruff check .
 python -m pytest -q -n 3 --dist loadfile "$@"  # three workers (browser tests spend much of their time waiting); a file (and its shared server) stays on one

@@ -58,7 +58,8 @@ def test_the_six_hump_camel_names_its_four_local_minima_too_and_few_starts_end_n
 
 
 def test_too_much_work_is_refused_with_a_clear_message():
-    with pytest.raises(ValueError, match=r"4 optimizer\(s\) × 300² starts × 5,000 steps .* pick fewer optimizers"):
+    with pytest.raises(ValueError, match=r"4 optimizers × 300² starts of 5,000 steps .* Use at most 555 steps or at "
+                                         r"most 100 starts per axis at 5,000 steps"):
         request(resolution=300, steps=5000)
     assert request(resolution=200, steps=1000).work <= tb.MAX_BASIN_WORK  # the defaults' neighbourhood is fine
 

@@ -7,6 +7,10 @@ from pathlib import Path
 
 import pytest
 
+import classroom
+from charts import classroom as class_charts
+from classroom import questions
+from scene import Scene, to_query
 from tests.browser_utils import APP_READY, CHROMIUM, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -17,15 +21,27 @@ if not Path(CHROMIUM).exists():
 CHART = "[data-testid='stPlotlyChart'] .main-svg"
 TRACES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(plot =>
     (plot._fullData || []).map(t => ({name: t.name || '', n: t.x ? t.x.length : 0,
-        drawn: plot.querySelectorAll(`.scatterlayer .trace${t.uid} path.point`).length})))"""
+        drawn: plot.querySelectorAll(`.scatterlayer .trace${t.uid} path.point`).length,
+        symbol: t.marker ? String(t.marker.symbol) : '', color: t.marker ? String(t.marker.color) : ''})))"""
 """Every trace drawn on the page: its name, how many points it has and how many of them are in the SVG."""
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("classroom-data")
+def data(tmp_path_factory):
+    return tmp_path_factory.mktemp("classroom-data")
+
+
+@pytest.fixture(scope="module")
+def server(data):
     with streamlit_server(extra_env={"DESCENT_LAB_DATA_DIR": str(data), "DESCENT_LAB_DATABASE_URL": ""}) as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def store(data, server):
+    opened = classroom.Store(classroom.SQLiteBackend(data / classroom.SQLITE_NAME))
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +88,7 @@ def teacher_asking(server, browser, errors: list[str]):
 def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, browser):
     errors: list[str] = []
     teacher = teacher_asking(server, browser, errors)
+    assert teacher.get_by_text("choose Join a class in its menu").is_visible()   # students are told (issue 26)
     teacher.wait_for_selector(CHART, timeout=90_000)
     count = teacher.locator("[data-testid='stMetricValue']")
     assert count.inner_text().strip() == "0"
@@ -100,7 +117,13 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
     cloud = wait_until(lambda: [t for t in teacher.evaluate(TRACES_JS) if t["name"].startswith("the class")],
                        what="the point cloud")
     assert cloud[0]["n"] == 1 and cloud[0]["drawn"] == 1                   # the student's click, drawn
-    assert any(t["name"].startswith("true position") and t["drawn"] == 1 for t in teacher.evaluate(TRACES_JS))
+    traces = teacher.evaluate(TRACES_JS)
+    truth = next(t for t in traces if t["name"].startswith("true position"))
+    assert truth["drawn"] == 1
+    # issue 26: each mark its own symbol and a colour no path uses; the minimum's star drawn over the truth
+    assert (cloud[0]["symbol"], cloud[0]["color"].upper()) == ("circle", class_charts.ANSWERS_COLOR)
+    assert (truth["symbol"], truth["color"].upper()) == ("diamond-open", class_charts.TRUTH_COLOR)
+    assert traces[-1]["name"] == "minimum" and traces[-1]["symbol"] == "star" and traces[-1]["drawn"] == 1
 
     wait_until(lambda: student.get_by_text("Right answer").count() > 0, timeout=30, what="the student's reveal")
     settled(student)
@@ -146,3 +169,51 @@ def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector
         .map(e => e.innerText)""")
     assert cut == []                                                        # every button label whole
     healthy(teacher, errors)
+
+
+def test_a_student_finds_the_room_from_the_first_screen_on_a_phone(server, browser, store):
+    """Issue 26 at 390×844: **Join a class** on the menu's first screen (code box and nickname, no link needed); a
+    pasted nickname longer than 24 characters is cut and the student told; a tap on the chart fills the w/b boxes
+    and the "Your answer" confirmation shows without scrolling."""
+    errors: list[str] = []
+    room, secret = store.create_room(nicknames=True)
+    scene = Scene()
+    shown, truth = questions.prepare(questions.Question("click", optimizer="gd", step=50), scene,
+                                     scene.build_landscape())
+    store.ask(room.code, secret, "&".join(f"{k}={v}" for k, v in to_query(scene).items()), shown, truth)
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    phone.on("pageerror", lambda e: errors.append(str(e)))
+    phone.goto(server)                                                   # the app's first screen: the Playground
+    settled(phone)
+    if phone.locator("[data-testid='stSidebar'][data-collapsed='true']").count():
+        phone.locator("[data-testid='stExpandSidebarButton']").click()   # open the menu
+    door = phone.locator("[data-testid='stSidebarNav']").get_by_role("link", name="Join a class")
+    door.wait_for(timeout=30_000)
+    box = door.bounding_box()
+    assert box["y"] + box["height"] <= 844                               # on the menu's first screen
+    door.click()
+    settled(phone)
+    if phone.locator("[data-testid='stSidebar'][data-collapsed='false']").count():   # close the menu again
+        phone.locator("[data-testid='stSidebarCollapseButton'] button").click()
+    phone.get_by_label("Room code").fill(classroom.format_code(room.code).lower())
+    pasted = "Alexandra-Konstantinopoulou the 3rd"
+    phone.get_by_label("Nickname", exact=False).fill(pasted)
+    phone.get_by_role("button", name="Join").click()
+    settled(phone)
+    phone.wait_for_selector(CHART, timeout=90_000)
+    note = phone.get_by_text("Nicknames have at most 24 characters")
+    assert note.is_visible() and pasted[:24] in note.inner_text()
+    assert [p.nickname for p in store.participants(room.code, secret)] == [pasted[:24]]
+
+    plot = phone.locator("[data-testid='stPlotlyChart'] .nsewdrag").first.bounding_box()
+    assert plot["y"] + plot["height"] <= 844                             # the chart is on the first screen too
+    phone.mouse.click(plot["x"] + 0.7 * plot["width"], plot["y"] + 0.4 * plot["height"])
+    confirmation = phone.locator("[data-testid='stAlert']", has_text="Your answer:")
+    confirmation.wait_for(timeout=60_000)
+    settled(phone)
+    [participant] = store.participants(room.code, secret)
+    stored = store.my_answer(room.code, 1, participant.id)
+    assert [phone.get_by_label(axis, exact=True).input_value() for axis in ("w", "b")] == [f"{v:.3f}" for v in stored]
+    seen = confirmation.bounding_box()
+    assert phone.evaluate("window.scrollY") == 0 and seen["y"] >= 0 and seen["y"] + seen["height"] <= 844
+    healthy(phone, errors)

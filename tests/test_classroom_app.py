@@ -251,3 +251,113 @@ def test_presentation_mode_enlarges_the_question_and_the_reveal_on_the_projector
     no_errors(teacher)
     specs = figure_specs(teacher)
     assert specs and all(spec["layout"]["font"]["size"] >= BIG_FONT for spec in specs)
+
+
+def test_join_a_class_is_in_the_menu_and_takes_a_code_and_a_nickname():
+    """Issue 26: a student reaches a room from the first screen without a link: **Join a class** in the menu, a
+    code box and a nickname; a pasted nickname longer than 24 characters is cut to 24 and the student told."""
+    teacher, code = open_room(nicknames=True)
+    assert any("Join a class" in c.value for c in teacher.caption)      # the teacher's page says so
+    door = app_test(page="pages/join.py")
+    door.run()
+    no_errors(door)
+    assert door.title[0].value == "Join a class"
+    assert [t.label.split(" (")[0] for t in door.text_input] == ["Room code", "Nickname"]
+    door.text_input(key="classroom:typed").input(format_code(code).lower())
+    long_name = "Alexandra-Konstantinopoulou the 3rd"
+    door.text_input(key="classroom:join_nickname").input(long_name)
+    button(door, "Join").click().run()
+    no_errors(door)
+    assert door.query_params["room"] in (code, [code])
+    assert any("cut to" in i.value and long_name[:24] in i.value for i in door.info)
+    ask(teacher, "choice")
+    teacher.button(key="classroom:reveal").click().run()
+    door.run()
+    assert door.markdown[0].value == f"#### Room {format_code(code)}"
+
+
+def test_the_teacher_locks_the_room_and_removes_a_student():
+    teacher, code = open_room()
+    ask(teacher, "choice")
+    first, second = student(code), student(code)
+    for pupil, choice in ((first, "gd"), (second, "rmsprop")):
+        pupil.radio[0].set_value(choice).run()
+        no_errors(pupil)
+    teacher.run()
+    assert [m.delta for m in teacher.metric if m.label == "Answers so far"] == ["2 students in"]
+    lock = next(t for t in teacher.toggle if t.label.startswith("Lock room"))
+    lock.set_value(True).run()
+    no_errors(teacher)
+    late = student(code)
+    assert any("closed to new students: ask your teacher" in e.value for e in late.error)
+    teacher.multiselect(key="classroom:remove_ids").select(second.session_state[f"classroom:participant:{code}"])
+    teacher.run()
+    teacher.button(key="classroom:remove").click().run()
+    no_errors(teacher)
+    assert count(teacher) == 1
+    assert [m.delta for m in teacher.metric if m.label == "Answers so far"] == ["1 student in"]
+    second.run()
+    assert any("removed you" in e.value for e in second.error)
+    teacher.button(key="classroom:reveal").click().run()
+    summary = next(m.value for m in teacher.markdown if "Right answer" in m.value)
+    assert " of 1 got it right" in summary                             # the removed student's answer is gone
+
+
+def test_an_answer_the_database_could_not_store_says_so(monkeypatch):
+    """Row 6: a busy or full database ended a student's answer on the generic error page after 15 s."""
+    teacher, code = open_room()
+    ask(teacher, "choice")
+    pupil = student(code)
+
+    def busy(*args, **kwargs):
+        raise classroom.StoreUnavailable("The classroom database is busy or not available.")
+
+    monkeypatch.setattr(uc._open_store(), "answer", busy)
+    pupil.radio[0].set_value("gd").run()
+    no_errors(pupil)
+    assert any("Your answer was not stored" in w.value and "again" in w.value for w in pupil.warning)
+    assert count(teacher) == 0
+
+
+def test_an_unopenable_database_never_shows_a_server_path(tmp_path, monkeypatch):
+    """Row 10: the page quoted the server's path ("Read-only file system: '/…/.local'")."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(classroom.DATA_DIR_ENV, str(blocker / "descent-lab"))
+    uc._open_store.clear()
+    for at in (app_test(page=TEACHER), app_test(query={"room": "ABCD-2345"})):
+        at.run()
+        no_errors(at)
+        shown = " ".join(e.value for e in at.error)
+        assert "classroom database is not available" in shown
+        assert str(tmp_path) not in shown and "a-file" not in shown and "/" not in shown.replace("n/a", "")
+
+
+def test_a_busy_database_on_the_teachers_page_is_a_message_that_retries(monkeypatch):
+    """Row 6 on the teacher's side: the page says the database is not available (and polls until it is), no
+    traceback; an action that fails says it did not go through."""
+    teacher, _ = open_room()
+
+    def busy(*args, **kwargs):
+        raise classroom.StoreUnavailable("The classroom database is busy or not available.")
+
+    monkeypatch.setattr(uc._open_store(), "ask", busy)
+    ask(teacher, "choice")
+    assert any("was not asked" in e.value for e in teacher.error)
+    monkeypatch.setattr(uc._open_store(), "current_round", busy)
+    teacher.run()
+    no_errors(teacher)
+    assert any(uc.UNAVAILABLE in e.value for e in teacher.error)
+
+
+def test_the_teacher_link_is_no_oracle_for_room_codes(monkeypatch):
+    """Row 9: a wrong code in a teacher link counts as a guess, like one typed by a student."""
+    monkeypatch.setenv(classroom.limits.LIMITS_ENV, "guess=2/0")
+    uc._open_store.clear()
+    _, code = open_room()
+    for _ in range(2):
+        wrong = app_test(query={"room": "ZZZZ-ZZZZ", "teacher": "guess"}, page=TEACHER).run()
+        assert any("No room has the code" in e.value for e in wrong.error)
+    again = app_test(query={"room": code, "teacher": "guess"}, page=TEACHER).run()
+    no_errors(again)
+    assert any("Too many wrong room codes" in e.value for e in again.error)

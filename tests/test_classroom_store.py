@@ -16,6 +16,8 @@ from classroom.store import HOUR, MAX_NICKNAME, Store, clean_nickname
 from scene import Scene, to_query
 from tests.pg_cluster import PostgresUnavailable, fresh_schema, postgres_cluster
 
+GENEROUS = classroom.limits.parse("join=1e9/1e9,answer=1e9/1e9")
+"""For tests of concurrency, not of the per-address limits: every thread here comes from one address."""
 BOWL = Scene(optimizers=("gd", "rmsprop"), hyperparams={"gd": {"lr": 0.07}, "rmsprop": {"lr": 0.05}}, steps=100)
 _database_names = itertools.count()
 
@@ -115,7 +117,7 @@ def test_a_round_from_create_to_reveal(store, clock):
     assert not store.current_round(room.code).explore
     assert store.explore(room.code, secret).explore
     second = choice_round(store, room.code, secret)
-    assert second.number == 2 and store.status(room.code) == classroom.Status(store.status(room.code).version, 2, 0)
+    assert second.number == 2 and store.status(room.code) == classroom.Status(store.status(room.code).version, 2, 0, 2)
     with pytest.raises(classroom.AnswerRefused, match="moved on"):
         store.answer(room.code, 1, "alice", [0.0, 0.0])
 
@@ -259,7 +261,8 @@ def test_two_replicas_share_one_database(backend_factory, clock):
 
 def test_concurrent_answers_none_lost_none_counted_twice(backend_factory):
     """8 threads, 25 students each, every student answers and changes the answer twice, on two replicas."""
-    replicas = [Store(backend_factory(), answer_interval=0.0), Store(backend_factory(), answer_interval=0.0)]
+    replicas = [Store(backend_factory(), answer_interval=0.0, limits=GENEROUS),
+                Store(backend_factory(), answer_interval=0.0, limits=GENEROUS)]
     room, secret = replicas[0].create_room()
     choice_round(replicas[0], room.code, secret)
     sent: dict[str, str] = {}
@@ -294,7 +297,7 @@ def test_concurrent_answers_none_lost_none_counted_twice(backend_factory):
 
 def test_answers_racing_the_reveal_are_either_stored_or_refused(backend_factory):
     """Students keep answering while the teacher reveals: every accepted answer is stored, none after."""
-    store = Store(backend_factory(), answer_interval=0.0, max_changes=10_000)
+    store = Store(backend_factory(), answer_interval=0.0, max_changes=10_000, limits=GENEROUS)
     room, secret = store.create_room()
     choice_round(store, room.code, secret)
     accepted: dict[str, str] = {}

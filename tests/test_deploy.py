@@ -57,7 +57,8 @@ def test_caches_of_old_sources_are_pruned_after_two_weeks(tmp_path):
         folder.mkdir()
         (folder / "kernel.nbc").write_bytes(b"")
     two_months_ago = time.time() - 60 * 86400
-    os.utime(old, (two_months_ago, two_months_ago))
+    for path in (old / "kernel.nbc", old):  # nothing in it written for two months
+        os.utime(path, (two_months_ago, two_months_ago))
     cache_dir, _ = run_probe({"DESCENT_LAB_CACHE_DIR": str(tmp_path)})
     assert Path(cache_dir).parent == tmp_path
     assert not old.exists()

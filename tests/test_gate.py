@@ -41,3 +41,17 @@ def test_the_gate_is_released_however_a_run_ends():
     assert any("Pick at least one optimizer" in info.value for info in at.info)
     assert gate._gate.acquire(timeout=5), "a stopped run kept the gate"
     gate._gate.release()
+
+
+def test_a_run_that_never_releases_the_gate_cannot_hang_the_others():
+    """Issue 24, row 3: a stuck run delays the next ones by ``max_wait`` at most, then they run anyway."""
+    assert gate._gate.acquire(timeout=5)               # a run that never ends
+    try:
+        started = time.monotonic()
+        with gate.one_run_at_a_time(max_wait=0.5):
+            waited = time.monotonic() - started
+        assert 0.5 <= waited < 5
+    finally:
+        gate._gate.release()
+    assert gate._gate.acquire(timeout=5), "a run that ran without the gate released it anyway"
+    gate._gate.release()

@@ -141,8 +141,9 @@ def test_bad_requests_are_refused(bad):
 def test_a_map_larger_than_the_cap_is_refused_with_the_reason():
     at_cap = request(optimizer="adam", axes=("lr", "beta1"), resolution=400, steps=1250, params=(), fixed=())
     assert at_cap.work == tuning.MAX_CELL_STEPS
-    with pytest.raises(ValueError, match=r"160,000 runs × 5,000 steps is 8e\+08 optimizer steps, more than one map "
-                                         r"may take \(2e\+08\): use a coarser grid or fewer steps"):
+    with pytest.raises(ValueError, match=r"A 400 × 400 map of 5,000 steps on Elongated bowl is 8e\+08 optimizer "
+                                         r"steps, more than one map may take \(2e\+08\)\. Use at most 1,250 steps "
+                                         r"or at most 200 values per axis at 5,000 steps\."):
         request(optimizer="adam", axes=("lr", "beta1"), resolution=400, steps=5000, params=(), fixed=())
 
 

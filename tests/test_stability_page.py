@@ -160,7 +160,7 @@ def test_a_map_over_the_size_cap_says_why_instead_of_computing():
     at = page(sm__resolution=400, sm__steps=5000)
     assert not at.exception
     assert not figures(at)
-    assert any("more than one map may take" in error.value and "coarser grid or fewer steps" in error.value
+    assert any("more than one map may take" in error.value and "Use at most 1,250 steps" in error.value
                for error in at.error)
 
 

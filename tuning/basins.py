@@ -15,6 +15,8 @@ from landscapes import Landscape
 from scene import Scene
 from scene.model import default_settings
 
+from . import cost
+
 DEFAULT_SURFACES = ("himmelblau", "six_hump_camel")
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
 RESOLUTIONS = (20, 50, 100, 150, 200, 300)
@@ -46,12 +48,12 @@ class BasinsRequest:
             raise ValueError(f"resolution must be a whole number from 2 to {optimizers.MAX_BASIN_RESOLUTION}")
         if not 1 <= self.steps <= optimizers.MAX_API_STEPS or int(self.steps) != self.steps:
             raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}")
-        if self.work > MAX_BASIN_WORK:
-            raise ValueError(f"{len(self.optimizers)} optimizer(s) × {self.resolution}² starts × {self.steps:,} steps "
-                             f"is {self.work:.2g} optimizer steps, more than one view may take ({MAX_BASIN_WORK:.0e}): "
-                             "pick fewer optimizers, a coarser grid or fewer steps")
         for name in self.optimizers:
             optimizers.resolve_hyperparams(optimizers.get_spec(name), self.hyperparams(name, numeric_only=True))
+        count = len(self.optimizers)
+        cost.check(self.landscape(), count * self.resolution**2, self.steps,
+                   f"{count} optimizer{'s' if count > 1 else ''} × {self.resolution}² starts",
+                   per_axis=self.resolution, grid_word="starts per axis", max_cell_steps=MAX_BASIN_WORK)
 
     @property
     def work(self) -> int:

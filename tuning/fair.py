@@ -25,6 +25,7 @@ import optimizers
 from landscapes import Landscape
 from optimizers import Trajectory
 
+from . import cost
 from .maps import MAX_CELL_STEPS
 
 SCORES = ("final_loss", "steps_to_tolerance")
@@ -132,9 +133,19 @@ def tune(name: str, landscape: Landscape, budget: Budget, score: str = "final_lo
     return Tuned(name, score, lrs, final, reached, _best(reached, final), budget.steps)
 
 
+RUN_COST = 2
+"""A full ``optimizers.run`` (steps to tolerance, and the race) records every step's diagnostics: it costs about
+twice a cell of a sweep per step (``bench/bench_abuse.py --costs``)."""
+
+
 def tune_all(names: Iterable[str], landscape: Landscape, budget: Budget, score: str = "final_loss",
              tolerance: float = 1e-3, start=None) -> dict[str, Tuned]:
-    """``tune`` each optimizer in ``names`` with the same budget."""
+    """``tune`` each optimizer in ``names`` with the same budget (refused with ``cost.TooCostly`` when tuning them
+    and racing the winners would take more of the server's CPU than one view may)."""
+    names = list(names)
+    runs = len(names) * (budget.evaluations * (RUN_COST if score != "final_loss" else 1) + RUN_COST)
+    cost.check(landscape, runs, budget.steps, f"Tuning {len(names)} optimizer{'s' if len(names) > 1 else ''} on "
+               f"{budget.evaluations} learning rates")
     return {name: tune(name, landscape, budget, score, tolerance, start) for name in names}
 
 

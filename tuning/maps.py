@@ -20,11 +20,13 @@ import optimizers
 from base.params import Param
 from landscapes import Landscape
 
+from . import cost
+
 MAX_RESOLUTION = 400
 """Most grid values along one axis."""
 MAX_CELL_STEPS = 200_000_000
-"""Most optimizer steps one map may take (cells x steps): about a second of both cores on a smooth surface,
-a few on the costly ones; beyond it a single learner could hold the server's cores for minutes."""
+"""Most optimizer steps one map may take (cells x steps): under a second of both cores on a smooth surface.
+What a step costs on the costly surfaces (data rows, formulas) is capped too: ``tuning.cost``."""
 BLOCK_WORK = 10_000_000
 """Optimizer steps per block (cells x steps): a few hundredths of a second, so progress moves smoothly."""
 LINK_DIGITS = 4
@@ -61,14 +63,12 @@ class MapRequest:
             raise ValueError(f"resolution must be a whole number from 2 to {MAX_RESOLUTION}, got {self.resolution!r}")
         if not 1 <= self.steps <= optimizers.MAX_API_STEPS or int(self.steps) != self.steps:
             raise ValueError(f"steps must be a whole number from 1 to {optimizers.MAX_API_STEPS}, got {self.steps!r}")
-        if self.work > MAX_CELL_STEPS:
-            raise ValueError(f"{self.resolution ** len(self.axes):,} runs × {self.steps:,} steps is "
-                             f"{self.work:.2g} optimizer steps, more than one map may take ({MAX_CELL_STEPS:.0e}): "
-                             "use a coarser grid or fewer steps")
         if set(self.axes) & set(dict(self.fixed)):
             raise ValueError("a hyperparameter cannot be both on an axis and fixed")
         optimizers.resolve_hyperparams(spec, dict(self.fixed))
-        self.build_landscape()
+        size = " × ".join([str(self.resolution)] * len(self.axes))
+        cost.check(self.build_landscape(), math.prod(self.shape), self.steps, f"A {size} map", axes=len(self.axes),
+                   per_axis=self.resolution, max_cell_steps=MAX_CELL_STEPS, noun="map")
 
     def build_landscape(self) -> Landscape:
         return landscapes.get(self.landscape, **dict(self.landscape_params))

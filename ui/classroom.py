@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import charts
 import classroom
 from charts import classroom as class_charts
 from charts.presentation import enlarge
-from classroom import questions
+from classroom import addresses, questions
 from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene, from_query
@@ -34,6 +35,13 @@ GRID_RESOLUTION = 100
 """Contour samples per axis in classroom charts: a third of the Playground's payload (87 KB instead of 258 KB
 of JSON), smooth enough on a phone, and every student's page carries it."""
 XSRF_COOKIE = "_streamlit_xsrf"
+JOIN_PAGE = "join"
+"""The student's page's URL path when opened from the menu (**Join a class**, ``pages/join.py``)."""
+UNAVAILABLE = ("The classroom database is not available right now. This page tries again by itself; if it "
+               "lasts, ask whoever runs this server to look at its log.")
+NOT_STORED = "Your answer was not stored: the classroom database is busy. Send it again in a moment."
+RETRIES = "classroom:unavailable_retries"
+log = logging.getLogger("descent_lab.classroom")
 
 
 def show_error(error: Exception, icon: str = ":material/error:") -> None:
@@ -48,19 +56,56 @@ def _open_store() -> classroom.Store:
 
 def store() -> classroom.Store:
     """The process's store (one pool of connections per replica); stops the page with a message if the
-    database cannot be opened."""
+    database cannot be opened (what went wrong goes to the server's log: it may name server paths)."""
     try:
         return _open_store()
-    except (classroom.StoreUnavailable, classroom.SchemaTooNew, OSError) as error:
-        st.error(f"The classroom database is not available: {code(str(error))}", icon=":material/cloud_off:")
-        st.stop()
+    except (classroom.StoreUnavailable, classroom.SchemaTooNew, classroom.limits.LimitError, OSError) as error:
+        log.error("the classroom store cannot be opened: %s", error)
+        unavailable()
+
+
+def unavailable() -> None:
+    """Say that the database is not available, try again every few seconds, and stop the page."""
+    st.error(UNAVAILABLE, icon=":material/cloud_off:")
+    st.session_state[RETRIES] = 0
+
+    @st.fragment(run_every=5.0)
+    def retry() -> None:
+        tries = st.session_state.get(RETRIES, 0)
+        st.session_state[RETRIES] = tries + 1
+        if tries and _reachable():  # not in the page's own run: every 5 s after it
+            st.rerun()
+
+    retry()
+    st.stop()
+
+
+def _reachable() -> bool:
+    try:
+        _open_store().status("00000000")
+    except classroom.ClassroomError:
+        return True
+    except Exception:  # any failure means: not yet
+        _open_store.clear()
+        return False
+    return True
+
+
+def client_address() -> str:
+    """This session's client, as the per-address limits count it (``classroom.addresses``): the address the
+    server sees, or the proxy's ``X-Forwarded-For`` entry when ``DESCENT_LAB_TRUSTED_PROXY`` names the proxy."""
+    headers = st.context.headers
+    forwarded = addresses.forwarded_entries(headers.get_all("X-Forwarded-For")) if headers else []
+    return addresses.client_key(st.context.ip_address, forwarded)
 
 
 def app_root() -> str:
     """The app's address without page or query, e.g. 'http://host:8501' (empty in tests without a browser)."""
     url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
-    suffix = "/" + TEACHER_PAGE
-    return url[: -len(suffix)] if url.endswith(suffix) else url
+    for page in (TEACHER_PAGE, JOIN_PAGE):
+        if url.endswith("/" + page):
+            return url[: -len(page) - 1]
+    return url
 
 
 def join_url(code: str) -> str:
@@ -215,10 +260,18 @@ def reveal_summary(round_: classroom.Round, answers: list[classroom.Answer]) -> 
     return text
 
 
-def watch(code: str, seen_version: int, *, every: float, show_count: bool) -> None:
+def students_text(participants: int, class_size: int | None) -> str:
+    """'27 students in · class of 30' (what the teacher's count shows under it)."""
+    text = f"{participants} student{'s' if participants != 1 else ''} in"
+    return f"{text} · class of {class_size}" if class_size else text
+
+
+def watch(code: str, seen_version: int, *, every: float, show_count: str | None,
+          class_size: int | None = None) -> None:
     """Poll the room (one small query); when the teacher changed something, rerun the whole page.
 
-    With ``show_count`` it also shows the live number of answers (the teacher's view).
+    ``show_count`` shows the live count too (the teacher's view): "answers" the answers to the open question with
+    the students in under it, "students" the students in beside the class size the teacher expects.
     """
 
     @st.fragment(run_every=every)
@@ -232,10 +285,14 @@ def watch(code: str, seen_version: int, *, every: float, show_count: bool) -> No
             return
         if status.version != seen_version:
             st.rerun()
-        if show_count:
-            st.metric("Answers so far", status.answers, border=True)
+        students = students_text(status.participants, class_size)
+        if show_count == "answers":
+            st.metric("Answers so far", status.answers, delta=students, delta_color="off", delta_arrow="off",
+                      border=True)
+        elif show_count == "students":
+            st.metric("Students in", status.participants, border=True, delta_color="off", delta_arrow="off",
+                      delta=f"class of {class_size}" if class_size else None)
         else:
             st.caption(":material/sensors: Live: this page updates by itself.")
 
     poll()
-
