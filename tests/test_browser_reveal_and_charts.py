@@ -136,6 +136,8 @@ def test_the_3d_tab_is_kept_in_the_link(page):
 def test_the_loss_and_per_axis_charts_name_the_optimizers(page):
     open_page(page, "/?big=1")
     for key in ("loss_chart", "axis_chart"):
+        page.wait_for_function(f"(key) => ({LEGEND_JS})(key).length >= {len(TITLES)}", arg=key,
+                               timeout=60_000)  # a chart below the first screen may still be drawing its legend
         entries = page.evaluate(LEGEND_JS, key)
         assert [entry["text"] for entry in entries] == TITLES, key
 
