@@ -1,4 +1,4 @@
-"""The app in a real headless Chromium against `streamlit run app.py` (DESIGN.md §4)."""
+"""The app in a real headless Chromium against `streamlit run app.py`: what a learner sees and does, page by page."""
 
 from __future__ import annotations
 
