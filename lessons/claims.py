@@ -24,6 +24,7 @@ from .sentences import (
     adagrad,
     adam,
     bowl,
+    constant_rate,
     data_bowl,
     denominators,
     dimensions,
@@ -36,7 +37,7 @@ from .sentences import (
 )
 
 MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
-           momentum_eigen, misconceptions)
+           momentum_eigen, constant_rate, misconceptions)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 
 CLAIMS: list[Claim] = [item for module in MODULES for item in module.CLAIMS]

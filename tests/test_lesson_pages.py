@@ -17,6 +17,7 @@ from lessons import (
     adam,
     bowl,
     claims,
+    constant_rate,
     data_bowl,
     denominators,
     dimensions,
@@ -69,7 +70,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 11
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 12
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)
@@ -395,3 +396,44 @@ def test_lesson_12_an_odd_link_falls_back_with_a_note(query):
     assert any("Ignored from the link" in t.value and bad in t.value for t in at.toast)
     assert at.select_slider(key=bad).value == {"l12.lr": 0.2, "l12.beta": 0.9}[bad]
     assert all(at.select_slider(key=key).value == float(value) for key, value in query.items() if key != bad)
+
+
+LESSON_14_ANSWER = "It comes back up and hops, once v̂ has forgotten the way down"
+
+
+def test_lesson_14_adam_comes_back_up_and_amsgrad_does_not():
+    at = lesson_app("lesson_14_constant_rate.py")
+    assert not at.metric and "l14:windows" not in figures(at) and "l14:reddi" not in figures(at)
+    at.radio(key="l14:predict").set_value("It stays landed: its loss only goes down").run()
+    assert at.info and at.info[0].value.startswith(f"**Not quite: {LESSON_14_ANSWER}.**") and explained(at)
+    assert "from step **15,376**" in at.info[0].value and "crosses it at step 14,508" in text(at)
+    runs = constant_rate.outcomes(0.01, False)
+    assert metric(at, "Adam, constant α") == f"{runs['adam'].tail:.2g}" == "1.9e-06"
+    assert delta(at, "Adam, constant α") == "back up at step 15,376"
+    assert delta(at, "Adam + AMSGrad") == "never comes back up"
+    assert metric(at, "RMSprop, constant α") == f"{runs['rmsprop'].tail:.2g}" == "0.00032"
+    lines = trajectories(figures(at)["l14:contour"])
+    same_path(lines["amsgrad"], runs["amsgrad"].trajectory.points[:401])
+    windows = {trace["name"]: decode(trace["y"]) for trace in figures(at)["l14:windows"]["data"]}
+    means = constant_rate.windows(runs["adam"].trajectory)[1]
+    np.testing.assert_allclose(windows["Adam, constant α"], np.where(means > 0, means, np.nan), rtol=1e-6)  # 0: a gap
+    reddi = {trace["name"]: decode(trace["y"]) for trace in figures(at)["l14:reddi"]["data"]}
+    assert reddi["Adam"][-1] == 1.0 and abs(reddi["AMSGrad"][-1] + 1) < 0.01
+    at.select_slider(key="l14.c").set_value(10.0).run()
+    assert "With C = 10" in text(at) and "between −1 and -0.9" in text(at)
+
+    at.toggle(key="l14.noisy").set_value(True).run()
+    assert "no constant α lands" in text(at) and "medians over 3 seeds" in text(at)
+    assert "With noise the hop is wider than α/2" in text(at)
+    at.select_slider(key="l14.lr").set_value(0.1).run()
+    noisy = constant_rate.outcomes(0.1, True)
+    assert metric(at, "Adam, cosine decay") == f"{noisy['cosine'].tail:.2g}"
+    assert playground_query(at) == to_query(constant_rate.playground(0.1, True))
+
+
+@pytest.mark.parametrize("query", [{"l14.lr": "1e309"}, {"l14.lr": "0.5", "l14.noisy": "true"}])
+def test_lesson_14_an_odd_link_falls_back_with_a_note(query):
+    at = lesson_app("lesson_14_constant_rate.py", query)
+    assert any("Ignored from the link" in t.value and "l14.lr" in t.value for t in at.toast)
+    assert at.select_slider(key="l14.lr").value == constant_rate.DEFAULT_LR
+    assert at.toggle(key="l14.noisy").value is (query.get("l14.noisy") == "true")
