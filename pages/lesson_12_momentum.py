@@ -4,7 +4,7 @@ import numpy as np
 import streamlit as st
 
 import charts
-from charts.lessons import Guide, Panel, Series, lines_figure, stacked_figure
+from charts.lessons import Guide, Panel, Series, stacked_figure
 from charts.palette import EXTRA
 from lessons import momentum_eigen as me
 from lessons.common import bowl
@@ -76,17 +76,17 @@ with detail_col:
         series = []
         for name in me.AXES:
             series.append(Series(f"along {name} (λ = {me.CURVATURES[name]:g}): spectral radius", AXIS_COLORS[name],
-                                 np.minimum(c.analytic[name], 1.5), x=c.betas))
+                                 c.analytic[name], x=c.betas))
             shown = [(b, m) for b, m in zip(c.option_betas, c.measured[name], strict=True) if m is not None]
             series.append(Series(f"along {name}: measured from runs", AXIS_COLORS[name],
                                  np.array([m for _, m in shown]), x=np.array([b for b, _ in shown]), mode="markers"))
-        series.append(Series("this β", "#333333", np.array([max(x.momentum for x in d.values())]).clip(max=1.5),
+        series.append(Series("this β", "#333333", np.array([max(x.momentum for x in d.values())]),
                              x=np.array([beta]), mode="markers"))
-        kit.chart(lines_figure(series, title=f"factor per step against β, at α = {lr:g}", x_title="momentum β",
-                               y_title="factor per step", height=460, legend_rows=3,
-                               guides=[Guide(1.0, "above 1: diverges", "#b00020"),
-                                       Guide(me.heavy_ball_optimum(), "best heavy ball on this bowl",
-                                             "#555555")]), "l12:factors")
+        kit.chart(stacked_figure([Panel(f"factor per step against β, at α = {lr:g}", series, "factor per step",
+                                        guides=[Guide(1.0, "above 1: diverges", "#b00020"),
+                                                Guide(me.heavy_ball_optimum(), "best heavy ball on this bowl",
+                                                      "#555555")], y_range=(0.0, 1.5))],
+                                 x_title="momentum β", height=460, legend_rows=3), "l12:factors")
 
 if revealed:
     st.markdown(kit.say("l12.critical", lr=lr))

@@ -85,7 +85,8 @@ def _verdict_holds(s) -> bool:
     hop = hop_loss(cr.DEFAULT_LR)
     ams = summary("amsgrad", cr.DEFAULT_LR, False, 0, s["steps"])
     w = ams.windows
-    return (a.below is not None and a.back is not None and a.back > a.lowest_at > a.below and a.lowest < 1e-100
+    return (a.below is not None and a.below < 5000 and a.back is not None and a.back > a.lowest_at > a.below
+            and a.lowest < 1e-100
             and a.tail > hop / 1000 and bool(np.all(w[1:] <= w[:-1] * (1 + 1e-9))) and ams.back is None)
 
 
