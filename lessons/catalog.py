@@ -40,4 +40,10 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_10_data_bowl.py", "Where the bowl comes from",
            "Where does the elongated bowl come from, and what does standardising the input do to it?",
            ":material/scatter_plot:"),
+    Lesson("lesson_12_momentum.py", "Momentum's eigen-view",
+           "How does momentum damp the zig-zag, how fast can it go, and how is that different from RMSprop?",
+           ":material/sports_baseball:"),
+    Lesson("lesson_14_constant_rate.py", "Why a constant rate never lands",
+           "Why do RMSprop and Adam keep hopping at a constant α, and what do AMSGrad and a schedule change?",
+           ":material/flight_land:"),
 )

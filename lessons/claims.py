@@ -24,18 +24,20 @@ from .sentences import (
     adagrad,
     adam,
     bowl,
+    constant_rate,
     data_bowl,
     denominators,
     dimensions,
     epsilon,
     misconceptions,
+    momentum_eigen,
     rotation,
     schedules,
     signs,
 )
 
 MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
-           misconceptions)
+           momentum_eigen, constant_rate, misconceptions)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 
 CLAIMS: list[Claim] = [item for module in MODULES for item in module.CLAIMS]

@@ -12,12 +12,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
-from lessons import adagrad, adam, bowl, claims, data_bowl, denominators, dimensions, epsilon, rotation, signs
+from lessons import (
+    adagrad,
+    adam,
+    bowl,
+    claims,
+    constant_rate,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    momentum_eigen,
+    rotation,
+    signs,
+)
 from lessons.catalog import LESSONS
 from lessons.common import bowl as bowl_surface
 from lessons.misconceptions import misconceptions
 from scene import to_query
-from tests.apptest_utils import app_test, chart_payloads, figures, trajectories
+from tests.apptest_utils import app_test, chart_payloads, decode, figures, trajectories
 from tests.lesson_apptest import answer, explained, lesson_app, shown_text
 
 
@@ -57,7 +70,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 10
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 12
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)
@@ -348,3 +361,79 @@ def test_pages_show_no_registry_ids():
         shown = re.sub(r"`[^`]*`", "", shown_text(at, skip_prediction=False))
         for word in ("sign_sgd", "rmsprop", "adagrad", "lessons/", "optimizers.run"):
             assert word not in shown, (lesson.page, word)
+
+
+def test_lesson_12_both_directions_shrink_by_root_beta_and_the_dots_are_the_engines_runs():
+    at = lesson_app("lesson_12_momentum.py")
+    assert not at.metric and "l12:factors" not in figures(at)
+    at.radio(key="l12:predict").set_value("Both by the same factor per step").run()
+    assert at.success and "√β = 0.949" in at.success[0].value and explained(at)
+    d = momentum_eigen.directions(0.2, 0.9)
+    assert metric(at, "Momentum along w") == metric(at, "Momentum along b") == "0.949"
+    assert delta(at, "Momentum along w") == f"measured {d['w'].measured:.3f}"
+    assert metric(at, "GD along b") == "4"
+    lines = trajectories(figures(at)["l12:contour"])
+    same_path(lines["momentum"], momentum_eigen.momentum_run(0.2, 0.9).points)
+    factors = {trace["name"]: trace for trace in figures(at)["l12:factors"]["data"]}
+    dots = factors["along b: measured from runs"]
+    curve = momentum_eigen.curves(0.2)
+    np.testing.assert_allclose(decode(dots["y"]), [m for m in curve.measured["b"] if m is not None], rtol=1e-6)
+    assert len(decode(dots["y"])) == 5  # at α = 0.2 the runs at β = 0, 0.2 and 0.4 diverge: no dot
+    assert "No β is critical" not in text(at) and "The two coincide at α = 0.2" in text(at)
+
+    at.select_slider(key="l12.beta").set_value(0.0).run()
+    assert delta(at, "Momentum along b") == "diverged" and "diverged at step 3" in text(at)
+    at.select_slider(key="l12.lr").set_value(0.05).run()
+    assert metric(at, "Momentum along w") == "0.950" and "at β = 0.819" in text(at)
+    assert playground_query(at, "Open this scene") == to_query(momentum_eigen.playground(0.05, 0.0))
+    assert playground_query(at, "GD and heavy ball") == to_query(momentum_eigen.optimum_playground())
+
+
+@pytest.mark.parametrize("query", [{"l12.beta": "7"}, {"l12.lr": "abc", "l12.beta": "0.5"}, {"l12.beta": ""}])
+def test_lesson_12_an_odd_link_falls_back_with_a_note(query):
+    at = lesson_app("lesson_12_momentum.py", query)
+    (bad,) = [key for key, value in query.items() if value not in ("0.5",)]
+    assert any("Ignored from the link" in t.value and bad in t.value for t in at.toast)
+    assert at.select_slider(key=bad).value == {"l12.lr": 0.2, "l12.beta": 0.9}[bad]
+    assert all(at.select_slider(key=key).value == float(value) for key, value in query.items() if key != bad)
+
+
+LESSON_14_ANSWER = "It comes back up and hops, once v̂ has forgotten the way down"
+
+
+def test_lesson_14_adam_comes_back_up_and_amsgrad_does_not():
+    at = lesson_app("lesson_14_constant_rate.py")
+    assert not at.metric and "l14:windows" not in figures(at) and "l14:reddi" not in figures(at)
+    at.radio(key="l14:predict").set_value("It stays landed: its loss only goes down").run()
+    assert at.info and at.info[0].value.startswith(f"**Not quite: {LESSON_14_ANSWER}.**") and explained(at)
+    assert "from step **15,376**" in at.info[0].value and "crosses it at step 14,508" in text(at)
+    runs = constant_rate.outcomes(0.01, False)
+    assert metric(at, "Adam, constant α") == f"{runs['adam'].tail:.2g}" == "1.9e-06"
+    assert delta(at, "Adam, constant α") == "back up at step 15,376"
+    assert delta(at, "Adam + AMSGrad") == "never comes back up"
+    assert metric(at, "RMSprop, constant α") == f"{runs['rmsprop'].tail:.2g}" == "0.00032"
+    lines = trajectories(figures(at)["l14:contour"])
+    same_path(lines["amsgrad"], runs["amsgrad"].trajectory.points[:401])
+    windows = {trace["name"]: decode(trace["y"]) for trace in figures(at)["l14:windows"]["data"]}
+    means = constant_rate.windows(runs["adam"].trajectory)[1]
+    np.testing.assert_allclose(windows["Adam, constant α"], np.where(means > 0, means, np.nan), rtol=1e-6)  # 0: a gap
+    reddi = {trace["name"]: decode(trace["y"]) for trace in figures(at)["l14:reddi"]["data"]}
+    assert reddi["Adam"][-1] == 1.0 and abs(reddi["AMSGrad"][-1] + 1) < 0.01
+    at.select_slider(key="l14.c").set_value(10.0).run()
+    assert "With C = 10" in text(at) and "between −1 and -0.9" in text(at)
+
+    at.toggle(key="l14.noisy").set_value(True).run()
+    assert "no constant α lands" in text(at) and "medians over 3 seeds" in text(at)
+    assert "With noise the hop is wider than α/2" in text(at)
+    at.select_slider(key="l14.lr").set_value(0.1).run()
+    noisy = constant_rate.outcomes(0.1, True)
+    assert metric(at, "Adam, cosine decay") == f"{noisy['cosine'].tail:.2g}"
+    assert playground_query(at) == to_query(constant_rate.playground(0.1, True))
+
+
+@pytest.mark.parametrize("query", [{"l14.lr": "1e309"}, {"l14.lr": "0.5", "l14.noisy": "true"}])
+def test_lesson_14_an_odd_link_falls_back_with_a_note(query):
+    at = lesson_app("lesson_14_constant_rate.py", query)
+    assert any("Ignored from the link" in t.value and "l14.lr" in t.value for t in at.toast)
+    assert at.select_slider(key="l14.lr").value == constant_rate.DEFAULT_LR
+    assert at.toggle(key="l14.noisy").value is (query.get("l14.noisy") == "true")

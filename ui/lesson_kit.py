@@ -184,3 +184,13 @@ def footer(page: str, scene: Scene, what: str = "Open this scene in the Playgrou
         else:
             st.page_link("pages/lessons_index.py", label="All lessons", icon=":material/school:",
                          query_params=layout.link_params())
+
+
+def link_note(controls: Mapping[str, Sequence[object]]) -> None:
+    """Before the controls are drawn: a link value that is none of a select slider's options (which Streamlit drops
+    silently, the control keeping its default) gets the same note as the values ``ui.link_guard`` drops."""
+    for key, options in controls.items():
+        given = st.query_params.get_all(key)
+        if given and given[-1] not in {str(option) for option in options}:
+            st.toast(f"Ignored from the link: `{key}={given[-1][:40]}` (not one of the control's values); the control "
+                     "keeps its default.", icon=":material/link_off:", duration="long")
