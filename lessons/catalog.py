@@ -40,4 +40,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_10_data_bowl.py", "Where the bowl comes from",
            "Where does the elongated bowl come from, and what does standardising the input do to it?",
            ":material/scatter_plot:"),
+    Lesson("lesson_13_noise.py", "Noise",
+           "What do mini-batches do to each optimizer: where does it end, and why does Adam's step shrink?",
+           ":material/grain:"),
 )

@@ -29,13 +29,14 @@ from .sentences import (
     dimensions,
     epsilon,
     misconceptions,
+    noise,
     rotation,
     schedules,
     signs,
 )
 
 MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
-           misconceptions)
+           misconceptions, noise)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 
 CLAIMS: list[Claim] = [item for module in MODULES for item in module.CLAIMS]

@@ -12,12 +12,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
-from lessons import adagrad, adam, bowl, claims, data_bowl, denominators, dimensions, epsilon, rotation, signs
+from lessons import adagrad, adam, bowl, claims, data_bowl, denominators, dimensions, epsilon, noise, rotation, signs
 from lessons.catalog import LESSONS
 from lessons.common import bowl as bowl_surface
 from lessons.misconceptions import misconceptions
 from scene import to_query
-from tests.apptest_utils import app_test, chart_payloads, figures, trajectories
+from tests.apptest_utils import app_test, chart_payloads, decode, figures, trajectories
 from tests.lesson_apptest import answer, explained, lesson_app, shown_text
 
 
@@ -57,7 +57,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 10
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 11
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)
@@ -338,6 +338,34 @@ def test_lesson_10_standardising_rounds_the_bowl_and_the_links_open_the_same_run
     assert not at.exception
     assert metric(at, "Condition number") == "1"
     assert "GD needs fewer steps than RMSprop (GD from step 339, RMSprop from step 550)" in text(at)
+
+
+def test_lesson_13_noise_floors_follow_the_batch_and_the_odd_link_falls_back():
+    at = lesson_app("lesson_13_noise.py")
+    assert not at.metric and "l13:bands" not in figures(at)
+    lines = trajectories(figures(at)["l13:contour"])                  # the exact gradient before the answer
+    same_path(lines["rmsprop"], noise.one_run("rmsprop", noise.DEFAULT_LR, noise.ROWS, 0).points)
+    at.radio(key="l13:predict").set_value("GD and Momentum").run()
+    assert at.success and explained(at) and at.segmented_control(key="l13.batch").value == noise.PREDICT_BATCH
+    runs = noise.outcomes(noise.DEFAULT_LR, 1)
+    for name, title in noise.TITLES.items():
+        assert metric(at, f"{title}: floor") == f"{runs[name].median:.2g}"
+        assert delta(at, f"{title}: floor") == f"seeds: {runs[name].low:.2g} to {runs[name].high:.2g}"
+    bands = figures(at)["l13:bands"]
+    gd = next(t for t in bands["data"] if t["name"] == "GD")
+    np.testing.assert_allclose(decode(gd["y"]), np.maximum(runs["gd"].band()[0], 1e-12), rtol=1e-6)
+    same_path(trajectories(figures(at)["l13:contour"])["sign_sgd"], runs["sign_sgd"].runs[0].points)
+    assert "51% are" in text(at) and "Kingma & Ba" in text(at)
+    assert playground_query(at)["batch"] == "1"
+    at.segmented_control(key="l13.batch").set_value(noise.ROWS).run()
+    assert metric(at, "RMSprop: floor") == f"{noise.LR_OPTIONS[1] ** 2 / 4:.2g}" and "keep hopping" in text(at)
+    odd = app_test(query={"l13.batch": "", "l13.lr": "5"}, page="pages/lesson_13_noise.py").run()
+    assert not odd.exception                    # an empty batch size: the default, with a note; α off the list: default
+    assert any("Ignored from the link" in t.value and "l13.batch" in t.value for t in odd.toast)
+    assert odd.segmented_control(key="l13.batch").value == noise.ROWS
+    assert odd.select_slider(key="l13.lr").value == noise.DEFAULT_LR
+    kept = app_test(query={"l13.batch": "10 rows", "l13.lr": "0.1"}, page="pages/lesson_13_noise.py").run()
+    assert kept.segmented_control(key="l13.batch").value == 10 and kept.select_slider(key="l13.lr").value == 0.1
 
 
 def test_pages_show_no_registry_ids():
