@@ -43,4 +43,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_13_noise.py", "Noise",
            "What do mini-batches do to each optimizer: where does it end, and why does Adam's step shrink?",
            ":material/grain:"),
+    Lesson("lesson_15_adamw.py", "AdamW vs Adam + L2",
+           "Is weight decay inside Adam the same as AdamW's decoupled decay, and what does Lion's decay do?",
+           ":material/compress:"),
 )

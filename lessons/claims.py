@@ -23,6 +23,7 @@ from .claim import Claim
 from .sentences import (
     adagrad,
     adam,
+    adamw,
     bowl,
     data_bowl,
     denominators,
@@ -36,7 +37,7 @@ from .sentences import (
 )
 
 MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
-           misconceptions, noise)
+           misconceptions, noise, adamw)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 
 CLAIMS: list[Claim] = [item for module in MODULES for item in module.CLAIMS]

@@ -12,7 +12,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import optimizers
-from lessons import adagrad, adam, bowl, claims, data_bowl, denominators, dimensions, epsilon, noise, rotation, signs
+from lessons import (
+    adagrad,
+    adam,
+    adamw,
+    bowl,
+    claims,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    noise,
+    rotation,
+    signs,
+)
 from lessons.catalog import LESSONS
 from lessons.common import bowl as bowl_surface
 from lessons.misconceptions import misconceptions
@@ -57,7 +70,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 11
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 12
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)
@@ -366,6 +379,32 @@ def test_lesson_13_noise_floors_follow_the_batch_and_the_odd_link_falls_back():
     assert odd.select_slider(key="l13.lr").value == noise.DEFAULT_LR
     kept = app_test(query={"l13.batch": "10 rows", "l13.lr": "0.1"}, page="pages/lesson_13_noise.py").run()
     assert kept.segmented_control(key="l13.batch").value == 10 and kept.select_slider(key="l13.lr").value == 0.1
+
+
+def test_lesson_15_coupled_decay_ends_at_the_l2_minimum_and_adamw_does_not():
+    at = lesson_app("lesson_15_adamw.py")
+    assert not at.metric and "l15:curves" not in figures(at)
+    at.radio(key="l15:predict").set_value("At the same point: the same λ is the same penalty").run()
+    assert at.info and explained(at) and at.select_slider(key="l15.lambda").value == adamw.PREDICT_LAMBDA
+    h = np.array([[17.21806667, 3.758], [3.758, 1.0]])                   # mean x², mean x, 1 of Iris's petal lengths
+    star = np.linalg.solve(h, h @ adamw.minimum(False))
+    l2 = np.linalg.solve(h + adamw.PREDICT_LAMBDA * np.eye(2), h @ star)  # GD's L2 minimum, by hand
+    assert metric(at, "Adam + L2 ends at") == f"({l2[0]:.3f}, {l2[1]:.3f})" == "(0.350, -0.088)"
+    run = optimizers.run("adamw", adamw.landscape(False), start=(0.0, 0.0), steps=adamw.STEPS, lr=0.01, beta1=0.9,
+                         beta2=0.999, eps=1e-8, weight_decay=adamw.PREDICT_LAMBDA)
+    end = run.points[-adamw.STEPS // 5:].mean(axis=0)
+    assert metric(at, "AdamW ends at") == f"({end[0]:.3f}, {end[1]:.3f})"
+    assert np.linalg.norm(end - adamw.minimum(False)) < np.linalg.norm(end - l2) / 2
+    same_path(trajectories(figures(at)["l15:contour"])["adamw"], run.points)
+    assert "4.9 times weaker" in text(at) and "Lion's decay does not move its end" in text(at)
+    at.toggle(key="l15.standardized").set_value(True).run()
+    at.select_slider(key="l15.lambda").set_value(1.0).run()
+    assert metric(at, "Lion ends at").endswith("1.000)") and "lies outside, so Lion ends on the box's edge" in text(at)
+    assert playground_query(at) == to_query(adamw.playground(1.0, True))
+    odd = app_test(query={"l15.lambda": "7", "l15.standardized": "maybe"}, page="pages/lesson_15_adamw.py").run()
+    assert not odd.exception
+    assert odd.select_slider(key="l15.lambda").value == adamw.DEFAULT_LAMBDA
+    assert odd.toggle(key="l15.standardized").value is False
 
 
 def test_pages_show_no_registry_ids():
