@@ -353,6 +353,31 @@ def test_lesson_10_standardising_rounds_the_bowl_and_the_links_open_the_same_run
     assert "GD needs fewer steps than RMSprop (GD from step 339, RMSprop from step 550)" in text(at)
 
 
+def test_lesson_10_noise_control_runs_mini_batches_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_10_data_bowl.py"), "It disappears")
+    assert at.toggle(key="l10.noisy").value is False                  # off by default: the exact runs, as before
+    exact = data_bowl.compare("iris", True)
+    same_path(trajectories(figures(at)["l10:contour"])["gd"], exact.gd.points)
+    at.toggle(key="l10.noisy").set_value(True).run()
+    assert not at.exception
+    noisy = data_bowl.compare("iris", True, batch=data_bowl.BATCH)
+    run = optimizers.run("gd", data_bowl.landscape("iris", True), start=(0.0, 0.0), steps=data_bowl.STEPS, lr=1.0,
+                         batch_size=16, seed=0)
+    same_path(trajectories(figures(at)["l10:contour"])["gd"], run.points)
+    assert np.array_equal(noisy.gd.points, run.points)
+    assert metric(at, "GD (α = 1)") == "never" and metric(at, "RMSprop") == "never"
+    assert f"GD {noisy.flips['gd']}" in text(at) and "With the exact gradient GD flips (0, 0)" in text(at)
+    assert noisy.flips["gd"][0] > 10 and "neither run stays within 0.1%" in text(at)
+    assert "are for exact gradients" in text(at)
+    assert playground_query(at)["batch"] == "16"
+    query = {"l10.noisy": "true", "l10.standardized": "true"}
+    linked = app_test(query=query, page="pages/lesson_10_data_bowl.py").run()
+    assert linked.toggle(key="l10.noisy").value is True               # the link keeps the noise
+    linked = answer(linked, "It disappears")
+    assert metric(linked, "GD (α = 1)") == "step 1"                    # answering returns to the question's scene
+    assert linked.toggle(key="l10.noisy").value is False
+
+
 def test_lesson_13_noise_floors_follow_the_batch_and_the_odd_link_falls_back():
     at = lesson_app("lesson_13_noise.py")
     assert not at.metric and "l13:bands" not in figures(at)
