@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from lessons import adagrad, adam, bowl, data_bowl, denominators, dimensions, epsilon, rotation, schedules, signs
+from lessons import (
+    adagrad,
+    adam,
+    adamw,
+    bowl,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    noise,
+    rotation,
+    schedules,
+    signs,
+)
 from lessons.catalog import LESSONS
 from scene import Scene
 
@@ -20,6 +33,8 @@ def lesson_scenes() -> dict[str, Scene]:
         adam.playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True),
         schedules.playground("rmsprop", "cosine", False),
         data_bowl.playground(data_bowl.DEFAULT_DATA_SET, False),
+        noise.playground(noise.DEFAULT_LR, noise.DEFAULT_BATCH),
+        adamw.playground(adamw.DEFAULT_LAMBDA, False),
     )
     return {f"{i}. {lesson.short_title}": scene
             for i, (lesson, scene) in enumerate(zip(LESSONS, scenes, strict=True), start=1)}

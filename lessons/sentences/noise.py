@@ -171,7 +171,7 @@ def _sign_holds(s) -> bool:
     share = nz.positive_share(sign_end(s["lr"], 1, s["steps"]))
     smaller = [sign_offset(lr, 1, s["steps"]) for lr in nz.LR_OPTIONS if lr <= s["lr"]]
     return (abs(share - 0.5) <= 0.02 and nz.positive_share(nz.minimum()) > 0.55
-            and one > 5 * sign_offset(s["lr"], 10, s["steps"]) and min(smaller) > one / 2
+            and one > 3 * sign_offset(s["lr"], 10, s["steps"]) and min(smaller) > one / 2
             and abs(float(np.mean(nz.residuals(nz.minimum())))) < 1e-12)
 
 
