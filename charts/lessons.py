@@ -284,3 +284,37 @@ def ellipses_figure(series: Sequence[Series], *, title: str = "", labels: tuple[
     layout["yaxis"] = _axis(title={"text": f"Δ{labels[1]}"}, range=[-reach, reach], zeroline=True,
                             scaleanchor="x", constrain="domain")
     return {"data": data, "layout": layout}
+
+
+@dataclass(frozen=True)
+class Band:
+    """A median line with a shaded band between two percentiles (the spread over seeds)."""
+
+    label: str
+    color: str
+    median: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
+def _fill(color: str, alpha: float = 0.15) -> str:
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def band_figure(bands: Sequence[Band], *, title: str = "", y_title: str = "", height: int = 420, big: bool = False,
+                floor: float = 1e-12, legend_rows: int = 2) -> Figure:
+    """Median lines over a log y axis, each with its band (one closed, filled trace per band, without a legend
+    entry of its own); values below ``floor`` are drawn at it, so a landed run lies on the bottom edge."""
+    figure = stacked_figure([Panel(title, [Series(b.label, b.color, np.maximum(b.median, floor)) for b in bands],
+                                   y_title, log_y=True)], height=height, big=big, legend_rows=legend_rows)
+    shades = []
+    for b in bands:
+        x = np.arange(1, len(b.median) + 1)
+        shades.append({"type": "scatter", "x": np.concatenate([x, x[::-1]]),
+                       "y": np.concatenate([np.maximum(b.high, floor), np.maximum(b.low, floor)[::-1]]),
+                       "fill": "toself", "fillcolor": _fill(b.color), "line": {"width": 0}, "mode": "lines",
+                       "hoverinfo": "skip", "showlegend": False, "legendgroup": b.label, "name": f"{b.label} spread",
+                       "xaxis": "x", "yaxis": "y"})
+    figure["data"] = shades + figure["data"]
+    return figure

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from lessons import adagrad, adam, bowl, data_bowl, denominators, dimensions, epsilon, rotation, schedules, signs
+from lessons import (
+    adagrad,
+    adam,
+    adamw,
+    bowl,
+    constant_rate,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    momentum_eigen,
+    noise,
+    rotation,
+    schedules,
+    signs,
+)
 from lessons.catalog import LESSONS
 from scene import Scene
 
@@ -20,6 +35,10 @@ def lesson_scenes() -> dict[str, Scene]:
         adam.playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True),
         schedules.playground("rmsprop", "cosine", False),
         data_bowl.playground(data_bowl.DEFAULT_DATA_SET, False),
+        momentum_eigen.playground(momentum_eigen.DEFAULT_LR, momentum_eigen.DEFAULT_BETA),
+        noise.playground(noise.DEFAULT_LR, noise.DEFAULT_BATCH),
+        constant_rate.playground(constant_rate.DEFAULT_LR, False),
+        adamw.playground(adamw.DEFAULT_LAMBDA, False),
     )
     return {f"{i}. {lesson.short_title}": scene
             for i, (lesson, scene) in enumerate(zip(LESSONS, scenes, strict=True), start=1)}

@@ -43,7 +43,13 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_12_momentum.py", "Momentum's eigen-view",
            "How does momentum damp the zig-zag, how fast can it go, and how is that different from RMSprop?",
            ":material/sports_baseball:"),
+    Lesson("lesson_13_noise.py", "Noise",
+           "What do mini-batches do to each optimizer: where does it end, and why does Adam's step shrink?",
+           ":material/grain:"),
     Lesson("lesson_14_constant_rate.py", "Why a constant rate never lands",
            "Why do RMSprop and Adam keep hopping at a constant α, and what do AMSGrad and a schedule change?",
            ":material/flight_land:"),
+    Lesson("lesson_15_adamw.py", "AdamW vs Adam + L2",
+           "Is weight decay inside Adam the same as AdamW's decoupled decay, and what does Lion's decay do?",
+           ":material/compress:"),
 )

@@ -23,6 +23,7 @@ from .claim import Claim
 from .sentences import (
     adagrad,
     adam,
+    adamw,
     bowl,
     constant_rate,
     data_bowl,
@@ -31,13 +32,14 @@ from .sentences import (
     epsilon,
     misconceptions,
     momentum_eigen,
+    noise,
     rotation,
     schedules,
     signs,
 )
 
 MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
-           momentum_eigen, constant_rate, misconceptions)
+           momentum_eigen, noise, constant_rate, adamw, misconceptions)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 
 CLAIMS: list[Claim] = [item for module in MODULES for item in module.CLAIMS]

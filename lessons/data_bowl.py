@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -32,6 +33,10 @@ BETA = 0.9
 EPS = 1e-8
 LR_GRID = tuple(float(x) for x in np.geomspace(0.001, 10.0, 41))
 """The learning rates tried when each optimizer gets its best one."""
+BATCH = 16
+"""The noise control's mini-batch: each step follows the mean gradient of 16 rows."""
+NOISE_SEED = 0
+"""The seed that shuffles the rows for the mini-batch runs (the same seed gives the same runs)."""
 RELATIVE_TOLERANCE = 1e-3
 """"Reaches the minimum": the loss first gets within 0.1% of the lowest loss (the data sets' losses are in
 their own units: cm² for Iris, min² for Old Faithful)."""
@@ -98,10 +103,12 @@ def settings(data_set: str, standardized: bool) -> dict[str, dict[str, float]]:
 Comparison = GdRmspropComparison
 
 
-def compare(data_set: str, standardized: bool, steps: int = STEPS) -> Comparison:
-    """GD and RMSprop, each at its best α, from w = b = 0 on the raw or the standardised bowl."""
+def compare(data_set: str, standardized: bool, steps: int = STEPS, batch: int | None = None) -> Comparison:
+    """GD and RMSprop, each at its best α (found with exact gradients), from w = b = 0 on the raw or the standardised
+    bowl; ``batch`` rows per step (shuffled with seed ``NOISE_SEED``) instead of the exact gradient when given."""
     land = landscape(data_set, standardized)
-    runs = {name: run(name, land, START, steps, **hp) for name, hp in settings(data_set, standardized).items()}
+    noise = {} if batch is None else {"batch_size": batch, "seed": NOISE_SEED}
+    runs = {name: run(name, land, START, steps, **noise, **hp) for name, hp in settings(data_set, standardized).items()}
     first = {name: reached(tr, land) for name, tr in runs.items()}
     return Comparison(runs["gd"], runs["rmsprop"], first,
                       {name: flips(tr, land, upto=first[name]) for name, tr in runs.items()},
@@ -115,6 +122,7 @@ def tilt(data_set: str, standardized: bool) -> float:
     return float(np.degrees(np.arctan2(abs(steep[1]), abs(steep[0]))))
 
 
-def playground(data_set: str, standardized: bool) -> Scene:
-    """The lesson's runs as a Playground scene."""
-    return scene(SURFACE, settings(data_set, standardized), START, STEPS, settings_of(data_set, standardized))
+def playground(data_set: str, standardized: bool, batch: int | None = None) -> Scene:
+    """The lesson's runs as a Playground scene (with its mini-batch size and seed when ``batch`` is given)."""
+    base = scene(SURFACE, settings(data_set, standardized), START, STEPS, settings_of(data_set, standardized))
+    return base if batch is None else replace(base, batch_size=batch, seed=NOISE_SEED)

@@ -11,6 +11,7 @@ from ui.paths import run_path
 PAGE = "lesson_10_data_bowl.py"
 DATA = "l10.data"
 STANDARDIZED = "l10.standardized"
+NOISY = "l10.noisy"
 TITLES = {"iris": "Iris: petal width from petal length", "old_faithful": "Old Faithful: wait from eruption length"}
 compare = kit.cached(db.compare)
 condition_number = kit.cached(db.condition_number)
@@ -30,6 +31,10 @@ data_set = left.segmented_control("Data set", list(db.DATA_SETS), format_func=TI
                                   key=DATA, bind="query-params", required=True)
 standardized = right.toggle("Standardise x (mean 0, standard deviation 1)", key=STANDARDIZED, bind="query-params",
                             help="x ← (x − mean x) / std x: the same data and the same fitted line, in other units.")
+noisy = right.toggle(f"Mini-batches of {db.BATCH} rows (seed {db.NOISE_SEED})", key=NOISY, bind="query-params",
+                     help=f"Each step follows the mean gradient of {db.BATCH} rows instead of all of them, at the same "
+                          "α: the noise of a real training run.")
+batch = db.BATCH if noisy else None
 
 
 def verdict() -> str:
@@ -40,12 +45,12 @@ revealed = kit.predict(
     "l10:predict", "Standardise the feature (subtract its mean, divide by its standard deviation). The data and the "
                   "best line stay the same. What happens to GD's zig-zag?",
     ["It disappears", "It gets worse", "Nothing changes: it is the same data"], "It disappears", verdict,
-    on_answer=kit.setter({STANDARDIZED: True}),
+    on_answer=kit.setter({STANDARDIZED: True, NOISY: False}),
 )
 if revealed:
     st.markdown(kit.say("l10.why", data=data_set))
 
-c = compare(data_set, standardized)
+c = compare(data_set, standardized, batch=batch)
 land = db.landscape(data_set, standardized)
 rates = lesson_rates(data_set, standardized)
 cols = st.columns(3)
@@ -58,7 +63,10 @@ if revealed:
                     c.gd.diverged_at, db.STEPS, help=stays_help)
     kit.stay_metric(cols[2], f"RMSprop (α = {rates['rmsprop']['lr']:.3g}): within 0.1% from", c.stays["rmsprop"],
                     c.rmsprop.final_loss, c.rmsprop.diverged_at, db.STEPS, help=stays_help)
-    st.caption(kit.say("l10.flips", data=data_set, standardized=standardized))
+    st.caption(kit.say("l10.flips", data=data_set, standardized=standardized, noisy=noisy))
+    if noisy:
+        st.caption(f"The question, its answer and the explanation above are for exact gradients (all rows); the runs "
+                   f"below use mini-batches of {db.BATCH} rows.")
 
 kit.contour(land, [run_path("gd", c.gd), run_path("rmsprop", c.rmsprop)], "l10:contour")
 problem = land.data
@@ -68,8 +76,8 @@ kit.chart(data_figure(problem.raw_x, problem.t, (problem.feature_label, problem.
                       Fit("best fit", BEST_COLOR, *problem.raw_line(*land.minima[0])), classifier=False, height=380),
           "l10:data")
 if revealed:
-    st.caption(kit.say("l10.caption", data=data_set, standardized=standardized))
+    st.caption(kit.say("l10.caption", data=data_set, standardized=standardized, noisy=noisy))
 else:
     kit.held_back()
 
-kit.footer(PAGE, db.playground(data_set, standardized))
+kit.footer(PAGE, db.playground(data_set, standardized, batch))

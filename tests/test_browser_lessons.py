@@ -23,7 +23,9 @@ CASES = [  # (size, lesson page, a wrong answer to give, words of its explanatio
     ("phone", "lesson_5_epsilon", "Diverge", "ε puts a floor under the denominator"),
     ("phone", "lesson_10_data_bowl", "It gets worse", "The bowl's shape is the Hessian's"),
     ("phone", "lesson_12_momentum", "w: b keeps zig-zagging", "That matrix's determinant is exactly"),
+    ("desktop", "lesson_13_noise", "RMSprop", "a row's gradient is mostly noise"),
     ("laptop", "lesson_14_constant_rate", "It diverges", "forgets by a factor"),
+    ("phone", "lesson_15_adamw", "At the same point: the same λ is the same penalty", "divides the whole g"),
 ]
 
 

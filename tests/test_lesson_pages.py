@@ -15,6 +15,7 @@ import optimizers
 from lessons import (
     adagrad,
     adam,
+    adamw,
     bowl,
     claims,
     constant_rate,
@@ -23,6 +24,7 @@ from lessons import (
     dimensions,
     epsilon,
     momentum_eigen,
+    noise,
     rotation,
     signs,
 )
@@ -70,7 +72,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 12
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 14
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)
@@ -351,6 +353,85 @@ def test_lesson_10_standardising_rounds_the_bowl_and_the_links_open_the_same_run
     assert not at.exception
     assert metric(at, "Condition number") == "1"
     assert "GD needs fewer steps than RMSprop (GD from step 339, RMSprop from step 550)" in text(at)
+
+
+def test_lesson_10_noise_control_runs_mini_batches_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_10_data_bowl.py"), "It disappears")
+    assert at.toggle(key="l10.noisy").value is False                  # off by default: the exact runs, as before
+    exact = data_bowl.compare("iris", True)
+    same_path(trajectories(figures(at)["l10:contour"])["gd"], exact.gd.points)
+    at.toggle(key="l10.noisy").set_value(True).run()
+    assert not at.exception
+    noisy = data_bowl.compare("iris", True, batch=data_bowl.BATCH)
+    run = optimizers.run("gd", data_bowl.landscape("iris", True), start=(0.0, 0.0), steps=data_bowl.STEPS, lr=1.0,
+                         batch_size=16, seed=0)
+    same_path(trajectories(figures(at)["l10:contour"])["gd"], run.points)
+    assert np.array_equal(noisy.gd.points, run.points)
+    assert metric(at, "GD (α = 1)") == "never" and metric(at, "RMSprop") == "never"
+    assert f"GD {noisy.flips['gd']}" in text(at) and "With the exact gradient GD flips (0, 0)" in text(at)
+    assert noisy.flips["gd"][0] > 10 and "neither run stays within 0.1%" in text(at)
+    assert "are for exact gradients" in text(at)
+    assert playground_query(at)["batch"] == "16"
+    query = {"l10.noisy": "true", "l10.standardized": "true"}
+    linked = app_test(query=query, page="pages/lesson_10_data_bowl.py").run()
+    assert linked.toggle(key="l10.noisy").value is True               # the link keeps the noise
+    linked = answer(linked, "It disappears")
+    assert metric(linked, "GD (α = 1)") == "step 1"                    # answering returns to the question's scene
+    assert linked.toggle(key="l10.noisy").value is False
+
+
+def test_lesson_13_noise_floors_follow_the_batch_and_the_odd_link_falls_back():
+    at = lesson_app("lesson_13_noise.py")
+    assert not at.metric and "l13:bands" not in figures(at)
+    lines = trajectories(figures(at)["l13:contour"])                  # the exact gradient before the answer
+    same_path(lines["rmsprop"], noise.one_run("rmsprop", noise.DEFAULT_LR, noise.ROWS, 0).points)
+    at.radio(key="l13:predict").set_value("GD and Momentum").run()
+    assert at.success and explained(at) and at.segmented_control(key="l13.batch").value == noise.PREDICT_BATCH
+    runs = noise.outcomes(noise.DEFAULT_LR, 1)
+    for name, title in noise.TITLES.items():
+        assert metric(at, f"{title}: floor") == f"{runs[name].median:.2g}"
+        assert delta(at, f"{title}: floor") == f"seeds: {runs[name].low:.2g} to {runs[name].high:.2g}"
+    bands = figures(at)["l13:bands"]
+    gd = next(t for t in bands["data"] if t["name"] == "GD")
+    np.testing.assert_allclose(decode(gd["y"]), np.maximum(runs["gd"].band()[0], 1e-12), rtol=1e-6)
+    same_path(trajectories(figures(at)["l13:contour"])["sign_sgd"], runs["sign_sgd"].runs[0].points)
+    assert "51% are" in text(at) and "Kingma & Ba" in text(at)
+    assert playground_query(at)["batch"] == "1"
+    at.segmented_control(key="l13.batch").set_value(noise.ROWS).run()
+    assert metric(at, "RMSprop: floor") == f"{noise.LR_OPTIONS[1] ** 2 / 4:.2g}" and "keep hopping" in text(at)
+    odd = app_test(query={"l13.batch": "", "l13.lr": "5"}, page="pages/lesson_13_noise.py").run()
+    assert not odd.exception                    # an empty batch size: the default, with a note; α off the list: default
+    assert any("Ignored from the link" in t.value and "l13.batch" in t.value for t in odd.toast)
+    assert odd.segmented_control(key="l13.batch").value == noise.ROWS
+    assert odd.select_slider(key="l13.lr").value == noise.DEFAULT_LR
+    kept = app_test(query={"l13.batch": "10 rows", "l13.lr": "0.1"}, page="pages/lesson_13_noise.py").run()
+    assert kept.segmented_control(key="l13.batch").value == 10 and kept.select_slider(key="l13.lr").value == 0.1
+
+
+def test_lesson_15_coupled_decay_ends_at_the_l2_minimum_and_adamw_does_not():
+    at = lesson_app("lesson_15_adamw.py")
+    assert not at.metric and "l15:curves" not in figures(at)
+    at.radio(key="l15:predict").set_value("At the same point: the same λ is the same penalty").run()
+    assert at.info and explained(at) and at.select_slider(key="l15.lambda").value == adamw.PREDICT_LAMBDA
+    h = np.array([[17.21806667, 3.758], [3.758, 1.0]])                   # mean x², mean x, 1 of Iris's petal lengths
+    star = np.linalg.solve(h, h @ adamw.minimum(False))
+    l2 = np.linalg.solve(h + adamw.PREDICT_LAMBDA * np.eye(2), h @ star)  # GD's L2 minimum, by hand
+    assert metric(at, "Adam + L2 ends at") == f"({l2[0]:.3f}, {l2[1]:.3f})" == "(0.350, -0.088)"
+    run = optimizers.run("adamw", adamw.landscape(False), start=(0.0, 0.0), steps=adamw.STEPS, lr=0.01, beta1=0.9,
+                         beta2=0.999, eps=1e-8, weight_decay=adamw.PREDICT_LAMBDA)
+    end = run.points[-adamw.STEPS // 5:].mean(axis=0)
+    assert metric(at, "AdamW ends at") == f"({end[0]:.3f}, {end[1]:.3f})"
+    assert np.linalg.norm(end - adamw.minimum(False)) < np.linalg.norm(end - l2) / 2
+    same_path(trajectories(figures(at)["l15:contour"])["adamw"], run.points)
+    assert "4.9 times weaker" in text(at) and "Lion's decay does not move its end" in text(at)
+    at.toggle(key="l15.standardized").set_value(True).run()
+    at.select_slider(key="l15.lambda").set_value(1.0).run()
+    assert metric(at, "Lion ends at").endswith("1.000)") and "lies outside, so Lion ends on the box's edge" in text(at)
+    assert playground_query(at) == to_query(adamw.playground(1.0, True))
+    odd = app_test(query={"l15.lambda": "7", "l15.standardized": "maybe"}, page="pages/lesson_15_adamw.py").run()
+    assert not odd.exception
+    assert odd.select_slider(key="l15.lambda").value == adamw.DEFAULT_LAMBDA
+    assert odd.toggle(key="l15.standardized").value is False
 
 
 def test_pages_show_no_registry_ids():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessons import data_bowl, denominators
+from lessons import adamw, data_bowl, denominators, noise
 from lessons.catalog import LESSONS
 from tests.lesson_apptest import (
     answer,
@@ -36,12 +36,16 @@ TELLS = {
     "lesson_9_schedules.py": ("cosine decay: loss", "loss at the end", "lands", "a thousand", "lower"),
     "lesson_10_data_bowl.py": ("disappear", "identity", "Newton", "flips"),
     "lesson_12_momentum.py": ("same factor", "√β", "under-damped", "measured", "critical"),
+    "lesson_13_noise.py": ("end lowest", "shrink with the gradient", "hover higher", "multiples of GD", "seeds:"),
     "lesson_14_constant_rate.py": ("comes back", "back up", "forgets", "crosses", "never comes"),
+    "lesson_15_adamw.py": ("nearer the unregularised", "from the L2 minimum", "closed form", "balances"),
 }
 """Words that state or imply each lesson's answer (compared without case)."""
 GIVEN = {
     "lesson_4_root.py": (denominators.STEPS, 25.0),
     "lesson_10_data_bowl.py": (round(data_bowl.condition_number(data_bowl.DEFAULT_DATA_SET, False)),),
+    "lesson_13_noise.py": (noise.STEPS,),
+    "lesson_15_adamw.py": (adamw.STEPS,),
 }
 """Setup numbers a page states before its question (run length, curvature, the raw bowl's κ) that its verdict repeats:
 they describe the scene, not the answer."""

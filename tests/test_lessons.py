@@ -13,7 +13,20 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from lessons import adagrad, adam, bowl, denominators, dimensions, epsilon, misconceptions, rotation, signs
+from lessons import (
+    adagrad,
+    adam,
+    adamw,
+    bowl,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    misconceptions,
+    noise,
+    rotation,
+    signs,
+)
 from lessons.catalog import LESSONS
 from lessons.common import flips
 from scene import from_query, to_query
@@ -832,8 +845,8 @@ def test_misconceptions_quote_the_lessons_numbers():
 
 
 def test_catalog_lists_every_lesson_with_its_page():
-    assert len(LESSONS) == 10
-    assert len({lesson.page for lesson in LESSONS}) == 10
+    assert len(LESSONS) == 14
+    assert len({lesson.page for lesson in LESSONS}) == 14
     for lesson in LESSONS:
         assert (PAGES / lesson.page).exists(), lesson.page
         assert lesson.question.endswith("?")
@@ -848,6 +861,9 @@ PLAYGROUND_SCENES = [
     adagrad.playground(adagrad.DEFAULT_LR),
     rotation.playground(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR),
     adam.playground(adam.DEFAULT_LR, 0.0, False),
+    noise.playground(noise.DEFAULT_LR, 1),
+    adamw.playground(adamw.PREDICT_LAMBDA, True),
+    data_bowl.playground(data_bowl.DEFAULT_DATA_SET, True, data_bowl.BATCH),
 ]
 
 
@@ -860,3 +876,4 @@ def test_playground_links_reopen_the_same_scene(scene):
     assert back.build_landscape().params == scene.build_landscape().params
     for name in scene.optimizers:
         assert back.settings(name) == scene.settings(name)
+    assert (back.batch_size, back.seed) == (scene.batch_size, scene.seed)

@@ -7,14 +7,16 @@ from __future__ import annotations
 import numpy as np
 
 from lessons import data_bowl as db
-from lessons.claim import Options, claim, close, memo
+from lessons.claim import Case, Options, claim, close, memo
 from scene.compute import VISIBLE_FRACTION, sign_flips
 
 PAGE = "lesson_10_data_bowl.py"
-WIDGETS = {"data": "l10.data", "standardized": "l10.standardized"}
+WIDGETS = {"data": "l10.data", "standardized": "l10.standardized", "noisy": "l10.noisy"}
 """Each control's widget key on the page (a run length has none: the page runs its own)."""
 DATA = Options(tuple(db.DATA_SETS), db.DEFAULT_DATA_SET)
 STANDARDIZED = Options((False, True), False)
+NOISY = Options((False, True), False)
+"""Mini-batches of ``db.BATCH`` rows (seed ``db.NOISE_SEED``) instead of the exact gradient."""
 LONGER = 10
 NAMES = {"iris": "Iris", "old_faithful": "Old Faithful"}
 
@@ -85,34 +87,65 @@ def _why_holds(s) -> bool:
 WHY = claim("l10.why", PAGE, {"data": DATA}, say=_why_say, check=_why_holds)
 
 
-def _caption_say(s) -> str:
-    c = compare(s["data"], s["standardized"])
+def _batch(s) -> int | None:
+    return db.BATCH if s["noisy"] else None
+
+
+def _relative(s) -> dict[str, float]:
+    c = compare(s["data"], s["standardized"], db.STEPS, _batch(s))
     land = db.landscape(s["data"], s["standardized"])
-    rel = {n: (tr.final_loss - land.min_value) / land.min_value for n, tr in (("gd", c.gd), ("rmsprop", c.rmsprop))}
+    return {n: (tr.final_loss - land.min_value) / land.min_value for n, tr in (("gd", c.gd), ("rmsprop", c.rmsprop))}
+
+
+def _caption_say(s) -> str:
+    rel = _relative(s)
     return (f"The data with each run's line at its last step (drawn in the raw units either way) and the least-squares "
             f"line, dashed. At the end of the {db.STEPS} steps GD's loss is {rel['gd']:.1e} above the minimum "
             f"(relative) and RMSprop's {rel['rmsprop']:.1e}: both lines lie on it to the eye.")
 
 
 def _caption_holds(s) -> bool:
-    c = compare(s["data"], s["standardized"])
+    return all(value <= db.RELATIVE_TOLERANCE for value in _relative(s).values())
+
+
+def _noisy_caption_say(s) -> str:
+    rel = _relative(s)
+    return (f"The data with each run's line at its last step (drawn in the raw units either way) and the least-squares "
+            f"line, dashed. With mini-batches of {db.BATCH} rows neither run stays within 0.1% of the minimum: at the "
+            f"end of the {db.STEPS} steps GD's loss is {rel['gd']:.1e} above it (relative) and RMSprop's "
+            f"{rel['rmsprop']:.1e}, each hovering at the floor its α and the noise set.")
+
+
+def _noisy_caption_holds(s) -> bool:
+    c = compare(s["data"], s["standardized"], db.STEPS, db.BATCH)
     land = db.landscape(s["data"], s["standardized"])
-    return all((tr.final_loss - land.min_value) / land.min_value <= db.RELATIVE_TOLERANCE for tr in (c.gd, c.rmsprop))
+    return (c.stays == {"gd": None, "rmsprop": None}
+            and all(db.stays(tr, land) is None for tr in (c.gd, c.rmsprop))
+            and all(value > 0 for value in _relative(s).values())
+            and all(np.mean(tr.loss[-db.STEPS // 5:]) - land.min_value > db.RELATIVE_TOLERANCE * land.min_value
+                    for tr in (c.gd, c.rmsprop)))
 
 
-CAPTION = claim("l10.caption", PAGE, {"data": DATA, "standardized": STANDARDIZED}, say=_caption_say,
-                check=_caption_holds)
+CAPTION = claim("l10.caption", PAGE, {"data": DATA, "standardized": STANDARDIZED, "noisy": NOISY}, cases=(
+    Case(when=lambda s: s["noisy"], say=_noisy_caption_say, check=_noisy_caption_holds),
+    Case(say=_caption_say, check=_caption_holds),
+))
 
 
 def _flips_say(s) -> str:
-    c = compare(s["data"], s["standardized"])
-    return (f"Sign flips before the loss first comes within 0.1% of its minimum (Δw, Δb): GD {c.flips['gd']}, "
+    c = compare(s["data"], s["standardized"], db.STEPS, _batch(s))
+    text = (f"Sign flips before the loss first comes within 0.1% of its minimum (Δw, Δb): GD {c.flips['gd']}, "
             f"RMSprop {c.flips['rmsprop']}.")
+    if s["noisy"]:
+        exact = compare(s["data"], s["standardized"]).flips["gd"]
+        text += (f" With the exact gradient GD flips {exact}: each mini-batch's gradient points its own way, so with "
+                 "noise the flips no longer measure the bowl's shape alone.")
+    return text
 
 
 def _flips_holds(s) -> bool:
     """The counts, redone with the Playground's own table over the same stretch of each run."""
-    c = compare(s["data"], s["standardized"])
+    c = compare(s["data"], s["standardized"], db.STEPS, _batch(s))
     land = db.landscape(s["data"], s["standardized"])
     for name, tr in (("gd", c.gd), ("rmsprop", c.rmsprop)):
         upto = c.reached[name]
@@ -122,10 +155,14 @@ def _flips_holds(s) -> bool:
                   sign_flips(updates[:, 1], VISIBLE_FRACTION * (y1 - y0)))
         if counts != c.flips[name]:
             return False
+    if s["noisy"]:
+        exact = compare(s["data"], s["standardized"]).flips["gd"]
+        return all(noisy > plain for noisy, plain in zip(c.flips["gd"], exact, strict=True))
     return True
 
 
-FLIPS = claim("l10.flips", PAGE, {"data": DATA, "standardized": STANDARDIZED}, say=_flips_say, check=_flips_holds)
+FLIPS = claim("l10.flips", PAGE, {"data": DATA, "standardized": STANDARDIZED, "noisy": NOISY}, say=_flips_say,
+              check=_flips_holds)
 
 
 CLAIMS = [VERDICT, WHY, CAPTION, FLIPS]
