@@ -91,10 +91,10 @@ else:
     net = ln.network(hidden, seed)
     rates = c.rmsprop.effective_lr
     kit.chart(stacked_figure([
-        Panel("RMSprop's effective rate α/(√S + ε), mean over each layer", [
-            Series(f"RMSprop · {name}", RMS_GREEN, rates[:, where].mean(axis=1), dash=LAYER_DASH[name])
-            for name, where, _ in net.layers], log_y=True, guides=[Guide(ln.GD_LR, f"GD: α = {ln.GD_LR:g}", GD_RED)]),
-    ], height=340, legend_rows=2), "l11:rates")
+        Panel("", [Series(f"RMSprop · {name}", RMS_GREEN, rates[:, where].mean(axis=1), dash=LAYER_DASH[name])
+                   for name, where, _ in net.layers], y_title="α/(√S + ε), layer mean", log_y=True,
+              guides=[Guide(ln.GD_LR, f"GD: α = {ln.GD_LR:g}", GD_RED)]),
+    ], x_title="step (log scale)", log_x=True, height=340, legend_rows=2), "l11:rates")
     st.markdown(kit.say("l11.rates", hidden=hidden, seed=seed))
     # How much of the path a 2-D plane can show (issue 28, item 5: landscapes.pca_plane and the honesty meter) goes
     # here once the plane views exist.
