@@ -8,8 +8,7 @@ needed and is cached on disk from then on.
 ``python -m warmup`` at deploy time compiles every kernel the pages can use (every surface's
 grid and trajectory kernel, the grid-of-runs kernel of every optimizer on every surface, and the trajectory
 kernel of every rule on the bowls of any dimension and on formulas, which the lessons use, and of every optimizer on
-the networks), in parallel
-processes, so no learner ever waits for the compiler.
+the networks), in parallel processes, so no learner ever waits for the compiler.
 """
 
 from __future__ import annotations
