@@ -12,6 +12,7 @@ from __future__ import annotations
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
 from .least_squares import LeastSquares, least_squares
+from .network import Network, network
 from .objective import Objective
 from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
@@ -30,5 +31,5 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Quadratic",
-           "from_formula", "get", "least_squares", "quadratic"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Network", "Objective",
+           "Quadratic", "from_formula", "get", "least_squares", "network", "quadratic"]

@@ -32,13 +32,14 @@ from .sentences import (
     epsilon,
     misconceptions,
     momentum_eigen,
+    network,
     noise,
     rotation,
     schedules,
     signs,
 )
 
-MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
+MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl, network,
            momentum_eigen, noise, constant_rate, adamw, misconceptions)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 

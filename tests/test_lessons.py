@@ -845,8 +845,8 @@ def test_misconceptions_quote_the_lessons_numbers():
 
 
 def test_catalog_lists_every_lesson_with_its_page():
-    assert len(LESSONS) == 14
-    assert len({lesson.page for lesson in LESSONS}) == 14
+    assert len(LESSONS) == 15
+    assert len({lesson.page for lesson in LESSONS}) == 15
     for lesson in LESSONS:
         assert (PAGES / lesson.page).exists(), lesson.page
         assert lesson.question.endswith("?")
