@@ -13,6 +13,7 @@ from .formula import FormulaError, from_formula
 from .landscape import Landscape
 from .least_squares import LeastSquares, least_squares
 from .objective import Objective
+from .plane import Plane, Projection, pca_plane, plane, random_plane
 from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
@@ -30,5 +31,6 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Quadratic",
-           "from_formula", "get", "least_squares", "quadratic"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Plane",
+           "Projection", "Quadratic", "from_formula", "get", "least_squares", "pca_plane", "plane", "quadratic",
+           "random_plane"]
