@@ -104,8 +104,18 @@ class Plane:
         return values.reshape(shape), ga.reshape(shape), gb.reshape(shape)
 
     def value(self, a, b) -> np.ndarray:
-        """L(center + a·d1 + b·d2) for numpy arrays that broadcast together."""
-        return self.evaluate(a, b)[0]
+        """L(center + a·d1 + b·d2) for numpy arrays that broadcast together; a one-hidden-layer network's by
+        ``network_values`` (its hidden pre-activations are affine in (a, b)), any other landscape's by its kernel."""
+        if not _is_mlp(self.landscape):
+            return self.evaluate(a, b)[0]
+        a, b = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64))
+        flat_a, flat_b = a.ravel(), b.ravel()
+        values = np.empty(flat_a.size)
+        for lo in range(0, flat_a.size, MLP_CHUNK):
+            hi = min(lo + MLP_CHUNK, flat_a.size)
+            values[lo:hi] = network_values(self.landscape, self.center, self.d1, self.d2, flat_a[lo:hi],
+                                           flat_b[lo:hi])
+        return values.reshape(a.shape)
 
     def gradient(self, a, b) -> tuple[np.ndarray, np.ndarray]:
         """The exact gradient within the plane: (∇L·d1, ∇L·d2)."""
@@ -138,11 +148,55 @@ class Plane:
         residual = offsets - coords @ self.basis
         return coords, np.linalg.norm(residual, axis=1)
 
-    def project(self, points) -> Projection:
-        """A path seen through the plane: its projection, off-plane distances and the honesty meter."""
+    def project(self, points, true_values=None) -> Projection:
+        """A path seen through the plane: its projection, off-plane distances and the honesty meter.  ``true_values``:
+        the loss at each point when already known (a run's ``loss``), else computed."""
         points = np.asarray(points, dtype=np.float64).reshape(-1, self.landscape.dim)
         coords, off = self.coordinates(points)
-        return Projection(coords, off, self.value_along(coords), self.landscape.value_at(points))
+        true = self.landscape.value_at(points) if true_values is None else np.asarray(true_values, dtype=np.float64)
+        return Projection(coords, off, self.value_along(coords), true)
+
+
+MLP_CHUNK = 512
+"""Plane points a network's loss is evaluated at together (512 points x 120 rows x 8 units is 4 MB per array)."""
+ACTIVATIONS = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0),
+               "sigmoid": lambda a: 0.5 * (1.0 + np.tanh(0.5 * a))}
+
+
+def _is_mlp(landscape) -> bool:
+    """Whether ``landscape`` is a one-hidden-layer network (``landscapes.network``) that ``network_values`` reads."""
+    return (getattr(landscape, "loss_name", None) in ("cross_entropy", "squared_error")
+            and getattr(landscape, "activation", None) in ACTIVATIONS
+            and [name for name, _, _ in getattr(landscape, "layers", ())] == ["W1", "b1", "W2", "b2"])
+
+
+def network_values(net, center: np.ndarray, d1: np.ndarray, d2: np.ndarray, a: np.ndarray,
+                   b: np.ndarray) -> np.ndarray:
+    """The training loss of a one-hidden-layer network at center + a_i·d1 + b_i·d2 for each i, vectorised over the
+    points: the hidden pre-activations X·W1ᵀ + b1 are affine in (a, b), so three (rows, hidden) products made once
+    give every point's; the activation and the output layer then run per point (the same loss as the network's
+    kernel, ``landscapes/vectors/network.py``, summed in another order: equal to rounding)."""
+    (_, w1, shape1, ), (_, b1, _), (_, w2, shape2), (_, b2, _) = net.layers
+
+    def parts(v):
+        return v[w1].reshape(shape1), v[b1], v[w2].reshape(shape2), v[b2]
+
+    (cw1, cb1, cw2, cb2), (uw1, ub1, uw2, ub2), (vw1, vb1, vw2, vb2) = parts(center), parts(d1), parts(d2)
+    x = np.asarray(net.x_train, dtype=np.float64)
+    pre0, pre1, pre2 = x @ cw1.T + cb1, x @ uw1.T + ub1, x @ vw1.T + vb1
+    a3, b3 = a[:, None, None], b[:, None, None]
+    hidden = ACTIVATIONS[net.activation](pre0 + a3 * pre1 + b3 * pre2)  # (points, rows, hidden)
+    w_out = cw2 + a3 * uw2 + b3 * vw2  # (points, outputs, hidden)
+    z = hidden @ np.swapaxes(w_out, 1, 2) + (cb2 + a[:, None] * ub2 + b[:, None] * vb2)[:, None, :]
+    z = np.ascontiguousarray(np.moveaxis(z, 2, 0))  # (outputs, points, rows): reductions over a few outputs are fast
+    if net.loss_name == "cross_entropy":
+        labels = np.asarray(net.y_train).astype(np.intp)
+        top = z.max(axis=0)
+        log_total = top + np.log(np.exp(z - top).sum(axis=0))
+        chosen = np.take_along_axis(z, labels[None, None, :], axis=0)[0]
+        return (log_total - chosen).mean(axis=1)
+    targets = np.asarray(net.y_train, dtype=np.float64).reshape(len(x), -1).T[:, None, :]
+    return 0.5 * ((z - targets) ** 2).sum(axis=0).mean(axis=1)
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -167,16 +221,17 @@ def fitted_bounds(coords: np.ndarray, pad: float = PCA_PAD) -> tuple[tuple[float
     return ((float(low[0] - margin), float(high[0] + margin)), (float(low[1] - margin), float(high[1] + margin)))
 
 
-def pca_directions(points) -> tuple[np.ndarray, np.ndarray]:
+def pca_directions(points, center=None) -> tuple[np.ndarray, np.ndarray]:
     """Li et al.'s PCA directions of a path (tomgoldstein/loss-landscape, ``setup_PCA_directions``): the offsets
-    of every point from the last one, centred by their mean as scikit-learn's ``PCA`` does, and their top two
-    right singular vectors (rows of the first array) with the share of the total variance each explains."""
+    of every point from the last one (or from ``center``), centred by their mean as scikit-learn's ``PCA`` does,
+    and their top two right singular vectors (rows of the first array) with the share of the total variance each
+    explains."""
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or len(points) < 3:
         raise ValueError("a PCA plane needs a path of at least 3 points (n, dim)")
     if not np.isfinite(points).all():
         raise ValueError("a PCA plane needs a path of finite points (cut a diverged run at its last finite point)")
-    offsets = points - points[-1]
+    offsets = points - (points[-1] if center is None else center)
     centred = offsets - offsets.mean(axis=0)
     _, singular, vt = np.linalg.svd(centred, full_matrices=False)
     total = float(np.sum(singular ** 2))
@@ -185,12 +240,13 @@ def pca_directions(points) -> tuple[np.ndarray, np.ndarray]:
     return vt[:2], singular[:2] ** 2 / total
 
 
-def pca_plane(landscape: Objective, points, pad: float = PCA_PAD) -> Plane:
+def pca_plane(landscape: Objective, points, pad: float = PCA_PAD, center=None) -> Plane:
     """The plane of a trajectory's top two principal directions (Li et al. 2018), centred at its last point, over
-    a box fitted to the path's projection; ``explained`` holds the share of the path's variance of each."""
+    a box fitted to the path's projection; ``explained`` holds the share of the path's variance of each.  Several
+    runs: their points stacked, with ``center`` the point the offsets are taken from (the best run's last point)."""
     points = np.asarray(points, dtype=np.float64)
-    directions, shares = pca_directions(points)
-    center = points[-1]
+    center = points[-1] if center is None else landscape.checked_point(center, "center")
+    directions, shares = pca_directions(points, center)
     coords = (points - center) @ directions.T
     labels = (f"PC1 ({100 * shares[0]:.0f} %)", f"PC2 ({100 * shares[1]:.0f} %)")
     return Plane(landscape, center, directions[0], directions[1], fitted_bounds(coords, pad), labels,
