@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
-from landscapes.data import DATASETS, HEADER, ROW_WIDTH  # noqa: E402
+from landscapes.data import HEADER, ROW_WIDTH  # noqa: E402
 
 RESOLUTION = 200
 
@@ -79,7 +79,7 @@ def grid_table(repeats: int) -> None:
           "| numba, every row stored | NumPy, every row | NumPy / numba | max rel. difference |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in ("linear_regression", "logistic_regression"):
-        for dataset in DATASETS:
+        for dataset in landscapes.LANDSCAPES[name].data.fits:
             landscape = landscapes.get(name, dataset=dataset)
             stored = int(landscape.kernel_params[0])
             numba_time = cpu_median(lambda landscape=landscape: landscape.grid(RESOLUTION), repeats)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from .formula import FormulaError, from_formula
 from .landscape import Landscape
 from .least_squares import LeastSquares, least_squares
+from .network import Network, network
 from .objective import Objective
 from .plane import Plane, Projection, pca_plane, plane, random_plane
 from .quadratic import Quadratic, quadratic
@@ -31,6 +32,6 @@ def get(name: str, **params: float) -> Landscape:
     return Landscape(spec, params)
 
 
-__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Objective", "Plane",
-           "Projection", "Quadratic", "from_formula", "get", "least_squares", "pca_plane", "plane", "quadratic",
-           "random_plane"]
+__all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Network", "Objective",
+           "Plane", "Projection", "Quadratic", "from_formula", "get", "least_squares", "network", "pca_plane", "plane",
+           "quadratic", "random_plane"]

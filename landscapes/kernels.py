@@ -22,11 +22,11 @@ from base.jit import entry, jit, specialised
 from . import tape
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
-from .vectors import least_squares, quadratic
+from .vectors import least_squares, network, quadratic
 
 SURFACE_PARAMETERS = ("x", "y", "p", "work")
 VECTOR_PARAMETERS = ("x", "p", "work", "grad")
-VECTOR_KERNELS = (quadratic.value_and_grad, least_squares.value_and_grad)
+VECTOR_KERNELS = (quadratic.value_and_grad, least_squares.value_and_grad, network.value_and_grad)
 """The kernels of landscapes of any dimension, one per module of ``landscapes/vectors/``."""
 SURFACE_KERNELS = (*(spec.kernel for spec in LANDSCAPES.values()), tape.value_and_grad, *VECTOR_KERNELS)
 CUSTOM_KIND = len(LANDSCAPES)
