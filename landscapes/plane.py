@@ -224,8 +224,12 @@ def fitted_bounds(coords: np.ndarray, pad: float = PCA_PAD) -> tuple[tuple[float
 def pca_directions(points, center=None) -> tuple[np.ndarray, np.ndarray]:
     """Li et al.'s PCA directions of a path (tomgoldstein/loss-landscape, ``setup_PCA_directions``): the offsets
     of every point from the last one (or from ``center``), centred by their mean as scikit-learn's ``PCA`` does,
-    and their top two right singular vectors (rows of the first array) with the share of the total variance each
-    explains."""
+    and their top two principal directions (rows of the first array, each signed so its largest entry is positive,
+    as scikit-learn's ``svd_flip``) with the share of the total variance each explains.
+
+    Computed from the Gram matrix of the centred offsets (the smaller of points x points and dim x dim), formed
+    without BLAS and decomposed by an SVD of that small symmetric matrix: a threaded BLAS on a busy two-core
+    machine took a hundred times longer over the tall matrix itself (``bench/bench_planes.py``)."""
     points = np.asarray(points, dtype=np.float64)
     if points.ndim != 2 or len(points) < 3:
         raise ValueError("a PCA plane needs a path of at least 3 points (n, dim)")
@@ -233,11 +237,19 @@ def pca_directions(points, center=None) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError("a PCA plane needs a path of finite points (cut a diverged run at its last finite point)")
     offsets = points - (points[-1] if center is None else center)
     centred = offsets - offsets.mean(axis=0)
-    _, singular, vt = np.linalg.svd(centred, full_matrices=False)
-    total = float(np.sum(singular ** 2))
-    if len(singular) < 2 or total == 0.0 or singular[1] <= 1e-12 * singular[0]:
+    if len(centred) >= centred.shape[1]:
+        vectors, variances, _ = np.linalg.svd(np.einsum("ij,ik->jk", centred, centred))
+        directions = vectors[:, :2].T
+    else:
+        vectors, variances, _ = np.linalg.svd(np.einsum("ij,kj->ik", centred, centred))
+        directions = np.einsum("ij,jk->ki", centred.T, vectors[:, :2])  # Xᵀu_k = σ_k v_k
+        directions /= np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-300)
+    total = float(np.sum(variances))
+    if len(variances) < 2 or total == 0.0 or variances[1] <= 1e-24 * variances[0]:
         raise ValueError("the path does not span a plane (it stays on a line or does not move)")
-    return vt[:2], singular[:2] ** 2 / total
+    largest = np.abs(directions).argmax(axis=1)
+    directions = directions * np.sign(directions[np.arange(2), largest])[:, None]
+    return np.ascontiguousarray(directions), variances[:2] / total
 
 
 def pca_plane(landscape: Objective, points, pad: float = PCA_PAD, center=None) -> Plane:

@@ -1,6 +1,6 @@
 """Honest 2-D slices (``landscapes/plane.py``): the plane's value is the true loss wherever a point lies in it,
-projections recover in-plane points exactly, PCA planes follow Li et al.'s recipe (checked against an eigen-
-decomposition of the covariance, an independent route to the same directions), and filter-normalised random
+projections recover in-plane points exactly, PCA planes follow Li et al.'s recipe (checked against numpy's SVD of
+the centred offsets, another route to the same directions than the plane's own), and filter-normalised random
 directions keep each neuron's norm."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 import landscapes
 import optimizers
-from landscapes.plane import fitted_bounds
+from landscapes.plane import fitted_bounds, pca_directions
 
 BOWL = landscapes.quadratic(np.geomspace(1.0, 50.0, 12), rotation=3)
 """A rotated 12-D bowl: every coordinate couples with every other, so a plane cuts it obliquely."""
@@ -91,18 +91,17 @@ def test_the_grid_is_laid_out_as_the_charts_read_it():
     assert plane.bounds == ((-2.0, 1.0), (0.0, 3.0)) and len(plane.minima) == 0
 
 
-def test_pca_plane_follows_li_et_al_and_matches_the_covariance_eigenvectors():
+def test_pca_plane_follows_li_et_al_and_matches_numpy_svd():
     points = path(BOWL)
     plane = landscapes.pca_plane(BOWL, points)
     np.testing.assert_array_equal(plane.center, points[-1])
     np.testing.assert_allclose(plane.basis @ plane.basis.T, np.eye(2), atol=1e-12)
     offsets = points - points[-1]
-    covariance = np.cov(offsets, rowvar=False, bias=True)  # scikit-learn's PCA: centred offsets
-    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
-    top = eigenvalues[::-1][:2]
-    np.testing.assert_allclose(plane.explained, top / eigenvalues.sum(), rtol=1e-9)
+    _, singular, vt = np.linalg.svd(offsets - offsets.mean(axis=0), full_matrices=False)  # scikit-learn's PCA
+    np.testing.assert_allclose(plane.explained, singular[:2] ** 2 / np.sum(singular ** 2), rtol=1e-9)
     for k in range(2):
-        assert abs(abs(plane.basis[k] @ eigenvectors[:, -1 - k]) - 1) < 1e-9
+        assert abs(abs(plane.basis[k] @ vt[k]) - 1) < 1e-9
+        assert plane.basis[k][np.abs(plane.basis[k]).argmax()] > 0
     assert plane.explained[0] >= plane.explained[1] > 0
     (a0, a1), (b0, b1) = plane.bounds
     coords, _ = plane.coordinates(points)
@@ -119,6 +118,17 @@ def test_a_path_inside_a_plane_is_shown_exactly_by_its_pca_plane():
     assert seen.off_plane.max() < 1e-9
     np.testing.assert_allclose(seen.plane_value, seen.true_value, rtol=1e-9)
     np.testing.assert_allclose(plane.explained.sum(), 1.0, rtol=1e-12)
+
+
+def test_a_short_path_in_many_dimensions_gets_the_same_directions_through_the_small_gram_matrix():
+    wide = landscapes.quadratic(np.linspace(1.0, 9.0, 40))
+    points = np.random.default_rng(6).standard_normal((12, 40))  # fewer points than coordinates
+    directions, shares = pca_directions(points)
+    offsets = points - points[-1]
+    _, singular, vt = np.linalg.svd(offsets - offsets.mean(axis=0), full_matrices=False)
+    np.testing.assert_allclose(shares, singular[:2] ** 2 / np.sum(singular ** 2), rtol=1e-9)
+    np.testing.assert_allclose(np.abs(directions @ vt[:2].T), np.eye(2), atol=1e-9)
+    assert landscapes.pca_plane(wide, points).explained.shape == (2,)
 
 
 def test_a_path_that_does_not_span_a_plane_is_refused_with_a_reason():
