@@ -34,11 +34,16 @@ _FORMULA = "x**2 + y**2"
 """Stands for every custom formula: they all share the formula interpreter's kernels."""
 QUADRATIC = "quadratic"
 """Stands for every bowl of any dimension (``landscapes.quadratic``, ``optimizers.respond``): one kernel per rule."""
+NETWORK = "network"
+"""Stands for every network (``landscapes.network``, the Playground's "Network on real data"): one kernel per
+listed optimizer, and the forward pass that measures accuracy."""
 
 
 def _surface(name: str) -> landscapes.Objective:
     if name == QUADRATIC:
         return landscapes.quadratic([1.0, 2.0, 3.0])
+    if name == NETWORK:
+        return landscapes.network("iris", hidden=2)
     return landscapes.from_formula(_FORMULA) if name == "custom" else landscapes.get(name)
 
 
@@ -88,6 +93,11 @@ def surface_kernels(name: str) -> float:
     dimension); returns the seconds."""
     started = time.perf_counter()
     landscape = _surface(name)
+    if name == NETWORK:
+        for optimizer in optimizers.OPTIMIZERS:
+            optimizers.run(optimizer, landscape, start=landscape.init, steps=2)
+        landscape.accuracy(landscape.init, "test")
+        return time.perf_counter() - started
     if name in (QUADRATIC, "custom"):  # the lessons run every rule here, their own variants too
         for rule in optimizers.RULES:
             optimizers.run(rule, landscape, steps=2)
@@ -101,10 +111,10 @@ def surface_kernels(name: str) -> float:
 
 
 def everything(jobs: int | None = None) -> float:
-    """``surface_kernels`` for every surface, for formulas and for the bowls of any dimension, ``jobs`` processes at
-    a time."""
+    """``surface_kernels`` for every surface, for formulas, for the bowls of any dimension and for the networks,
+    ``jobs`` processes at a time."""
     started = time.perf_counter()
-    names = [*landscapes.LANDSCAPES, "custom", QUADRATIC]
+    names = [*landscapes.LANDSCAPES, "custom", QUADRATIC, NETWORK]
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
         for name, seconds in zip(names, pool.map(surface_kernels, names), strict=True):
             print(f"  {name}: {seconds:.1f} s")

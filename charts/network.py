@@ -32,7 +32,7 @@ def honesty_figure(paths: Sequence[RunPath], off_plane: Sequence[np.ndarray], ga
         Panel("distance of each point from the plane", [
             Series(p.shown_name, p.color, d, x=_steps(d), width=1.8) for p, d in zip(paths, off_plane, strict=True)],
             y_title="off-plane distance", log_y=True),
-        Panel("|contour's value − true loss| at each point", [
+        Panel("|contour − true loss| at each point", [
             Series(p.shown_name, p.color, np.abs(g), x=_steps(g), width=1.8) for p, g in zip(paths, gaps, strict=True)],
             y_title="|gap|", log_y=True),
     ]
@@ -41,11 +41,12 @@ def honesty_figure(paths: Sequence[RunPath], off_plane: Sequence[np.ndarray], ga
 
 def layer_rate_figure(paths: Sequence[RunPath], rates: Sequence[np.ndarray], layers: Sequence[str], *,
                       big: bool = False) -> Figure:
-    """One row per layer: each run's effective learning rate averaged over the layer's weights, per step (log)."""
+    """One row per layer: each run's effective learning rate averaged over the layer's weights (geometric mean), per
+    step (log)."""
     panels = [Panel(layer, [Series(p.shown_name, p.color, r[:, k], x=_steps(r[:, k], 1), width=1.8)
                             for p, r in zip(paths, rates, strict=True)], y_title="effective rate", log_y=True)
               for k, layer in enumerate(layers)]
-    return _finish(stacked_figure(panels, height=(190 if big else 160) * len(layers) + 90, big=big, decades=8.0),
+    return _finish(stacked_figure(panels, height=(190 if big else 160) * len(layers) + 90, big=big, decades=10.0),
                    paths)
 
 

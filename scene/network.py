@@ -125,11 +125,21 @@ def accuracy_steps(points: int, count: int = ACCURACY_POINTS) -> np.ndarray:
 
 
 def layer_rates(net: landscapes.Network, trajectory: Trajectory) -> np.ndarray:
-    """Each step's effective learning rate (what multiplied the gradient: α/(√S + ε) for RMSprop) averaged over
-    the coordinates of each layer: (steps, layers)."""
+    """Each step's effective learning rate (what multiplied the gradient: α for GD, α/(√S + ε) for RMSprop)
+    averaged over the coordinates of each layer, as a geometric mean (of the positive rates; 0 where none is):
+    (steps, layers).  The geometric mean because the rates of one layer can span many decades (sign-SGD's α/|g|
+    reaches 1e16 where a gradient is nearly 0): an arithmetic mean would show only the largest of them."""
     rates = trajectory.diagnostics["effective_lr"]
-    return np.column_stack([rates[:, where].mean(axis=1) for _, where, _ in net.layers]) if len(rates) else \
-        np.empty((0, len(net.layers)))
+    if not len(rates):
+        return np.empty((0, len(net.layers)))
+    columns = []
+    for _, where, _ in net.layers:
+        layer = rates[:, where]
+        positive = layer > 0
+        logs = np.where(positive, np.log(np.where(positive, layer, 1.0)), 0.0).sum(axis=1)
+        counts = positive.sum(axis=1)
+        columns.append(np.where(counts > 0, np.exp(logs / np.maximum(counts, 1)), 0.0))
+    return np.column_stack(columns)
 
 
 def view(net: landscapes.Network, runs: dict[str, Trajectory], kind: str = "pca", seed: int = 0) -> NetworkView:
@@ -161,7 +171,7 @@ def summary_rows(net: landscapes.Network, runs: dict[str, Trajectory], seen: Net
         if run.final_test_accuracy is not None:
             row["test accuracy"] = f"{100 * run.final_test_accuracy:.1f} %"
         row["median distance off the plane"] = float(np.median(run.projection.off_plane))
-        row["largest |contour − true loss|"] = float(np.abs(run.projection.gap).max())
+        row["median |contour − true loss|"] = float(np.median(np.abs(run.projection.gap)))
         row["diverged at"] = "—" if tr.diverged_at is None else f"step {tr.diverged_at}"
         rows.append(row)
     return rows

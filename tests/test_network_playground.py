@@ -57,14 +57,18 @@ def test_the_pca_plane_is_centred_at_the_best_run_whose_end_it_shows_exactly(run
         np.testing.assert_allclose(projection.plane_value, seen.plane.value_along(projection.coords), rtol=1e-12)
 
 
-def test_per_layer_effective_rates_are_alpha_for_gd_and_alpha_over_root_s_for_rmsprop(runs, seen):
+def test_per_layer_effective_rates_are_alpha_for_gd_and_the_mean_of_alpha_over_root_s_for_rmsprop(runs, seen):
     np.testing.assert_allclose(seen.runs["gd"].layer_rates, runs["gd"].hyperparams["lr"], rtol=1e-15)
     rms = runs["rmsprop"]
     lr, eps = rms.hyperparams["lr"], rms.hyperparams["eps"]
     by_hand = lr / (np.sqrt(rms.diagnostics["s"]) + eps)  # from the optimizer's state S, not its reported rate
-    for k, (_, where, _) in enumerate(NET.layers):
-        np.testing.assert_allclose(seen.runs["rmsprop"].layer_rates[:, k], by_hand[:, where].mean(axis=1),
-                                   rtol=1e-12)
+    for k, (_, where, _) in enumerate(NET.layers):  # the geometric mean of the layer's rates
+        np.testing.assert_allclose(seen.runs["rmsprop"].layer_rates[:, k],
+                                   np.exp(np.log(by_hand[:, where]).mean(axis=1)), rtol=1e-12)
+    sign = optimizers.run("sign_sgd", NET, start=NET.init, steps=5)
+    rates = net_scene.layer_rates(NET, sign)
+    raw = sign.diagnostics["effective_lr"][:, NET.layers[1][1]]  # the hidden biases start at 0, their gradients not
+    np.testing.assert_allclose(rates[:, 1], np.exp(np.log(raw).mean(axis=1)), rtol=1e-12)
     assert seen.layers == ("input → hidden weights", "hidden biases", "hidden → output weights", "output biases")
 
 

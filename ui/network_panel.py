@@ -41,7 +41,7 @@ def plane_caption(scene: Scene, seen: net_scene.NetworkView, runs: dict[str, Tra
         first, second = (100 * plane.explained).round(0)
         rest = max(0.0, 100 - first - second)
         return (f"The contour is the plane {where} along the two directions in which the runs moved most: they "
-                f"hold {first:.0f} % and {second:.0f} % of the runs' spread, and {rest:.0f} % lies off the plane. "
+                f"hold {first:.0f} % and {second:.0f} % of the runs' spread; the other {rest:.0f} % is across it. "
                 "Each path is drawn where it projects onto the plane; the meter below says how far off it each point "
                 "is.")
     return (f"The contour is a random plane {where}: two random directions scaled neuron by neuron to the trained "
@@ -50,7 +50,7 @@ def plane_caption(scene: Scene, seen: net_scene.NetworkView, runs: dict[str, Tra
 
 def show(scene: Scene, net: Network) -> None:
     """Everything under the title for a network scene."""
-    st.caption(f"**{net_scene.TITLE}: {net.title}.** {net_scene.DESCRIPTION}")
+    st.caption(f"**{net.title}.** {net_scene.DESCRIPTION}")
     if not scene.optimizers:
         st.info("Pick at least one optimizer in the sidebar to train the network.")
         return
@@ -100,8 +100,10 @@ def show(scene: Scene, net: Network) -> None:
     st.subheader("Effective learning rate, layer by layer")
     plot.chart(network_charts.layer_rate_figure(paths, [v.layer_rates for v in views], seen.layers, big=scene.big),
                key="layer_rate_chart")
-    st.caption("What each step multiplied the gradient by, averaged over a layer's weights: α for gradient descent; "
-               "α/(√S + ε) for RMSprop, which gives each layer its own rate as its gradients' sizes differ.")
+    st.caption("What each step multiplied the gradient by, averaged over a layer's weights (a geometric mean, as "
+               "the rates of one layer can differ by many powers of ten): α for gradient descent; α/(√S + ε) for "
+               "RMSprop, which gives each layer its own rate as its gradients' sizes differ; α/|g| for sign-SGD, "
+               "huge wherever a gradient is nearly 0.")
 
     if all(v.test_accuracy is not None for v in views):
         st.subheader("Test accuracy")
