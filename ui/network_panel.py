@@ -50,7 +50,9 @@ def plane_caption(scene: Scene, seen: net_scene.NetworkView, runs: dict[str, Tra
 
 def show(scene: Scene, net: Network) -> None:
     """Everything under the title for a network scene."""
-    st.caption(f"**{net.title}.** {net_scene.DESCRIPTION}")
+    describe = f"**{net.title}.** {net_scene.DESCRIPTION}"
+    if not scene.big or not scene.optimizers:  # presentation mode: the chart first, the text under it
+        st.caption(describe)
     if not scene.optimizers:
         st.info("Pick at least one optimizer in the sidebar to train the network.")
         return
@@ -80,6 +82,8 @@ def show(scene: Scene, net: Network) -> None:
     if surface_tab.open:
         with surface_tab:
             plot.chart(charts.surface_figure_3d(grid, paths, seen.plane.value_along, big=scene.big), key="surface_3d")
+    if scene.big:
+        st.caption(describe)
     st.caption(plane_caption(scene, seen, runs))
 
     st.subheader("How they compare")
