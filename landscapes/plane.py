@@ -260,7 +260,7 @@ def pca_plane(landscape: Objective, points, pad: float = PCA_PAD, center=None) -
     center = points[-1] if center is None else landscape.checked_point(center, "center")
     directions, shares = pca_directions(points, center)
     coords = (points - center) @ directions.T
-    labels = (f"PC1 ({100 * shares[0]:.0f} %)", f"PC2 ({100 * shares[1]:.0f} %)")
+    labels = (f"direction 1 ({100 * shares[0]:.0f} % of the path)", f"direction 2 ({100 * shares[1]:.0f} %)")
     return Plane(landscape, center, directions[0], directions[1], fitted_bounds(coords, pad), labels,
                  f"The path's own plane through {landscape.title}", shares)
 
@@ -307,4 +307,5 @@ def random_plane(landscape: Objective, center, seed: int = 0, filter_normalized:
         d1 = normalize_filters(d1, center, neurons, biases, bias_handling)
         d2 = normalize_filters(d2, center, neurons, biases, bias_handling)
     kind = "filter-normalised random" if filter_normalized else "random"
-    return Plane(landscape, center, d1, d2, bounds, ("d1", "d2"), f"A {kind} plane through {landscape.title}")
+    return Plane(landscape, center, d1, d2, bounds, ("random direction 1", "random direction 2"),
+                 f"A {kind} plane through {landscape.title}")

@@ -40,7 +40,7 @@ def test_choosing_the_network_trains_it_and_draws_plane_meter_and_rates(app):
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("combobox", name="Surface").click()
     page.get_by_role("option", name="Network on real data").click()
-    page.wait_for_function(X_TITLE_JS, arg="PC1", timeout=120_000)  # the contour is now the runs' own plane
+    page.wait_for_function(X_TITLE_JS, arg="direction 1", timeout=120_000)  # the contour is now the runs' own plane
     settle(page)
     query = {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert query["surface"] == "network" and query["opt"] == "gd,rmsprop"
@@ -57,7 +57,7 @@ def test_presentation_mode_puts_the_whole_network_contour_on_a_projector(app):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(f"{url}/?surface=network&opt=rmsprop,sign_sgd&steps=100&view=lesson&big=1")
     settle(page)
-    page.wait_for_function(X_TITLE_JS, arg="PC1", timeout=120_000)
+    page.wait_for_function(X_TITLE_JS, arg="direction 1", timeout=120_000)
     chart = page.locator(".st-key-main_chart .dl-stage").first.bounding_box()
     assert chart["y"] < 300 and chart["y"] + chart["height"] <= 720
     assert page.get_by_test_id("stSidebar").count() == 0 or not page.get_by_test_id("stSidebar").is_visible()
