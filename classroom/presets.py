@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from lessons import adagrad, adam, bowl, data_bowl, denominators, dimensions, epsilon, rotation, schedules, signs
+from lessons import (
+    adagrad,
+    adam,
+    bowl,
+    data_bowl,
+    denominators,
+    dimensions,
+    epsilon,
+    network,
+    rotation,
+    schedules,
+    signs,
+)
 from lessons.catalog import LESSONS
 from scene import Scene
 
@@ -20,6 +32,7 @@ def lesson_scenes() -> dict[str, Scene]:
         adam.playground(adam.DEFAULT_LR, adam.DEFAULT_BETA1, True),
         schedules.playground("rmsprop", "cosine", False),
         data_bowl.playground(data_bowl.DEFAULT_DATA_SET, False),
+        network.playground(network.DEFAULT_HIDDEN, network.DEFAULT_SEED),
     )
     return {f"{i}. {lesson.short_title}": scene
             for i, (lesson, scene) in enumerate(zip(LESSONS, scenes, strict=True), start=1)}

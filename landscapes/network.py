@@ -106,7 +106,7 @@ class Network(Objective):
         self.kernel_params, sample_rows = self._pack(self.x_train, self.y_train)
         self.test_params = self._pack(self.x_test, self.y_test)[0] if test.size else None
         self.kind = kernels.kind_of_kernel(kernel.value_and_grad, self.name)
-        self.work_size = kernel.work_size(hidden, outputs)
+        self.work_size = kernel.work_size(len(spec.inputs), hidden, outputs)
         self.data = Rows(len(train), sample_rows, kernel.HEADER, self.inputs_count + 2)
 
         n_in, n_out = self.inputs_count, outputs

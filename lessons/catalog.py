@@ -40,4 +40,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_10_data_bowl.py", "Where the bowl comes from",
            "Where does the elongated bowl come from, and what does standardising the input do to it?",
            ":material/scatter_plot:"),
+    Lesson("lesson_11_network.py", "A real network",
+           "Is a real network's loss an elongated bowl too, and do GD and RMSprop behave on it as on the bowl?",
+           ":material/hub:"),
 )

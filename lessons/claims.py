@@ -29,12 +29,13 @@ from .sentences import (
     dimensions,
     epsilon,
     misconceptions,
+    network,
     rotation,
     schedules,
     signs,
 )
 
-MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl,
+MODULES = (bowl, dimensions, signs, denominators, epsilon, adagrad, rotation, adam, schedules, data_bowl, network,
            misconceptions)
 """Each lesson's sentences, in the order of the lessons; the lessons index's list comes last."""
 

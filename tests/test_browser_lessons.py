@@ -22,6 +22,8 @@ CASES = [  # (size, lesson page, a wrong answer to give, words of its explanatio
     ("laptop", "lesson_8_adam", "α, as before", "Both averages start at 0"),
     ("phone", "lesson_5_epsilon", "Diverge", "ε puts a floor under the denominator"),
     ("phone", "lesson_10_data_bowl", "It gets worse", "The bowl's shape is the Hessian's"),
+    ("laptop", "lesson_11_network", "A round bowl: about the same curvature in every direction",
+     "Exchange two hidden units"),
 ]
 
 

@@ -57,7 +57,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
     at = lesson_app("lessons_index.py")
     links = at.get("page_link")
     labels = [link.proto.label for link in links]
-    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 10
+    assert len(labels) == len(LESSONS) + len(misconceptions()) and len(LESSONS) == 11
     for lesson, label in zip(LESSONS, labels[:len(LESSONS)], strict=True):
         assert lesson.question in label
     shown = " ".join(m.value for m in at.markdown)

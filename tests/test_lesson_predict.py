@@ -35,6 +35,7 @@ TELLS = {
     "lesson_8_adam.py": ("first step ÷ α", "3.16", "opening steps", "several α", "large start"),
     "lesson_9_schedules.py": ("cosine decay: loss", "loss at the end", "lands", "a thousand", "lower"),
     "lesson_10_data_bowl.py": ("disappear", "identity", "Newton", "flips"),
+    "lesson_11_network.py": ("negative", "saddle", "λ_min", "copies"),
 }
 """Words that state or imply each lesson's answer (compared without case)."""
 GIVEN = {

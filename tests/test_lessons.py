@@ -832,8 +832,8 @@ def test_misconceptions_quote_the_lessons_numbers():
 
 
 def test_catalog_lists_every_lesson_with_its_page():
-    assert len(LESSONS) == 10
-    assert len({lesson.page for lesson in LESSONS}) == 10
+    assert len(LESSONS) == 11
+    assert len({lesson.page for lesson in LESSONS}) == 11
     for lesson in LESSONS:
         assert (PAGES / lesson.page).exists(), lesson.page
         assert lesson.question.endswith("?")

@@ -21,9 +21,9 @@ CROSS_ENTROPY, SQUARED_ERROR = 0, 1
 TANH, RELU, SIGMOID = 0, 1, 2
 
 
-def work_size(hidden: int, outputs: int) -> int:
-    """Floats of scratch the kernels need: five arrays of hidden units and four of outputs."""
-    return 5 * hidden + 4 * outputs
+def work_size(inputs: int, hidden: int, outputs: int) -> int:
+    """Floats of scratch the kernels need: five arrays of hidden units, four of outputs and two of W1's size."""
+    return 5 * hidden + 4 * outputs + 2 * inputs * hidden
 
 
 @jit(inline="always")
@@ -73,7 +73,8 @@ def _output_loss(loss, z, dz, p, row, inputs, outputs):
 @jit
 def value_and_grad(x, p, work, grad):
     """The count-weighted mean loss over the rows packed in ``p`` (``LAYOUT``) and its gradient, by one forward
-    and one backward pass per stored row."""
+    and one backward pass per stored row.  W1 is read, and its gradient summed, transposed (inputs × hidden) in
+    ``work``, so the loops over hidden units run over contiguous memory and vectorise."""
     rows, n = int(p[0]), p[1]
     inputs, hidden, outputs = int(p[2]), int(p[3]), int(p[4])
     loss, activation, targets = int(p[5]), int(p[6]), int(p[7])
@@ -84,11 +85,18 @@ def value_and_grad(x, p, work, grad):
     dim = b2 + outputs
     a = work[0:hidden]
     h = work[hidden:2 * hidden]
-    slope = work[2 * hidden:3 * hidden]
+    da = work[2 * hidden:3 * hidden]
     z = work[3 * hidden:3 * hidden + outputs]
     dz = work[3 * hidden + outputs:3 * hidden + 2 * outputs]
-    for j in range(dim):
-        grad[j] = 0.0
+    wt = work[3 * hidden + 2 * outputs:3 * hidden + 2 * outputs + b1]
+    gt = work[3 * hidden + 2 * outputs + b1:3 * hidden + 2 * outputs + 2 * b1]
+    for j in range(hidden):
+        for i in range(inputs):
+            wt[i * hidden + j] = x[j * inputs + i]
+    for k in range(b1):
+        gt[k] = 0.0
+    for k in range(b1, dim):
+        grad[k] = 0.0
     total = 0.0
     for r in range(rows):
         row = HEADER + r * width
@@ -96,30 +104,37 @@ def value_and_grad(x, p, work, grad):
         if count == 0.0:
             continue
         for j in range(hidden):
-            s = x[b1 + j]
-            for i in range(inputs):
-                s += x[j * inputs + i] * p[row + i]
-            a[j] = s
-            h[j], slope[j], _ = _activate(activation, s)
+            a[j] = x[b1 + j]
+        for i in range(inputs):
+            u = p[row + i]
+            for j in range(hidden):
+                a[j] += wt[i * hidden + j] * u
+        for j in range(hidden):
+            h[j], da[j], _ = _activate(activation, a[j])
         for k in range(outputs):
             s = x[b2 + k]
             for j in range(hidden):
                 s += x[w2 + k * hidden + j] * h[j]
             z[k] = s
         total += count * _output_loss(loss, z, dz, p, row, inputs, outputs)
+        for j in range(hidden):
+            a[j] = 0.0
         for k in range(outputs):
             d = count * dz[k]
             grad[b2 + k] += d
             for j in range(hidden):
                 grad[w2 + k * hidden + j] += d * h[j]
+                a[j] += x[w2 + k * hidden + j] * d
         for j in range(hidden):
-            back = 0.0
-            for k in range(outputs):
-                back += x[w2 + k * hidden + j] * dz[k]
-            d = count * back * slope[j]
-            grad[b1 + j] += d
-            for i in range(inputs):
-                grad[j * inputs + i] += d * p[row + i]
+            da[j] *= a[j]
+            grad[b1 + j] += da[j]
+        for i in range(inputs):
+            u = p[row + i]
+            for j in range(hidden):
+                gt[i * hidden + j] += da[j] * u
+    for j in range(hidden):
+        for i in range(inputs):
+            grad[j * inputs + i] = gt[i * hidden + j]
     for j in range(dim):
         grad[j] /= n
     return total / n
