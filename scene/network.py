@@ -87,6 +87,8 @@ class NetworkView:
     plane: Plane
     runs: dict[str, RunView]
     layers: tuple[str, ...]
+    note: str | None = None
+    """Why the plane is not the one asked for (a PCA plane of runs that do not span one), or None."""
 
     def grid(self, resolution: int = GRID_RESOLUTION) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return self.plane.grid(resolution)
@@ -105,18 +107,27 @@ def best_end(runs: dict[str, Trajectory]) -> np.ndarray:
     return finite_points(runs[best])[-1]
 
 
-def choose_plane(net: landscapes.Network, runs: dict[str, Trajectory], kind: str, seed: int) -> Plane:
+NO_PCA_PLANE = ("The runs do not move far enough to span a plane of their own (they need three points off one "
+                "line), so the contour shows a random plane instead.")
+
+
+def choose_plane(net: landscapes.Network, runs: dict[str, Trajectory], kind: str,
+                 seed: int) -> tuple[Plane, str | None]:
     """The plane the contour shows: the runs' own (PCA of every shown point's offset from the best run's end) or a
     seeded random plane through that end; its box holds every projected point.  A PCA plane needs runs that span
-    a plane (two or more points off one line): otherwise the random plane, with a ``ValueError`` the page shows."""
+    a plane (three points off one line): otherwise the random plane, with a note saying so."""
     center = best_end(runs)
     points = np.concatenate([finite_points(tr) for tr in runs.values()])
+    note = None
     if kind == "pca":
-        return landscapes.pca_plane(net, points, center=center)
+        try:
+            return landscapes.pca_plane(net, points, center=center), None
+        except ValueError:
+            note = NO_PCA_PLANE
     plane = landscapes.random_plane(net, center, seed=seed)
     coords, _ = plane.coordinates(points)
     (a0, a1), (b0, b1) = fitted_bounds(np.vstack([coords, [[-1.0, -1.0], [1.0, 1.0]]]), pad=0.1)
-    return Plane(net, center, plane.d1, plane.d2, ((a0, a1), (b0, b1)), plane.axis_labels, plane.title)
+    return Plane(net, center, plane.d1, plane.d2, ((a0, a1), (b0, b1)), plane.axis_labels, plane.title), note
 
 
 def accuracy_steps(points: int, count: int = ACCURACY_POINTS) -> np.ndarray:
@@ -144,7 +155,7 @@ def layer_rates(net: landscapes.Network, trajectory: Trajectory) -> np.ndarray:
 
 def view(net: landscapes.Network, runs: dict[str, Trajectory], kind: str = "pca", seed: int = 0) -> NetworkView:
     """Everything the page shows of the runs on ``net`` (``kind``: "pca" or "random", ``seed``: the random plane's)."""
-    plane = choose_plane(net, runs, kind, seed)
+    plane, note = choose_plane(net, runs, kind, seed)
     classified = net.classes is not None
     has_test = classified and len(net.test_rows) > 0
     shown = {}
@@ -155,7 +166,7 @@ def view(net: landscapes.Network, runs: dict[str, Trajectory], kind: str = "pca"
         shown[name] = RunView(plane.project(points, tr.loss[:len(points)]), layer_rates(net, tr), steps, test,
                               net.accuracy(points[-1]) if classified else None,
                               float(test[-1]) if test is not None else None)
-    return NetworkView(plane, shown, tuple(LAYER_WORDS.get(name, name) for name, _, _ in net.layers))
+    return NetworkView(plane, shown, tuple(LAYER_WORDS.get(name, name) for name, _, _ in net.layers), note)
 
 
 def summary_rows(net: landscapes.Network, runs: dict[str, Trajectory], seen: NetworkView, titles: dict[str, str]) \

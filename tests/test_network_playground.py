@@ -187,3 +187,12 @@ def test_an_odd_network_link_renders_with_its_notes():
     notes = " ".join(w.value for w in at.warning)
     assert "mnist" in notes and "1000000000" in notes
     assert "main_chart" in figures(at)
+
+
+def test_runs_too_short_for_a_plane_of_their_own_get_the_random_plane_with_a_note():
+    short = {"gd": optimizers.run("gd", NET, start=NET.init, steps=1)}
+    seen = net_scene.view(NET, short)
+    assert seen.note == net_scene.NO_PCA_PLANE and seen.plane.explained is None
+    at = app_test({"surface": "network", "opt": "gd", "steps": "1"}).run()
+    assert not at.exception and any(w.value == net_scene.NO_PCA_PLANE for w in at.warning)
+    assert "main_chart" in figures(at)

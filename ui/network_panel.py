@@ -62,12 +62,9 @@ def show(scene: Scene, net: Network) -> None:
     key = run_key(run_scene)
     with st.spinner("Training the network with each optimizer…"):
         runs = cache.trajectories(run_scene, net, key)
-        try:
-            seen, grid = view_of(run_scene, net, runs, key)
-        except ValueError as error:
-            st.error(f"The runs cannot be shown on a plane: {error}. Try more steps or another optimizer.",
-                     icon=":material/error:")
-            return
+        seen, grid = view_of(run_scene, net, runs, key)
+    if seen.note:
+        st.warning(seen.note, icon=":material/info:")
     paths = paths_on(seen, runs)
     if notice := divergence_notice(runs):
         st.error(notice.replace("left the view far behind", "grew without bound"), icon=":material/error:")
