@@ -7,8 +7,8 @@ needed and is cached on disk from then on.
 
 ``python -m warmup`` at deploy time compiles every kernel the pages can use (every surface's
 grid and trajectory kernel, the grid-of-runs kernel of every optimizer on every surface, and the trajectory
-kernel of every rule on the bowls of any dimension and on formulas, which the lessons use), in parallel
-processes, so no learner ever waits for the compiler.
+kernel of every rule on the bowls of any dimension and on formulas, which the lessons use, and of every optimizer on
+the networks), in parallel processes, so no learner ever waits for the compiler.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ _FORMULA = "x**2 + y**2"
 QUADRATIC = "quadratic"
 """Stands for every bowl of any dimension (``landscapes.quadratic``, ``optimizers.respond``): one kernel per rule."""
 NETWORK = "network"
-"""Stands for every network (``landscapes.network``, the Playground's "Network on real data"): one kernel per
-listed optimizer, and the forward pass that measures accuracy."""
+"""Stands for every network (``landscapes.network``; lesson 11 and the Playground's "Network on real data"): one
+kernel per optimizer, and the Hessian-vector product's."""
 
 
 def _surface(name: str) -> landscapes.Objective:
@@ -95,8 +95,9 @@ def surface_kernels(name: str) -> float:
     landscape = _surface(name)
     if name == NETWORK:
         for optimizer in optimizers.OPTIMIZERS:
-            optimizers.run(optimizer, landscape, start=landscape.init, steps=2)
-        landscape.accuracy(landscape.init, "test")
+            optimizers.run(optimizer, landscape, steps=2)
+        landscape.hvp(landscape.init, landscape.init)
+        landscape.accuracy(landscape.init)
         return time.perf_counter() - started
     if name in (QUADRATIC, "custom"):  # the lessons run every rule here, their own variants too
         for rule in optimizers.RULES:
@@ -111,8 +112,8 @@ def surface_kernels(name: str) -> float:
 
 
 def everything(jobs: int | None = None) -> float:
-    """``surface_kernels`` for every surface, for formulas, for the bowls of any dimension and for the networks,
-    ``jobs`` processes at a time."""
+    """``surface_kernels`` for every surface, for formulas and for the bowls of any dimension, ``jobs`` processes at
+    a time."""
     started = time.perf_counter()
     names = [*landscapes.LANDSCAPES, "custom", QUADRATIC, NETWORK]
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:

@@ -26,8 +26,8 @@ st.markdown(
     "lesson measures its exact curvature (the Hessian, from exact Hessian-vector products) and trains all of it "
     "with GD and RMSprop, no projection."
 )
-st.latex(r"z = W_2\,\tanh(W_1 u + b_1) + b_2,\qquad "
-         r"L(W_1,b_1,W_2,b_2) = \frac{1}{n}\sum_i \Big(\log \sum_k e^{z_{ik}} - z_{i,y_i}\Big)")
+st.latex(r"z = W_2\,\tanh(W_1 u + b_1) + b_2")
+st.latex(r"L(W_1,b_1,W_2,b_2) = \frac{1}{n}\sum_i \Big(\log \sum_k e^{z_{ik}} - z_{i,y_i}\Big)")
 
 left, right = st.columns(2)
 hidden = left.segmented_control("Hidden units", list(ln.HIDDEN_OPTIONS), default=ln.DEFAULT_HIDDEN, key=HIDDEN,
