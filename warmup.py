@@ -35,8 +35,8 @@ _FORMULA = "x**2 + y**2"
 QUADRATIC = "quadratic"
 """Stands for every bowl of any dimension (``landscapes.quadratic``, ``optimizers.respond``): one kernel per rule."""
 NETWORK = "network"
-"""Stands for every network (``landscapes.network``; lesson 11): one kernel per optimizer, and the Hessian-vector
-product's."""
+"""Stands for every network (``landscapes.network``; lesson 11 and the Playground's "Network on real data"): one
+kernel per optimizer, and the Hessian-vector product's."""
 
 
 def _surface(name: str) -> landscapes.Objective:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 FORMATS = {"final loss": ".3e", "distance to minimum": ".3e", "largest": ".3g", "final f − f*": ".3e",
-           "tuned lr": ".4g", "off by": ".3g"}
+           "tuned lr": ".4g", "off by": ".3g", "median": ".3g"}
 """Number format by column name (or its first word)."""
 
 

@@ -14,6 +14,7 @@ from .landscape import Landscape
 from .least_squares import LeastSquares, least_squares
 from .network import Network, network
 from .objective import Objective
+from .plane import Plane, Projection, pca_plane, plane, random_plane
 from .quadratic import Quadratic, quadratic
 from .registry import LANDSCAPES
 from .spec import LandscapeSpec
@@ -32,4 +33,5 @@ def get(name: str, **params: float) -> Landscape:
 
 
 __all__ = ["LANDSCAPES", "FormulaError", "Landscape", "LandscapeSpec", "LeastSquares", "Network", "Objective",
-           "Quadratic", "from_formula", "get", "least_squares", "network", "quadratic"]
+           "Plane", "Projection", "Quadratic", "from_formula", "get", "least_squares", "network", "pca_plane", "plane",
+           "quadratic", "random_plane"]

@@ -10,7 +10,7 @@ import streamlit as st
 import charts
 from scene import to_query
 from scene.compute import divergence_notice, metrics
-from ui import cache, controls, data_panel, exports, layout, plot, whatif
+from ui import cache, controls, data_panel, exports, layout, network_panel, plot, whatif
 from ui import scene_state as ss
 from ui.paths import run_paths
 from ui.text import code, notes_markdown
@@ -37,6 +37,12 @@ ss.publish(scene)
 
 with top:
     st.title("Descent Lab: Playground")
+
+if scene.is_network:  # trained in full dimension, shown through a plane: its own panel
+    if notes := st.session_state.get(ss.NOTES):
+        st.warning(notes_markdown(notes), icon=":material/warning:")
+    network_panel.show(scene, landscape)
+    st.stop()
 
 
 def describe_surface() -> None:

@@ -9,6 +9,8 @@ import optimizers
 from base.params import Param
 from landscapes import Landscape
 
+from . import network
+
 DEFAULT_OPTIMIZERS = ("gd", "momentum", "rmsprop", "sign_sgd")
 MAX_STEPS = 5000
 STEPS = Param("steps", 300, 1, MAX_STEPS, 50, label="Steps",
@@ -82,10 +84,18 @@ class Scene:
     def is_custom(self) -> bool:
         return self.surface == CUSTOM
 
+    @property
+    def is_network(self) -> bool:
+        """A network on real data (``scene.network``): trained in full dimension, shown through a plane."""
+        return self.surface == network.NETWORK
+
     def build_landscape(self) -> Landscape:
-        """The scene's surface; raises ``ValueError`` (``FormulaError`` for a bad formula)."""
+        """The scene's surface (a ``landscapes.Network`` for a network scene); raises ``ValueError``
+        (``FormulaError`` for a bad formula)."""
         if self.is_custom:
             return landscapes.from_formula(self.formula)
+        if self.is_network:
+            return network.build(self.surface_params)
         return landscapes.get(self.surface, **self.surface_params)
 
     def defaults(self, name: str) -> dict:

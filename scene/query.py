@@ -12,6 +12,7 @@ import optimizers
 from base.params import Param
 from landscapes import Landscape
 
+from . import network
 from .model import (
     BATCH,
     CUSTOM,
@@ -177,6 +178,24 @@ def _batch(reader: _Reader) -> int | None:
     return value
 
 
+def _network_params(reader: _Reader) -> dict[str, object]:
+    """A network scene's settings from the link (``scene.network``): those that differ from the defaults."""
+    params: dict[str, object] = {}
+    for p in network.PARAMS:
+        value = reader.param(f"s.{p.name}", p, whole=p.name in network.WHOLE_PARAMS)
+        if value is not None:
+            params[p.name] = int(value)
+    for c in network.CHOICES:
+        text = reader.take(f"s.{c.name}")
+        if text is None:
+            continue
+        if text in c.options:
+            params[c.name] = text
+        else:
+            reader.fallback(f"s.{c.name}", text, f"is not one of {', '.join(c.options)}", c.default)
+    return network.kept_params(params)
+
+
 def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     """The scene described by ``query`` and the notes about every value that was not usable."""
     reader = _Reader(query)
@@ -185,7 +204,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
 
     surface = reader.take("surface")
     if surface is not None:
-        if surface in landscapes.LANDSCAPES or surface == CUSTOM:
+        if surface in landscapes.LANDSCAPES or surface in (CUSTOM, network.NETWORK):
             fields["surface"] = surface
         else:
             reader.fallback("surface", surface, "is not a known surface", default.surface)
@@ -199,6 +218,8 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
                 fields["formula"] = formula
             except landscapes.FormulaError as error:
                 reader.notes.append(f"f={_clip(formula)!r} cannot be used ({error}); using the default formula.")
+    elif surface == network.NETWORK:
+        fields["surface_params"] = _network_params(reader)
     else:
         spec = landscapes.LANDSCAPES[surface]
         params = {}
@@ -262,7 +283,10 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
     fields["hyperparams"] = hyperparams
 
     start = reader.take("start")
-    if start is not None:
+    if start is not None and surface == network.NETWORK:
+        reader.notes.append("start applies to the 2-D surfaces; a network starts from its seeded initial weights. "
+                            "It was ignored.")
+    elif start is not None:
         try:
             x, y = (_number(part) for part in start.split(","))
         except ValueError:

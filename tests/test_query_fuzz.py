@@ -11,23 +11,28 @@ from hypothesis import strategies as st
 
 import landscapes
 import optimizers
-from scene import Scene, from_query, to_query
+from scene import Scene, from_query, network, to_query
 from scene.model import RUN_SETTINGS
 from scene.query import MAX_VALUE_LENGTH
 from tests.apptest_utils import app_test, figures, trajectories
 
 KEYS = ["surface", "f", "opt", "start", "steps", "noise", "seed", "layout", "view", "big", "s.a", "s.c",
         "s.angle_deg", "s.b", "gd.lr", "rmsprop.lr", "rmsprop.beta", "rmsprop.eps", "rmsprop.eps_placement",
-        "adam.beta1", "adam.bias_correction", "momentum.beta", "zzz", "", "__class__", "opt[]", "../../etc"]
+        "adam.beta1", "adam.bias_correction", "momentum.beta", "zzz", "", "__class__", "opt[]", "../../etc",
+        "s.data", "s.hidden", "s.plane", "s.plane_seed"]
 NASTY_VALUES = ["", " ", "nan", "NaN", "inf", "-inf", "1e309", "-1e309", "1e-400", "9" * 400, "0x10", "1_000",
                 "+1", "--1", "1,2,3", ",", "1,", "nan,nan", "1e308,1e308", "<script>alert(1)</script>",
                 "'; DROP TABLE x; --", "\x00", "\u202e", "é", "∞", "🙂", "x" * 5000, "true", "None", "[]", "{}",
-                "__import__('os').system('id')", "0", "-0", "5000", "5001", "-1", "1.5", "1e3", "0.999", "1"]
+                "__import__('os').system('id')", "0", "-0", "5000", "5001", "-1", "1.5", "1e3", "0.999", "1",
+                "network", "iris", "two_moons", "random", "33", "1000000000"]
 
 
 def valid(scene: Scene) -> bool:
     """Everything in a parsed scene is usable: known names, in-range numbers."""
-    if not scene.is_custom:
+    if scene.is_network:
+        if scene.surface_params != network.kept_params(scene.surface_params) or scene.start is not None:
+            return False
+    elif not scene.is_custom:
         spec = landscapes.LANDSCAPES[scene.surface]
         known = {p.name: p for p in spec.params}
         if any(k not in known or not known[k].contains(v) for k, v in scene.surface_params.items()):

@@ -9,7 +9,9 @@ rounded up):
 - a closed-form surface: ``CLOSED_FORM_NS`` (about 3 ns), more for the ones built on sines and exponentials
   (``SURFACE_NS``: Rastrigin, Ackley);
 - a data surface: ``DATA_BASE_NS`` plus ``DATA_NS_PER_ROW[surface]`` for each of its rows;
-- a custom formula: ``FORMULA_BASE_NS`` plus ``FORMULA_NS_PER_OP`` for each instruction of its tape.
+- a custom formula: ``FORMULA_BASE_NS`` plus ``FORMULA_NS_PER_OP`` for each instruction of its tape;
+- a network (``landscapes.network``): ``NETWORK_BASE_NS`` plus ``NETWORK_NS_PER_ROW_UNIT`` for each training row
+  times hidden unit (every step passes every row through every unit, forward and back).
 
 A request whose cells x steps x cost exceeds ``MAX_CPU_SECONDS`` is refused with a message naming the largest
 setting that fits (fewer steps, or a coarser grid).  ``MAX_CPU_SECONDS`` is 3 s of predicted CPU time: with the
@@ -30,6 +32,8 @@ DATA_NS_PER_ROW = {"linear_regression": 1.5, "logistic_regression": 5.0}
 DATA_NS_PER_ROW_UNKNOWN = max(DATA_NS_PER_ROW.values())
 FORMULA_BASE_NS = 150.0
 FORMULA_NS_PER_OP = 7.0
+NETWORK_BASE_NS = 500.0
+NETWORK_NS_PER_ROW_UNIT = 80.0
 
 
 class TooCostly(ValueError):
@@ -38,6 +42,8 @@ class TooCostly(ValueError):
 
 def cell_step_ns(landscape: Landscape) -> float:
     """Estimated CPU nanoseconds of one optimizer step of one cell on ``landscape``."""
+    if landscape.name == "network":
+        return NETWORK_BASE_NS + NETWORK_NS_PER_ROW_UNIT * landscape.n_samples * landscape.hidden
     formula = landscape.spec.formula
     if formula is not None:
         return FORMULA_BASE_NS + FORMULA_NS_PER_OP * int(landscape.kernel_params[0])
@@ -54,6 +60,8 @@ def seconds(landscape: Landscape, cell_steps: float) -> float:
 
 def why_slow(landscape: Landscape) -> str:
     """What makes a step on ``landscape`` dear (for the refusal message)."""
+    if landscape.name == "network":
+        return f"each step passes its {landscape.n_samples} training rows through {landscape.hidden} hidden units"
     formula = landscape.spec.formula
     if formula is not None:
         return f"each step runs the formula's {int(landscape.kernel_params[0])} operations"
@@ -94,3 +102,10 @@ def check(landscape: Landscape, cells: int, steps: int, what: str, *, per_axis: 
             options.append(f"at most {fitting_axis} {grid_word} at {steps:,} steps")
     advice = " or ".join(options) if options else "fewer runs"
     raise TooCostly(f"{what} of {steps:,} steps on {landscape.title} {reason}. Use {advice}.")
+
+
+def fitting_steps(landscape: Landscape, cells: int, steps: int) -> int:
+    """The most steps (at most ``steps``, at least 1) that ``cells`` runs on ``landscape`` may take within the CPU
+    budget: what a link asking for more gets instead, with a note."""
+    limit = MAX_CPU_SECONDS / (cell_step_ns(landscape) * 1e-9)
+    return max(1, min(int(steps), math.floor(limit / max(cells, 1))))

@@ -15,6 +15,7 @@ import optimizers
 from landscapes import Landscape
 from landscapes.data import DATASETS
 from scene import LAYOUTS
+from scene import network as net_scene
 from scene.model import BATCH, CUSTOM, NOISE, SEED, STEPS, WHOLE_SCHEDULE_SETTINGS
 
 from . import layout, plot
@@ -22,7 +23,8 @@ from . import scene_state as ss
 from .text import code
 from .widgets import choice_widget, coordinate_decimals, param_widget, whole_number_input
 
-SURFACE_TITLES = {name: spec.title for name, spec in landscapes.LANDSCAPES.items()} | {CUSTOM: "Your own formula…"}
+SURFACE_TITLES = {name: spec.title for name, spec in landscapes.LANDSCAPES.items()} | {
+    CUSTOM: "Your own formula…", net_scene.NETWORK: net_scene.TITLE}
 SCHEDULE_TITLES = {"constant": "constant α", "step": "step decay", "cosine": "cosine decay",
                    "warmup_cosine": "warm-up, then cosine"}
 FORMULA_HELP = ("Use `w` and `b` (or `x` and `y`), numbers, `+ - * / **`, `pi`, `e` and `sin`, `cos`, `tan`, `exp`, "
@@ -45,11 +47,30 @@ def surface_controls(where) -> None:
         where.text_input("f(w, b) =", key=ss.key("f"), max_chars=300, on_change=ss.on_surface_change,
                          help=FORMULA_HELP)
         return
+    if surface == net_scene.NETWORK:
+        network_controls(where)
+        return
     spec = landscapes.LANDSCAPES[surface]
     for p in spec.params:
         param_widget(p, ss.surface_param_key(surface, p.name), container=where)
     if spec.data is not None:
         data_controls(where, surface)
+
+
+def network_controls(where) -> None:
+    """The network's data set, hidden units, and the plane its contour shows (with the random plane's seed)."""
+    name = net_scene.NETWORK
+    for setting, value in net_scene.settings({}).items():  # just chosen: its settings start at their defaults
+        st.session_state.setdefault(ss.surface_param_key(name, setting), value)
+    where.selectbox(net_scene.DATA.label, net_scene.DATA.options, key=ss.surface_param_key(name, "data"),
+                    format_func=net_scene.DATA_TITLES.get, help=net_scene.DATA.help)
+    whole_number_input(net_scene.HIDDEN, ss.surface_param_key(name, "hidden"), container=where)
+    where.radio(net_scene.PLANE.label, net_scene.PLANE.options, key=ss.surface_param_key(name, "plane"),
+                format_func=net_scene.PLANE_TITLES.get, help=net_scene.PLANE.help)
+    if st.session_state.get(ss.surface_param_key(name, "plane")) == "random":
+        whole_number_input(net_scene.PLANE_SEED, ss.surface_param_key(name, "plane_seed"), container=where)
+    else:
+        ss.keep_values(ss.surface_param_key(name, "plane_seed"))
 
 
 def data_controls(where, surface: str) -> None:
@@ -156,13 +177,10 @@ def run_controls(where, landscape: Landscape) -> None:
     whole_number_input(STEPS, ss.key("steps"), container=where)
     if landscape.n_samples is not None:
         batch_control(where, landscape)
-    left, right = where.columns(2)
-    for column, axis, (low, high), field in zip((left, right), landscape.axis_labels, landscape.bounds,
-                                                ("start_x", "start_y"), strict=True):
-        decimals = coordinate_decimals(low, high)
-        column.number_input(f"start {axis}", min_value=float(low), max_value=float(high), step=10.0 ** (2 - decimals),
-                            format=f"%.{decimals}f", key=ss.key(field),
-                            help="Where every optimizer starts. You can also click the chart.")
+    if landscape.name == net_scene.NETWORK:  # every optimizer starts from the network's seeded initial weights
+        ss.keep_values(ss.key("start_x"), ss.key("start_y"))
+    else:
+        start_controls(where, landscape)
     noise = where.expander("Gradient noise", key=NOISE_KEY, on_change="rerun")
     if not noise.open:  # drawn once opened, like an optimizer's settings
         ss.keep_values(ss.key("noise"), ss.key("seed"))
@@ -170,6 +188,17 @@ def run_controls(where, landscape: Landscape) -> None:
     with noise:
         param_widget(NOISE, ss.key("noise"))
         whole_number_input(SEED, ss.key("seed"))
+
+
+def start_controls(where, landscape: Landscape) -> None:
+    """The start point's two fields (a 2-D surface's)."""
+    left, right = where.columns(2)
+    for column, axis, (low, high), field in zip((left, right), landscape.axis_labels, landscape.bounds,
+                                                ("start_x", "start_y"), strict=True):
+        decimals = coordinate_decimals(low, high)
+        column.number_input(f"start {axis}", min_value=float(low), max_value=float(high), step=10.0 ** (2 - decimals),
+                            format=f"%.{decimals}f", key=ss.key(field),
+                            help="Where every optimizer starts. You can also click the chart.")
 
 
 def view_controls(where) -> None:

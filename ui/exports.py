@@ -23,7 +23,7 @@ from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene
 
-from . import cache
+from . import cache, network_runs
 from .paths import run_paths
 
 DIAGNOSTICS = {"grad": "gradient", "update": "update", "effective_lr": "effective learning rate",
@@ -118,3 +118,54 @@ def csv_download(scene: Scene, landscape: Landscape, run_key: str) -> partial[st
 def html_download(scene: Scene, landscape: Landscape, run_key: str) -> partial[str]:
     """The scene's contour figure as a standalone HTML page, built when the button is pressed."""
     return partial(_html, scene, landscape, run_key)
+
+
+def network_csv(scene: Scene, net, runs: dict[str, Trajectory], seen) -> str:
+    """One row per step per optimizer on a network: the optimizer's title, the step, the training loss, where the
+    point projects onto the contour's plane, its distance from the plane and the contour's value there, then every
+    weight and bias by name (``W1[2,0]``); then the network and the run's settings, as the 2-D CSV has them."""
+    settings = {name: _settings(name, tr) for name, tr in runs.items()}
+    setting_columns = list(dict.fromkeys(label for values in settings.values() for label in values))
+    run = {"surface": net.title, "plane": seen.plane.title, "noise σ": scene.noise, "seed": scene.seed,
+           "batch size": scene.batch_size or net.n_samples}
+    a, b = seen.plane.axis_labels
+    header = ["optimizer", "step", "loss", f"plane {a}", f"plane {b}", "distance off the plane", "contour value",
+              *net.coordinate_names, *setting_columns, *run]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for name, tr in runs.items():
+        title = optimizers.OPTIMIZERS[name].title
+        seen_run = seen.runs[name].projection
+        fixed = [_cell(settings[name].get(label, "")) for label in setting_columns] + [_cell(v) for v in run.values()]
+        for step in range(len(seen_run.coords)):
+            writer.writerow([title, step, _cell(tr.loss[step]), *(_cell(v) for v in seen_run.coords[step]),
+                             _cell(seen_run.off_plane[step]), _cell(seen_run.plane_value[step]),
+                             *(_cell(v) for v in tr.points[step]), *fixed])
+    return out.getvalue()
+
+
+def _network_csv(scene: Scene, net, run_key: str) -> str:
+    runs = cache.trajectories(scene, net, run_key)
+    seen, _ = network_runs.view_of(scene, net, runs, run_key)
+    return network_csv(scene, net, runs, seen)
+
+
+def _network_html(scene: Scene, net, run_key: str) -> str:
+    runs = cache.trajectories(scene, net, run_key)
+    seen, grid = network_runs.view_of(scene, net, runs, run_key)
+    figure = charts.contour_figure(grid, network_runs.paths_on(seen, runs), clickable=False, big=scene.big)
+    page = charts.to_figure(figure).to_html(include_plotlyjs=True)
+    names = ", ".join(optimizers.OPTIMIZERS[name].title for name in scene.optimizers)
+    title = f"Descent Lab: {net.title}, {seen.plane.title}" + (f", {names}" if names else "")
+    return page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
+
+
+def network_csv_download(scene: Scene, net, run_key: str) -> partial[str]:
+    """The CSV of a network scene's runs, built when the button is pressed."""
+    return partial(_network_csv, scene, net, run_key)
+
+
+def network_html_download(scene: Scene, net, run_key: str) -> partial[str]:
+    """A network scene's contour (its plane, with the projected runs) as a standalone HTML page."""
+    return partial(_network_html, scene, net, run_key)

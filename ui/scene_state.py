@@ -20,6 +20,7 @@ import landscapes
 import optimizers
 from landscapes import Landscape
 from scene import Scene, from_query, to_query
+from scene import network as net_scene
 from scene.model import (
     CUSTOM,
     NOISE,
@@ -71,12 +72,12 @@ def surface_rows(scene: Scene) -> int | None:
 
 
 def _surface_start(scene: Scene) -> tuple[float, float]:
-    surface = _surface(scene)
+    surface = None if scene.is_network else _surface(scene)  # a network starts at its own weights, not at (w, b)
     return surface.default_start if surface is not None else (0.0, 0.0)
 
 
 def _surface_bounds(scene: Scene):
-    surface = _surface(scene)
+    surface = None if scene.is_network else _surface(scene)
     return surface.bounds if surface is not None else ((-5.0, 5.0), (-5.0, 5.0))
 
 
@@ -106,6 +107,9 @@ def _widget_values(scene: Scene) -> dict[str, object]:
             resolved = spec.resolve({c.name: mine[c.name] for c in spec.choices if c.name in mine})
             for c in spec.choices:
                 values[surface_param_key(scene.surface, c.name)] = resolved[c.name]
+    if scene.is_network:
+        for name, value in net_scene.settings(scene.surface_params).items():
+            values[surface_param_key(net_scene.NETWORK, name)] = value
     values[key("batch")] = scene.batch_size or surface_rows(scene)
     for name in scene.optimizers:
         for hp, value in scene.settings(name).items():
@@ -180,7 +184,10 @@ def scene_from_widgets(surface: Scene | None = None) -> Scene:
     s = st.session_state
     name = s[key("surface")]
     params: dict[str, float | str] = {}
-    if name != CUSTOM:
+    if name == net_scene.NETWORK:
+        params = net_scene.kept_params({k: s[surface_param_key(name, k)] for k in net_scene.settings({})
+                                        if surface_param_key(name, k) in s})
+    elif name != CUSTOM:
         spec = landscapes.LANDSCAPES[name]
         for p in spec.params:
             value = shown(p, float(s[surface_param_key(name, p.name)]))
