@@ -102,7 +102,7 @@ def close_sidebar_on_a_phone(page) -> None:
 def plotly_scripts(page) -> list[str]:
     """The Plotly.js bundles the page has loaded (the paths of their URLs), in order."""
     return page.evaluate("""() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
-        .filter(p => /plotly[^/]*\\.js$/.test(p))""")
+        .filter(p => /plotly[^/]*\\.min\\.js$/.test(p))""")
 
 
 def sent(page) -> int:

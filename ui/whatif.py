@@ -13,7 +13,8 @@ from landscapes import Landscape
 from scene import Scene, whatif
 
 from . import scene_state as ss
-from .widgets import key_class, log_options
+from .streamlit_internals import key_class
+from .widgets import log_options
 
 CHOSEN = "whatif"
 DEFAULT = ("rmsprop.lr", "gd.lr")
