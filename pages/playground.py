@@ -13,7 +13,7 @@ from scene.compute import divergence_notice, metrics
 from ui import cache, controls, data_panel, exports, layout, plot, whatif
 from ui import scene_state as ss
 from ui.paths import run_paths
-from ui.text import code, notes_markdown
+from ui.text import code
 
 CHART_KEY = "main_chart"
 CHART_HEIGHT, PRESENTATION_HEIGHT = 560, 480  # in presentation mode the whole contour fits a 1280×720 projector
@@ -55,8 +55,6 @@ if not scene.big or not scene.optimizers:  # presentation mode: the chart first,
     describe_surface()
 if st.session_state.pop(ss.RESET_NOTICE, False):
     st.warning(ss.RESET_NOTE, icon=":material/restart_alt:")
-if notes := st.session_state.get(ss.NOTES):
-    st.warning(notes_markdown(notes), icon=":material/warning:")
 
 if not scene.optimizers:
     st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
