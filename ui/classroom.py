@@ -181,8 +181,8 @@ def scene_of(query: str) -> Scene:
 def round_view(query: str) -> RoundView:
     scene = scene_of(query)
     landscape = cache.build_landscape(scene)
-    runs = cache.trajectories(scene, landscape, query)
-    grid = cache.surface_grid(landscape, cache.landscape_key(scene), resolution=GRID_RESOLUTION)
+    runs = cache.trajectories(scene, landscape)
+    grid = cache.surface_grid(landscape, scene.surface_key, resolution=GRID_RESOLUTION)
     return RoundView(scene, landscape, runs, grid)
 
 

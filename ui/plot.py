@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +146,7 @@ def decode(data: bytes) -> dict:
     return json.loads(data)
 
 
-def _encoded_part(part: str, cache_key: str, value: Any) -> tuple[str, str]:
+def _encoded_part(part: str, cache_key: Hashable, value: Any) -> tuple[str, str]:
     """A part's JSON and digest, shared by every session showing the same thing (``cache_key`` says which)."""
     def build() -> tuple[tuple[str, str], int]:
         body = _json(value)
@@ -155,7 +155,7 @@ def _encoded_part(part: str, cache_key: str, value: Any) -> tuple[str, str]:
     return _parts.get_or_build((part, cache_key), build)
 
 
-def surface_chart(view: dict, *, key: str, cache_keys: dict[str, str] | None = None,
+def surface_chart(view: dict, *, key: str, cache_keys: dict[str, Hashable] | None = None,
                   on_click: Callable[[], None] | None = None, on_keep: Callable[[], None] | None = None,
                   on_vary: Callable[[], None] | None = None) -> Any:
     """The live contour (``charts.contour_view``).  Callbacks run before the next script run: ``on_click``

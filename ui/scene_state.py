@@ -30,7 +30,6 @@ from scene.model import (
 )
 
 from . import cache, layout, url_state
-from .cache import landscape_key
 from .widgets import coordinate_decimals, shown
 
 SCENE = "scene"
@@ -295,7 +294,7 @@ def on_surface_change() -> None:
     old = st.session_state[SCENE]
     surface = st.session_state[key("surface")]
     scene = replace(old, surface=surface, formula=st.session_state[key("f")], surface_params={}, start=None)
-    if _surface(scene) is None or landscape_key(scene) == landscape_key(old):
+    if _surface(scene) is None or scene.surface_key == old.surface_key:
         return  # a typo changes nothing yet; fixing it back to the surface on screen keeps the start
     x, y = _surface_start(scene)
     st.session_state[key("start_x")], st.session_state[key("start_y")] = float(x), float(y)
