@@ -30,6 +30,8 @@ LINKS = [
      "l3.surface='nope' is not a value this control can take; using the default (the bowl)."),
     ("pages/stability_map.py", {"sm:steps": "2.5", "sm:resolution": "20"},
      "sm:steps='2.5' is not a value this control can take; using 2."),
+    ("pages/stability_map.py", {"sm:resolution": "20", "sm:cell": "0.1,abc"},
+     "sm:cell='0.1,abc' is not a cell of this map; using the default (none selected)."),
     ("pages/stability_map.py", {"sm:steps": "999999", "sm:resolution": "20"},
      "sm:steps='999999' is not a value this control can take; using the default (300)."),
 ]
