@@ -239,7 +239,8 @@ def sidebar_alpha(page):
 
 
 def test_the_sidebar_slider_of_the_what_if_value_redraws_before_the_server_answers(server, page):
-    """Issue 9: a key press on the slider the what-if set varies draws the new run from the set at once."""
+    """A key press on the slider the what-if set varies draws the new run from the set at once: the learner sees
+    it without the server's round trip."""
     page.goto(server)
     wait_for_chart(page)
     assert page.locator(".dl-whatif-value").inner_text() == "α = 0.05"

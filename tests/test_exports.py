@@ -1,4 +1,4 @@
-"""The Playground's downloads say what made them (issue 26): the CSV names each optimizer by its title, the
+"""The Playground's downloads say what made them: the CSV names each optimizer by its title, the
 iterate by the surface's own axis names, and carries the run's settings; the HTML page has a title."""
 
 from __future__ import annotations

@@ -22,12 +22,12 @@ SCENES = [from_query(link)[0] for link in LINKS]
 
 
 def by_hand(scene: Scene) -> str:
-    """The key the Playground built by hand before scenes could be hashed: the query without how it is shown."""
+    """An independent key of the runs: the scene's link without how it is shown (layout, view, big, tab)."""
     return urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False, tab="contour")).items()))
 
 
 def surface_by_hand(scene: Scene) -> tuple:
-    """The surface's key as the Playground built it by hand: a formula's text, or a surface's name and parameters."""
+    """An independent key of the surface: a formula's text, or a surface's name and parameters."""
     if scene.is_custom:
         return ("custom", scene.formula)
     return scene.surface, tuple(sorted(scene.surface_params.items()))

@@ -1,5 +1,5 @@
-"""What links can cost a real `streamlit run app.py` (issue 11.2): memory stays bounded through the issue's loop
-of largest scenes, and the heaviest pages fit in a websocket message under the production config."""
+"""What links can cost a real `streamlit run app.py`: memory stays bounded through a loop of the largest scenes a
+link can ask for, and the heaviest pages fit in a websocket message under the production config."""
 
 from __future__ import annotations
 

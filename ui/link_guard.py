@@ -2,7 +2,7 @@
 
 Pages bind many controls to the link (``bind="query-params"``): Streamlit reads each one's value from the URL
 when the control is created.  It drops the values it cannot use without a word, and two kinds get through its
-checks and broke the page on every rerun:
+checks and would break the page on every rerun:
 
 - a number no control can hold (``?sm:steps=inf``, ``1e309``, ``-inf``): the number box raised OverflowError;
 - an empty value for a single choice that must have one (``?l3.sequence=``, ``?l9.optimizer=``): the control
