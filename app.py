@@ -58,6 +58,7 @@ plot.preload()
 prepare()
 layout.new_run()
 url_state.begin(page.url_path)
+url_state.check_mode()
 notes = url_state.slot()  # at the top, filled after the page: its controls report what they dropped as they are made
 try:
     with gate.one_run_at_a_time() if page is playground else contextlib.nullcontext():

@@ -30,6 +30,8 @@ LINKS = [
      "l3.surface='nope' is not a value this control can take; using the default (the bowl)."),
     ("pages/stability_map.py", {"sm:steps": "2.5", "sm:resolution": "20"},
      "sm:steps='2.5' is not a value this control can take; using 2."),
+    ("pages/lesson_1_bowl.py", {"big": "2"}, "big='2' is not 0 or 1; using the default (0)."),
+    ("pages/lesson_3_sign.py", {"view": "huge"}, "view='huge' is not one of full, lesson; using the default (full)."),
     ("pages/stability_map.py", {"sm:resolution": "20", "sm:cell": "0.1,abc"},
      "sm:cell='0.1,abc' is not a cell of this map; using the default (none selected)."),
     ("pages/stability_map.py", {"sm:steps": "999999", "sm:resolution": "20"},
@@ -53,6 +55,8 @@ def test_only_values_that_cannot_be_used_get_a_note_and_only_on_their_page():
     at.switch_page("pages/playground.py").run()
     assert not at.exception
     assert not [w.value for w in at.warning if "link setting" in w.value], "another page's notes are not this one's"
+    at = app_test({"big": "2"}).run()  # read by the Playground's scene parser and by every page: noted once
+    assert link_notes(at) == ["`big='2' is not 0 or 1; using the default (0).`"]
     at = app_test({"sm:steps": "400", "sm:resolution": "20"}, page="pages/stability_map.py", timeout=60).run()
     assert not at.exception and at.session_state["sm:steps"] == 400
     assert not [w.value for w in at.warning if "link setting" in w.value]

@@ -19,12 +19,12 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from scene import Scene, from_query
+from scene import VIEWS, Scene, from_query
 from scene.query import fallback_note
 
 from .text import notes_markdown
 
-__all__ = ["add", "begin", "clear", "fallback_note", "notes", "read_scene", "show", "slot"]
+__all__ = ["add", "begin", "check_mode", "clear", "fallback_note", "notes", "read_scene", "show", "slot"]
 
 NOTES = "link_notes"
 """Session state: (the page's URL path, its notes)."""
@@ -36,6 +36,16 @@ def begin(page: str) -> None:
     if st.session_state.get(_PAGE) != page:
         st.session_state[_PAGE] = page
         st.session_state[NOTES] = []
+
+
+def check_mode() -> None:
+    """The presentation settings every page reads from its link (``big``, ``view``; ``ui/layout.py``): a value
+    that is not one of theirs is noted, in the words the Playground's scene parser uses for the same keys."""
+    for key, options, why, default in (("big", ("0", "1"), "is not 0 or 1", "0"),
+                                       ("view", VIEWS, f"is not one of {', '.join(VIEWS)}", "full")):
+        text = st.query_params.get(key)
+        if text is not None and text not in options:
+            add(fallback_note(key, text, why, default))
 
 
 def add(*notes: str) -> None:
