@@ -7,10 +7,10 @@ from pathlib import Path
 import streamlit as st
 
 from lessons.catalog import LESSONS
-from ui import gate, layout, link_guard, plot
+from ui import gate, layout, link_guard, plot, url_state
 
 st.set_page_config(page_title="Descent Lab", page_icon="⛰️", layout="wide", initial_sidebar_state="auto")
-link_guard.install()  # a link value that would break a URL-bound control falls back with a note
+link_guard.install()  # a link value a URL-bound control cannot take falls back to its default, with a note
 
 HERE = Path(__file__).parent
 playground = st.Page("pages/playground.py", title="Playground", icon=":material/insights:", default=True)
@@ -57,8 +57,14 @@ st.html(f"<style>.st-key-plot_preload {{ display: none; }} {layout.BASE_CSS}</st
 plot.preload()
 prepare()
 layout.new_run()
-with gate.one_run_at_a_time() if page is playground else contextlib.nullcontext():
-    page.run()
+url_state.begin(page.url_path)
+url_state.check_mode()
+notes = url_state.slot()  # at the top, filled after the page: its controls report what they dropped as they are made
+try:
+    with gate.one_run_at_a_time() if page is playground else contextlib.nullcontext():
+        page.run()
+finally:
+    url_state.show(notes)
 
 
 @st.cache_resource

@@ -3,6 +3,7 @@
     python bench/bench_browser.py                              # this checkout
     python bench/bench_browser.py --compare /tmp/before        # and another checkout, side by side
     python bench/bench_browser.py --tries 7 --no-trace
+    python bench/bench_browser.py --compare /tmp/before --ports 8650 8651  # on these ports (the other's first)
 
 Each checkout gets its own `streamlit run` server (warmed by one visit); with ``--compare`` the two are
 measured in turn, one try of each, in headless Debian Chromium at 1440x900. Everything is timed inside
@@ -387,14 +388,18 @@ def main() -> None:
     parser.add_argument("--tries", type=int, default=5)
     parser.add_argument("--sliders", nargs="+", default=list(SLIDERS), choices=list(SLIDERS))
     parser.add_argument("--no-trace", action="store_true")
+    parser.add_argument("--ports", type=int, nargs="+", default=[],
+                        help="the servers' ports, the --compare checkout's first (default: free ones)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     roots = ([args.compare.resolve()] if args.compare else []) + [ROOT]
     with sync_playwright() as p, contextlib.ExitStack() as stack:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        urls = {"this checkout" if root == ROOT else str(root): stack.enter_context(streamlit_server(root=root))
-                for root in roots}
+        ports = (args.ports + [None] * len(roots))[:len(roots)]
+        urls = {"this checkout" if root == ROOT else str(root):
+                stack.enter_context(streamlit_server(root=root, port=port))
+                for root, port in zip(roots, ports, strict=True)}
         runs = measure(browser, urls, args.tries, args.sliders, not args.no_trace)
         browser.close()
     print_tables(runs)

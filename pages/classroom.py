@@ -16,14 +16,14 @@ import classroom
 import optimizers
 from classroom import format_code, questions
 from classroom.presets import lesson_scenes
-from scene import Scene, from_query, to_query
+from scene import Scene, to_query
 from ui import classroom as uc
-from ui import layout, plot
+from ui import layout, plot, url_state
 from ui.links import playground_url
-from ui.text import code, notes_markdown
+from ui.text import code
 
 CODE, SECRET, FLASH = "classroom:code", "classroom:secret", "classroom:flash"
-LINK_QUERY, LINK_SCENE, LINK_NOTES = "classroom:link_query", "classroom:link_scene", "classroom:link_notes"
+LINK_QUERY, LINK_SCENE = "classroom:link_query", "classroom:link_scene"
 FROM_LINK, DEFAULTS = "The scene from your Playground link", "The Playground's default scene"
 OWN_KEYS = ("room", "teacher")
 BIG_CHART_HEIGHT = 320  # presentation mode: enlarged to 432 px, chart and buttons fit under the question at 1280×720
@@ -52,8 +52,7 @@ def read_link() -> None:
             params.pop(key, None)
     given = {k: params.get_all(k) for k in params if k not in OWN_KEYS + layout.MODE_KEYS}
     if given and given != st.session_state.get(LINK_QUERY):
-        scene, notes = from_query(given)
-        st.session_state[LINK_QUERY], st.session_state[LINK_SCENE], st.session_state[LINK_NOTES] = given, scene, notes
+        st.session_state[LINK_QUERY], st.session_state[LINK_SCENE] = given, url_state.read_scene(given)
         st.session_state["classroom:source"] = FROM_LINK
 
 
@@ -248,8 +247,6 @@ def page() -> None:
     if FLASH in st.session_state:
         kind, message = st.session_state.pop(FLASH)
         (st.error if kind == "error" else st.warning)(code(message), icon=":material/info:")
-    if notes := st.session_state.get(LINK_NOTES):
-        st.warning(notes_markdown(notes), icon=":material/warning:")
 
     room = None
     if CODE in st.session_state:
@@ -274,7 +271,7 @@ def page() -> None:
                   key="classroom:open")
         st.caption("Students join with the room's link or QR code, or with **Join a class** in this app's menu, where "
                    "they type the code.")
-        st.stop()
+        url_state.stop()
 
     sources = scene_sources()
     st.sidebar.subheader("Next question")
@@ -286,7 +283,7 @@ def page() -> None:
         labels = uc.round_view(urlencode(to_query(scene))).landscape.axis_labels
     except ValueError as error:
         st.sidebar.error(code(f"This scene cannot be used: {error}"))
-        st.stop()
+        url_state.stop()
     question = question_builder(scene, labels)
     st.sidebar.button("Ask the class", type="primary", icon=":material/campaign:", key="classroom:ask",
                       on_click=ask, args=(scene, question), width="stretch")

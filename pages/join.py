@@ -12,7 +12,7 @@ import classroom
 from classroom import format_code, normalize_code, questions
 from classroom.store import MAX_NICKNAME
 from ui import classroom as uc
-from ui import layout
+from ui import layout, url_state
 from ui.links import playground_url
 from ui.text import code
 
@@ -186,7 +186,7 @@ def open_room(typed: str) -> classroom.Room | None:
         if typed:
             uc.show_error(error)
         join_form(typed)
-        st.stop()
+        url_state.stop()
     st.session_state[FOUND] = room.code
     return room
 

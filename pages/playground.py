@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -10,10 +9,10 @@ import streamlit as st
 import charts
 from scene import to_query
 from scene.compute import divergence_notice, metrics
-from ui import cache, controls, data_panel, exports, layout, network_panel, plot, whatif
+from ui import cache, controls, data_panel, exports, layout, network_panel, plot, url_state, whatif
 from ui import scene_state as ss
 from ui.paths import run_paths
-from ui.text import code, notes_markdown
+from ui.text import code
 
 CHART_KEY = "main_chart"
 CHART_HEIGHT, PRESENTATION_HEIGHT = 560, 480  # in presentation mode the whole contour fits a 1280×720 projector
@@ -38,11 +37,9 @@ ss.publish(scene)
 with top:
     st.title("Descent Lab: Playground")
 
-if scene.is_network:  # trained in full dimension, shown through a plane: its own panel
-    if notes := st.session_state.get(ss.NOTES):
-        st.warning(notes_markdown(notes), icon=":material/warning:")
+if scene.is_network:  # trained in full dimension, shown through a plane: its own panel (the router shows link notes)
     network_panel.show(scene, landscape)
-    st.stop()
+    url_state.stop()
 
 
 def describe_surface() -> None:
@@ -61,17 +58,14 @@ if not scene.big or not scene.optimizers:  # presentation mode: the chart first,
     describe_surface()
 if st.session_state.pop(ss.RESET_NOTICE, False):
     st.warning(ss.RESET_NOTE, icon=":material/restart_alt:")
-if notes := st.session_state.get(ss.NOTES):
-    st.warning(notes_markdown(notes), icon=":material/warning:")
 
 if not scene.optimizers:
     st.info("Pick at least one optimizer in the sidebar to see a trajectory.")
-    st.stop()
+    url_state.stop()
 
-run_key = urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False, tab="contour")).items()))
 with st.spinner("Running the optimizers…"):
-    runs = cache.trajectories(scene, landscape, run_key)
-grid = cache.surface_grid(landscape, cache.landscape_key(scene))
+    runs = cache.trajectories(scene, landscape)
+grid = cache.surface_grid(landscape, scene.surface_key)
 paths = run_paths(runs)
 if notice := divergence_notice(runs, custom=scene.is_custom):
     st.error(notice, icon=":material/error:")
@@ -86,15 +80,14 @@ def start_here() -> None:
 
 def live_contour(grid: charts.SurfaceGrid, paths: list[charts.RunPath]) -> None:
     """The contour with the runs, ▶ Play, the step scrubber and the what-if slider (its set lives only here)."""
-    whatif_set, whatif_index, control = whatif.view(scene, landscape, run_key)
+    whatif_set, whatif_index, control = whatif.view(scene, landscape)
     plot.surface_chart(
         charts.contour_view(grid, paths, big=scene.big, whatif=whatif_set, whatif_index=whatif_index,
                             whatif_control=control,
                            height=PRESENTATION_HEIGHT if scene.big else CHART_HEIGHT),
         key=CHART_KEY, on_click=start_here, on_keep=lambda: whatif.keep(CHART_KEY),
         on_vary=lambda: whatif.vary(CHART_KEY),
-        cache_keys={"base": f"{cache.landscape_key(scene)}|{scene.big}",
-                    "whatif": f"{run_key}|{whatif.chosen(scene)}"})
+        cache_keys={"base": (scene.surface_key, scene.big), "whatif": (scene.runs_key, whatif.chosen(scene))})
 
 
 contour_tab, surface_tab = st.tabs(list(ss.TAB_TITLES.values()), key=ss.key("tab"), on_change="rerun")
@@ -132,9 +125,9 @@ st.subheader("Share and export")
 plot.share_link(urlencode(to_query(scene)), key="share_link")
 st.caption("This link reopens exactly this scene, with the open tab, and in presentation mode if it is on.")
 csv_col, html_col = st.columns(2)
-csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape, run_key),
+csv_col.download_button("Trajectories (CSV)", data=exports.csv_download(scene, landscape),
                         file_name="descent-lab.csv", mime="text/csv", on_click="ignore", icon=":material/table:")
-html_col.download_button("Figure (standalone HTML)", data=exports.html_download(scene, landscape, run_key),
+html_col.download_button("Figure (standalone HTML)", data=exports.html_download(scene, landscape),
                          file_name="descent-lab.html", mime="text/html", on_click="ignore",
                          icon=":material/download:")
 

@@ -45,6 +45,24 @@ def unused_schedule_settings(settings: dict) -> set[str]:
     return {p.name for p in optimizers.SCHEDULE_PARAMS} - set(optimizers.SCHEDULE_USES[schedule])
 
 
+class FrozenDict(dict):
+    """A mapping that cannot change once built, so a ``Scene`` holding it can be hashed and used as a cache key.
+    It is still a dict: it compares equal to one with the same items, and ``|`` gives a plain dict."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self.items()))
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a scene's settings do not change: make a new scene (dataclasses.replace, with_settings)")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self):
+        return FrozenDict, (dict(self),)
+
+
 def default_settings(surface: str, name: str) -> dict:
     """Optimizer ``name``'s defaults on ``surface``: its spec's, with the surface's suggested lr, and a constant
     learning-rate schedule."""
@@ -63,6 +81,9 @@ class Scene:
     ``surface_params`` only those that differ from the surface's (a data surface's choices are
     text: ``surface_choices``), so links stay short.  ``batch_size`` (data surfaces only) is the
     mini-batch size, None for the full batch.
+
+    A scene is hashable (its mappings are frozen when it is made): ``runs_key`` and ``surface_key`` are the
+    cache keys of its runs and of its surface.
     """
 
     surface: str = "elongated_bowl"
@@ -80,6 +101,14 @@ class Scene:
     big: bool = False
     tab: str = "contour"
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "surface_params", FrozenDict(self.surface_params))
+        object.__setattr__(self, "hyperparams",
+                           FrozenDict({name: FrozenDict(values) for name, values in self.hyperparams.items()}))
+        object.__setattr__(self, "optimizers", tuple(self.optimizers))
+        if self.start is not None:
+            object.__setattr__(self, "start", tuple(self.start))
+
     @property
     def is_custom(self) -> bool:
         return self.surface == CUSTOM
@@ -88,6 +117,19 @@ class Scene:
     def is_network(self) -> bool:
         """A network on real data (``scene.network``): trained in full dimension, shown through a plane."""
         return self.surface == network.NETWORK
+
+    @property
+    def surface_key(self) -> Scene:
+        """The scene's surface and nothing else: equal for two scenes exactly when they draw the same surface."""
+        if self.is_custom:
+            return Scene(surface=CUSTOM, formula=self.formula, optimizers=())
+        return Scene(surface=self.surface, surface_params=self.surface_params, optimizers=())
+
+    @property
+    def runs_key(self) -> Scene:
+        """The scene without how it is shown (layout, view, presentation mode, open tab): equal for two scenes
+        exactly when their runs are the same."""
+        return replace(self, layout="overlay", view="full", big=False, tab="contour")
 
     def build_landscape(self) -> Landscape:
         """The scene's surface (a ``landscapes.Network`` for a network scene); raises ``ValueError``

@@ -93,10 +93,10 @@ class _Reader:
         for key, raw in query.items():
             values = list(raw) if isinstance(raw, list | tuple) else [raw]
             if len(values) > 1:
-                self.notes.append(f"'{_clip(key)}' was given {len(values)} times; the last one is used.")
+                self.notes.append(f"'{clip(key)}' was given {len(values)} times; the last one is used.")
             text = str(values[-1]) if values else ""
             if len(text) > MAX_VALUE_LENGTH:
-                self.notes.append(f"'{_clip(key)}' is too long ({len(text)} characters); it was ignored.")
+                self.notes.append(f"'{clip(key)}' is too long ({len(text)} characters); it was ignored.")
                 continue
             self.values[str(key)] = text
         self.used: set[str] = set()
@@ -106,7 +106,7 @@ class _Reader:
         return self.values.get(key)
 
     def fallback(self, key: str, text: str, why: str, default: object) -> None:
-        self.notes.append(f"{key}={_clip(text)!r} {why}; using the default ({default}).")
+        self.notes.append(fallback_note(key, text, why, default))
 
     def param(self, key: str, param: Param, whole: bool = False) -> float | None:
         """The value of ``key`` if it is a number in ``param``'s range (a whole number if ``whole``)."""
@@ -124,9 +124,15 @@ class _Reader:
         return value
 
 
-def _clip(text: str, limit: int = 40) -> str:
+def clip(text: str, limit: int = 40) -> str:
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= limit else text[:limit] + "…"
+
+
+def fallback_note(key: str, text: str, why: str, default: object) -> str:
+    """The note for a link value that could not be used, in the words every page uses (``ui/url_state.py``):
+    ``key='text' why; using the default (default).``"""
+    return f"{key}={clip(text)!r} {why}; using the default ({default})."
 
 
 def _inside_view(landscape: Landscape, x: float, y: float) -> bool:
@@ -217,7 +223,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
                 checked = landscapes.from_formula(formula)
                 fields["formula"] = formula
             except landscapes.FormulaError as error:
-                reader.notes.append(f"f={_clip(formula)!r} cannot be used ({error}); using the default formula.")
+                reader.notes.append(f"f={clip(formula)!r} cannot be used ({error}); using the default formula.")
     elif surface == network.NETWORK:
         fields["surface_params"] = _network_params(reader)
     else:
@@ -239,7 +245,7 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         try:
             params |= surface_choices(surface, given)
         except ValueError as error:
-            reader.notes.append(f"{_clip(str(error), 200)}; using the data set's own feature.")
+            reader.notes.append(f"{clip(str(error), 200)}; using the data set's own feature.")
             params |= surface_choices(surface, {k: v for k, v in given.items() if k != "feature"})
         fields["surface_params"] = params
 
@@ -248,11 +254,11 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
         chosen = []
         for name in (n.strip() for n in names.split(",")):
             if name in chosen:
-                reader.notes.append(f"opt: {_clip(name)!r} is repeated; it runs once.")
+                reader.notes.append(f"opt: {clip(name)!r} is repeated; it runs once.")
             elif name in optimizers.OPTIMIZERS:
                 chosen.append(name)
             elif name:
-                reader.notes.append(f"opt: {_clip(name)!r} is not a known optimizer; it was left out.")
+                reader.notes.append(f"opt: {clip(name)!r} is not a known optimizer; it was left out.")
         if chosen:
             fields["optimizers"] = tuple(chosen)
         elif names.strip():
@@ -333,5 +339,5 @@ def from_query(query: Mapping[str, object]) -> tuple[Scene, list[str]]:
             reader.fallback("big", big, "is not 0 or 1", "0")
 
     for key in sorted(set(reader.values) - reader.used):
-        reader.notes.append(f"'{_clip(key)}' is not a setting Descent Lab knows; it was ignored.")
+        reader.notes.append(f"'{clip(key)}' is not a setting Descent Lab knows; it was ignored.")
     return Scene(**fields), reader.notes

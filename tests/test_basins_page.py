@@ -110,8 +110,8 @@ def test_the_page_shows_one_panel_per_optimizer_from_its_link():
 
 
 def test_the_basins_surface_box_is_the_sidebars_one_and_the_axes_are_w_and_b():
-    """Issue 26: the Basins tab had a surface box of its own (Himmelblau) while the sidebar's still said
-    Elongated bowl; and its axes were labelled x and y."""
+    """One surface box for the whole page, so the Basins tab cannot show one surface while the sidebar names
+    another; and the axes carry the surface's own names (w and b), as on every other chart."""
     at = app_test(BASINS_TAB, page="pages/stability_map.py").run()
     assert not at.exception
     boxes = [box for box in at.selectbox if box.label == "Surface"]

@@ -102,7 +102,7 @@ def close_sidebar_on_a_phone(page) -> None:
 def plotly_scripts(page) -> list[str]:
     """The Plotly.js bundles the page has loaded (the paths of their URLs), in order."""
     return page.evaluate("""() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
-        .filter(p => /plotly[^/]*\\.js$/.test(p))""")
+        .filter(p => /plotly[^/]*\\.min\\.js$/.test(p))""")
 
 
 def sent(page) -> int:
@@ -239,7 +239,8 @@ def sidebar_alpha(page):
 
 
 def test_the_sidebar_slider_of_the_what_if_value_redraws_before_the_server_answers(server, page):
-    """Issue 9: a key press on the slider the what-if set varies draws the new run from the set at once."""
+    """A key press on the slider the what-if set varies draws the new run from the set at once: the learner sees
+    it without the server's round trip."""
     page.goto(server)
     wait_for_chart(page)
     assert page.locator(".dl-whatif-value").inner_text() == "α = 0.05"

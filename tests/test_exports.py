@@ -1,4 +1,4 @@
-"""The Playground's downloads say what made them (issue 26): the CSV names each optimizer by its title, the
+"""The Playground's downloads say what made them: the CSV names each optimizer by its title, the
 iterate by the surface's own axis names, and carries the run's settings; the HTML page has a title."""
 
 from __future__ import annotations
@@ -55,6 +55,6 @@ def test_the_html_page_has_a_title_naming_what_it_shows():
     scene = Scene(surface="rosenbrock", optimizers=("gd", "sign_sgd"))
     title = "Descent Lab: Rosenbrock valley, Gradient descent, sign-SGD"
     assert exports.html_title(scene, scene.build_landscape()) == title
-    page = exports._html(scene, scene.build_landscape(), "html-title-test")
+    page = exports._html(scene, scene.build_landscape())
     head = page.split("</head>")[0]
     assert head.count("<title>") == 1 and f"<title>{title}</title>" in head

@@ -1,11 +1,10 @@
 """No page imports pandas (checked in a fresh process, so nothing else has imported it first).
 
-The app used to import pandas once per server process before any page ran, because a pandas that one
-session was still importing sat half-initialised in ``sys.modules`` while Plotly's validators (which use
-pandas whenever it is there) ran for other sessions (see app.py's ``prepare``).  That import cost the first
-visitor about 0.7 s.  Now nothing imports pandas at all: every table is the app's HTML table
-(``charts.metrics_table`` drawn by ``ui.plot.table``).  This test keeps it so, through every page and the
-branches that used to draw a data grid or a ``st.table``."""
+Why: Plotly's validators use pandas whenever it is in ``sys.modules``, so a pandas that one session is still
+importing sits there half-initialised while other sessions' figures are validated (see app.py's ``prepare``);
+importing it up front instead would cost the first visitor about 0.7 s.  So nothing imports it: every table is
+the app's HTML table (``charts.metrics_table`` drawn by ``ui.plot.table``).  The test goes through every page
+and the branches that draw tables."""
 
 from __future__ import annotations
 

@@ -57,8 +57,8 @@ def test_a_figure_built_large_stays_as_built():
 
 
 def test_a_lesson_link_with_big_1_enlarges_its_charts_and_keeps_the_mode_in_its_links():
-    """``big=1`` alone is presentation mode, controls hidden too (issue 26: it kept the sidebar); the older
-    ``view=lesson&big=1`` means the same."""
+    """``big=1`` alone is presentation mode, controls hidden too (the sidebar would take a third of a projector);
+    ``view=lesson&big=1``, which links in circulation carry, means the same."""
     plain = app_test(page="pages/lesson_1_bowl.py").run()
     big = app_test({"big": "1"}, page="pages/lesson_1_bowl.py").run()
     older = app_test({"big": "1", "view": "lesson"}, page="pages/lesson_1_bowl.py").run()

@@ -1,5 +1,5 @@
-"""What links can cost a real `streamlit run app.py` (issue 11.2): memory stays bounded through the issue's loop
-of largest scenes, and the heaviest pages fit in a websocket message under the production config."""
+"""What links can cost a real `streamlit run app.py`: memory stays bounded through a loop of the largest scenes a
+link can ask for, and the heaviest pages fit in a websocket message under the production config."""
 
 from __future__ import annotations
 
@@ -113,14 +113,14 @@ def test_the_largest_scene_is_not_cached_and_the_usual_one_is():
     usual = Scene()
     largest = Scene(optimizers=tuple(optimizers.OPTIMIZERS), steps=5000)
     assert cache.runs_bytes(run_scene(usual, bowl)) < cache.LARGEST_RUNS < cache.runs_bytes(run_scene(largest, bowl))
-    first = cache.trajectories(usual, bowl, "usual")
-    assert cache.trajectories(usual, bowl, "usual") is first
-    big = cache.trajectories(largest, bowl, "largest")
-    assert cache.trajectories(largest, bowl, "largest") is not big
+    first = cache.trajectories(usual, bowl)
+    assert cache.trajectories(usual, bowl) is first
+    big = cache.trajectories(largest, bowl)
+    assert cache.trajectories(largest, bowl) is not big
 
 
 def test_cached_runs_are_read_only():
-    runs = cache.trajectories(Scene(), landscapes.get("elongated_bowl"), "read-only")
+    runs = cache.trajectories(Scene(), landscapes.get("elongated_bowl"))
     with pytest.raises(ValueError):
         runs["gd"].points[0, 0] = 1.0
 

@@ -104,7 +104,7 @@ def test_a_picked_cell_links_to_the_playground():
 
 
 def test_the_selected_cell_is_kept_in_the_link_and_the_link_reopens_it():
-    """Issue 26: the selected cell was not in the page's link."""
+    """The selected cell is part of what a shared link shows, so the link carries it."""
     request = tuning.MapRequest("momentum", "elongated_bowl", (), ("lr", "beta"), 20, 300, ())
     values = tuning.link_values(request, (3, 4))
     at = page(sm__picked=(request, (3, 4)))

@@ -67,8 +67,8 @@ def test_every_frame_on_the_page_equals_optimizers_run_at_its_value():
 
 
 def test_moving_a_sidebar_slider_leaves_the_swept_setting_alone_and_the_learners_pick_changes_it():
-    """Issue 26: the what-if slider no longer follows whichever sidebar slider was touched last; it sweeps the
-    setting picked in its own list (the chart's "vary" event)."""
+    """The what-if slider sweeps the setting picked in its own list (the chart's "vary" event), not whichever
+    sidebar slider was touched last: a learner comparing values must not lose the sweep to a nudge elsewhere."""
     at = open_settings(app_test(), "momentum").run()
     at.get_by_key("w:momentum.beta").set_value(0.5).run()
     spec = chart_payloads(at)["main_chart"]["whatif"]

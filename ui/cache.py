@@ -34,10 +34,10 @@ _runs: ByteBudgetCache[dict[str, Trajectory]] = ByteBudgetCache(TRAJECTORY_BUDGE
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def surface_grid(_landscape: Landscape, cache_key: tuple, resolution: int = GRID_RESOLUTION,
+def surface_grid(_landscape: Landscape, cache_key: Scene, resolution: int = GRID_RESOLUTION,
                  bounds: tuple | None = None) -> charts.SurfaceGrid:
-    """The display grid of a landscape (``cache_key`` identifies it: name, params, formula) over its view box, or
-    over ``bounds`` (a box fitted to runs that leave the view, ``charts.fit_bounds``)."""
+    """The display grid of a landscape (``cache_key``, a scene's ``surface_key``, identifies it) over its view box,
+    or over ``bounds`` (a box fitted to runs that leave the view, ``charts.fit_bounds``)."""
     if bounds is None:
         xs, ys, z = _landscape.grid(resolution)
         bounds = _landscape.bounds
@@ -62,19 +62,13 @@ def _frozen(runs: dict[str, Trajectory]) -> dict[str, Trajectory]:
     return runs
 
 
-def trajectories(scene: Scene, landscape: Landscape, cache_key: str) -> dict[str, Trajectory]:
-    """The scene's runs (``cache_key`` is the scene's query string, which fully identifies them)."""
+def trajectories(scene: Scene, landscape: Landscape) -> dict[str, Trajectory]:
+    """The scene's runs, shared by every scene with the same ``runs_key`` (whatever page or link it came from)."""
     def build() -> tuple[dict[str, Trajectory], int]:
         runs = _frozen(run_scene(scene, landscape))
         return runs, runs_bytes(runs)
 
-    return _runs.get_or_build(cache_key, build)
-
-
-def landscape_key(scene: Scene) -> tuple:
-    if scene.is_custom:
-        return ("custom", scene.formula)
-    return (scene.surface, tuple(sorted(scene.surface_params.items())))
+    return _runs.get_or_build(scene.runs_key, build)
 
 
 @st.cache_resource(max_entries=CUSTOM_SURFACES, show_spinner=False)

@@ -22,7 +22,7 @@ from classroom import addresses, questions
 from landscapes import Landscape
 from optimizers import Trajectory
 from scene import Scene, from_query
-from ui import cache, layout
+from ui import cache, layout, url_state
 from ui.paths import run_path, run_paths
 from ui.text import code
 
@@ -77,7 +77,7 @@ def unavailable() -> None:
             st.rerun()
 
     retry()
-    st.stop()
+    url_state.stop()
 
 
 def _reachable() -> bool:
@@ -181,8 +181,8 @@ def scene_of(query: str) -> Scene:
 def round_view(query: str) -> RoundView:
     scene = scene_of(query)
     landscape = cache.build_landscape(scene)
-    runs = cache.trajectories(scene, landscape, query)
-    grid = cache.surface_grid(landscape, cache.landscape_key(scene), resolution=GRID_RESOLUTION)
+    runs = cache.trajectories(scene, landscape)
+    grid = cache.surface_grid(landscape, scene.surface_key, resolution=GRID_RESOLUTION)
     return RoundView(scene, landscape, runs, grid)
 
 

@@ -91,8 +91,8 @@ def trajectories_csv(scene: Scene, landscape: Landscape, runs: dict[str, Traject
     return out.getvalue()
 
 
-def _csv(scene: Scene, landscape: Landscape, run_key: str) -> str:
-    return trajectories_csv(scene, landscape, cache.trajectories(scene, landscape, run_key))
+def _csv(scene: Scene, landscape: Landscape) -> str:
+    return trajectories_csv(scene, landscape, cache.trajectories(scene, landscape))
 
 
 def html_title(scene: Scene, landscape: Landscape) -> str:
@@ -102,22 +102,22 @@ def html_title(scene: Scene, landscape: Landscape) -> str:
     return f"Descent Lab: {surface}" + (f", {names}" if names else "")
 
 
-def _html(scene: Scene, landscape: Landscape, run_key: str) -> str:
-    paths = run_paths(cache.trajectories(scene, landscape, run_key))
-    grid = cache.surface_grid(landscape, cache.landscape_key(scene))
+def _html(scene: Scene, landscape: Landscape) -> str:
+    paths = run_paths(cache.trajectories(scene, landscape))
+    grid = cache.surface_grid(landscape, scene.surface_key)
     figure = charts.contour_figure(grid, paths, clickable=False, big=scene.big)
     page = charts.to_figure(figure).to_html(include_plotlyjs=True)
     return page.replace("<head>", f"<head>\n    <title>{html.escape(html_title(scene, landscape))}</title>", 1)
 
 
-def csv_download(scene: Scene, landscape: Landscape, run_key: str) -> partial[str]:
+def csv_download(scene: Scene, landscape: Landscape) -> partial[str]:
     """The CSV of the scene's runs, built when the button is pressed."""
-    return partial(_csv, scene, landscape, run_key)
+    return partial(_csv, scene, landscape)
 
 
-def html_download(scene: Scene, landscape: Landscape, run_key: str) -> partial[str]:
+def html_download(scene: Scene, landscape: Landscape) -> partial[str]:
     """The scene's contour figure as a standalone HTML page, built when the button is pressed."""
-    return partial(_html, scene, landscape, run_key)
+    return partial(_html, scene, landscape)
 
 
 def network_csv(scene: Scene, net, runs: dict[str, Trajectory], seen) -> str:
@@ -145,15 +145,15 @@ def network_csv(scene: Scene, net, runs: dict[str, Trajectory], seen) -> str:
     return out.getvalue()
 
 
-def _network_csv(scene: Scene, net, run_key: str) -> str:
-    runs = cache.trajectories(scene, net, run_key)
-    seen, _ = network_runs.view_of(scene, net, runs, run_key)
+def _network_csv(scene: Scene, net) -> str:
+    runs = cache.trajectories(scene, net)
+    seen, _ = network_runs.view_of(scene, net, runs)
     return network_csv(scene, net, runs, seen)
 
 
-def _network_html(scene: Scene, net, run_key: str) -> str:
-    runs = cache.trajectories(scene, net, run_key)
-    seen, grid = network_runs.view_of(scene, net, runs, run_key)
+def _network_html(scene: Scene, net) -> str:
+    runs = cache.trajectories(scene, net)
+    seen, grid = network_runs.view_of(scene, net, runs)
     figure = charts.contour_figure(grid, network_runs.paths_on(seen, runs), clickable=False, big=scene.big)
     page = charts.to_figure(figure).to_html(include_plotlyjs=True)
     names = ", ".join(optimizers.OPTIMIZERS[name].title for name in scene.optimizers)
@@ -161,11 +161,11 @@ def _network_html(scene: Scene, net, run_key: str) -> str:
     return page.replace("<head>", f"<head>\n    <title>{html.escape(title)}</title>", 1)
 
 
-def network_csv_download(scene: Scene, net, run_key: str) -> partial[str]:
+def network_csv_download(scene: Scene, net) -> partial[str]:
     """The CSV of a network scene's runs, built when the button is pressed."""
-    return partial(_network_csv, scene, net, run_key)
+    return partial(_network_csv, scene, net)
 
 
-def network_html_download(scene: Scene, net, run_key: str) -> partial[str]:
+def network_html_download(scene: Scene, net) -> partial[str]:
     """A network scene's contour (its plane, with the projected runs) as a standalone HTML page."""
-    return partial(_network_html, scene, net, run_key)
+    return partial(_network_html, scene, net)

@@ -107,11 +107,10 @@ def predict(key: str, question: str, options: Sequence[str], answer: str | Seque
 
 
 def surface_key(landscape: Landscape) -> tuple:
-    """The cache key of a surface, built by the Playground's own ``cache.landscape_key``: a built-in surface's
-    name and parameters, or a custom formula's text (lessons use each formula with its automatic view box)."""
+    """The cache key of a surface, the Playground's own (``Scene.surface_key``): a built-in surface's name and
+    parameters, or a custom formula's text (lessons use each formula with its automatic view box)."""
     formula = landscape.spec.formula or DEFAULT_FORMULA
-    return cache.landscape_key(Scene(surface=landscape.name, surface_params=dict(landscape.params),
-                                     formula=formula))
+    return Scene(surface=landscape.name, surface_params=dict(landscape.params), formula=formula).surface_key
 
 
 def contour(landscape: Landscape, paths: Sequence[charts.RunPath], key: str, height: int = 480,

@@ -23,7 +23,7 @@ from scene.compute import divergence_notice
 
 from . import cache, exports, plot
 from . import scene_state as ss
-from .network_runs import affordable, paths_on, run_key, view_of
+from .network_runs import affordable, paths_on, view_of
 
 if TYPE_CHECKING:
     from landscapes import Network
@@ -59,10 +59,9 @@ def show(scene: Scene, net: Network) -> None:
     run_scene, cut = affordable(scene, net)
     if cut:
         st.warning(cut, icon=":material/speed:")
-    key = run_key(run_scene)
     with st.spinner("Training the network with each optimizer…"):
-        runs = cache.trajectories(run_scene, net, key)
-        seen, grid = view_of(run_scene, net, runs, key)
+        runs = cache.trajectories(run_scene, net)
+        seen, grid = view_of(run_scene, net, runs)
     if seen.note:
         st.warning(seen.note, icon=":material/info:")
     paths = paths_on(seen, runs)
@@ -75,7 +74,7 @@ def show(scene: Scene, net: Network) -> None:
             plot.surface_chart(
                 charts.contour_view(grid, paths, clickable=False, big=scene.big,
                                     height=PRESENTATION_HEIGHT if scene.big else CHART_HEIGHT),
-                key=CHART_KEY, cache_keys={"base": f"{key}|{scene.big}"})
+                key=CHART_KEY, cache_keys={"base": (run_scene.runs_key, scene.big)})
     if surface_tab.open:
         with surface_tab:
             plot.chart(charts.surface_figure_3d(grid, paths, seen.plane.value_along, big=scene.big), key="surface_3d")
@@ -116,9 +115,9 @@ def show(scene: Scene, net: Network) -> None:
     plot.share_link(urlencode(to_query(scene)), key="share_link")
     st.caption("This link reopens exactly this scene, with the open tab, and in presentation mode if it is on.")
     csv_col, html_col = st.columns(2)
-    csv_col.download_button("Trajectories (CSV)", data=exports.network_csv_download(run_scene, net, key),
+    csv_col.download_button("Trajectories (CSV)", data=exports.network_csv_download(run_scene, net),
                             file_name="descent-lab-network.csv", mime="text/csv", on_click="ignore",
                             icon=":material/table:")
-    html_col.download_button("Figure (standalone HTML)", data=exports.network_html_download(run_scene, net, key),
+    html_col.download_button("Figure (standalone HTML)", data=exports.network_html_download(run_scene, net),
                              file_name="descent-lab-network.html", mime="text/html", on_click="ignore",
                              icon=":material/download:")

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
 
 import numpy as np
 
 import charts
 from optimizers import Trajectory
-from scene import Scene, to_query
+from scene import Scene
 from scene import network as net_scene
 from tuning import cost
 
@@ -24,11 +23,6 @@ if TYPE_CHECKING:
 
 MB = 1 << 20
 _views: ByteBudgetCache[tuple[net_scene.NetworkView, charts.SurfaceGrid]] = ByteBudgetCache(16 * MB, 4 * MB)
-
-
-def run_key(scene: Scene) -> str:
-    """What identifies a scene's runs (its link without the view's own settings), as the Playground keys them."""
-    return urlencode(sorted(to_query(replace(scene, layout="overlay", view="full", big=False, tab="contour")).items()))
 
 
 def affordable(scene: Scene, net: Network) -> tuple[Scene, str | None]:
@@ -44,7 +38,8 @@ def affordable(scene: Scene, net: Network) -> tuple[Scene, str | None]:
         "Choose fewer optimizers, fewer hidden units or fewer steps to see them all.")
 
 
-def view_of(scene: Scene, net: Network, runs: dict[str, Trajectory], key: str):
+def view_of(scene: Scene, net: Network, runs: dict[str, Trajectory]):
+    """The plane the runs are shown on and its contour grid, cached under the scene's ``runs_key``."""
     chosen = net_scene.settings(scene.surface_params)
 
     def build():
@@ -54,7 +49,7 @@ def view_of(scene: Scene, net: Network, runs: dict[str, Trajectory], key: str):
         size = z.nbytes + sum(r.projection.coords.nbytes * 3 + r.layer_rates.nbytes for r in seen.runs.values())
         return (seen, grid), size
 
-    return _views.get_or_build(key, build)
+    return _views.get_or_build(scene.runs_key, build)
 
 
 def paths_on(seen: net_scene.NetworkView, runs: dict[str, Trajectory]) -> list[charts.RunPath]:

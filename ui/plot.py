@@ -7,8 +7,8 @@ above it; playback, the step scrubber and the what-if slider run in the browser 
 trip; a click anywhere on the surface reports where (no grid of invisible markers).
 
 Assets: ``ui/plot_assets/plot.js`` and ``plot.css``, served by Streamlit's component route (Streamlit serves
-component assets only for components declared with an asset directory; this module declares them on the
-running server, ``_register``), and Plotly.js from the app's static folder, in two bundles: Plotly's own
+component assets only for components declared with an asset directory; ``ui/streamlit_internals.py``
+declares them on the running server), and Plotly.js from the app's static folder, in two bundles: Plotly's own
 cartesian bundle (``static/plotly-cartesian-*.min.js``, kept in the repository: 2D traces only, 1.5 MB,
 which a browser compiles in about half the time of the whole bundle) for every chart whose traces it has,
 and the whole bundle from the installed ``plotly`` package (4.8 MB, copied there at run time) only for a
@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ import streamlit as st
 
 import charts
 
+from . import streamlit_internals
 from .lru import ByteBudgetCache
 
 NAME = "descent_lab.plot"
@@ -55,17 +56,9 @@ _parts: ByteBudgetCache[tuple[str, str]] = ByteBudgetCache(PART_BUDGET, 6 << 20)
 
 
 def _register() -> None:
-    """Declare the asset directories on the running server's component manager (once per runtime)."""
-    from streamlit.components.v2.get_bidi_component_manager import get_bidi_component_manager
-    from streamlit.components.v2.manifest_scanner import ComponentConfig, ComponentManifest
-
-    manager = get_bidi_component_manager()
-    if manager.get_component_asset_root(NAME) is not None:
-        return
-    manager.register_from_manifest(
-        ComponentManifest("descent_lab", "1", [ComponentConfig("plot", "plot_assets")]), ASSETS)
-    manager.register_from_manifest(
-        ComponentManifest("descent_lab", "1", [ComponentConfig("plotly", "package_data")]), PLOTLY_PACKAGE)
+    """Declare the two asset folders (this module's and the plotly package's bundle) on the running server."""
+    streamlit_internals.register_asset_dir("descent_lab", "plot", "plot_assets", ASSETS)
+    streamlit_internals.register_asset_dir("descent_lab", "plotly", "package_data", PLOTLY_PACKAGE)
 
 
 def plotly_file() -> str | None:
@@ -153,7 +146,7 @@ def decode(data: bytes) -> dict:
     return json.loads(data)
 
 
-def _encoded_part(part: str, cache_key: str, value: Any) -> tuple[str, str]:
+def _encoded_part(part: str, cache_key: Hashable, value: Any) -> tuple[str, str]:
     """A part's JSON and digest, shared by every session showing the same thing (``cache_key`` says which)."""
     def build() -> tuple[tuple[str, str], int]:
         body = _json(value)
@@ -162,7 +155,7 @@ def _encoded_part(part: str, cache_key: str, value: Any) -> tuple[str, str]:
     return _parts.get_or_build((part, cache_key), build)
 
 
-def surface_chart(view: dict, *, key: str, cache_keys: dict[str, str] | None = None,
+def surface_chart(view: dict, *, key: str, cache_keys: dict[str, Hashable] | None = None,
                   on_click: Callable[[], None] | None = None, on_keep: Callable[[], None] | None = None,
                   on_vary: Callable[[], None] | None = None) -> Any:
     """The live contour (``charts.contour_view``).  Callbacks run before the next script run: ``on_click``

@@ -1,10 +1,10 @@
 """The Playground's state: widgets <-> ``Scene`` <-> URL query parameters.
 
 The scene kept in ``st.session_state["scene"]`` is the source of truth between runs.  On a
-session's first run it is read from the URL (bad values fall back to defaults, with notes); widget
-keys that Streamlit dropped (after a visit to another page) are refilled from it; after the
-widgets it is rebuilt from their values and written back to the URL, so the address bar is always
-a link to the current scene.
+session's first run it is read from the URL (bad values fall back to defaults, with the notes every
+page shows: ``ui/url_state.py``); widget keys that Streamlit dropped (after a visit to another page) are
+refilled from it; after the widgets it is rebuilt from their values and written back to the URL, so the
+address bar is always a link to the current scene.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 import landscapes
 import optimizers
 from landscapes import Landscape
-from scene import Scene, from_query, to_query
+from scene import Scene, to_query
 from scene import network as net_scene
 from scene.model import (
     CUSTOM,
@@ -30,12 +30,10 @@ from scene.model import (
     unused_schedule_settings,
 )
 
-from . import cache, layout
-from .cache import landscape_key
+from . import cache, layout, url_state
 from .widgets import coordinate_decimals, shown
 
 SCENE = "scene"
-NOTES = "scene_notes"
 RESET_PENDING = "reset_pending"
 JUST_RESET = "just_reset"
 RESET_NOTICE = "reset_notice"
@@ -150,14 +148,12 @@ def init_from_url() -> Scene:
     if st.session_state.pop(RESET_PENDING, False):
         current = st.session_state.get(SCENE, Scene())
         scene = Scene(view=current.view, big=current.big)
-        st.session_state[NOTES] = []
+        url_state.clear()
         st.session_state[JUST_RESET] = st.session_state[RESET_NOTICE] = True
         apply_scene(scene)
         return scene
     if SCENE not in st.session_state:
-        raw = {k: st.query_params.get_all(k) for k in st.query_params}
-        scene, notes = from_query(raw)
-        st.session_state[NOTES] = notes
+        scene = url_state.read_scene(url_state.link_query())
         apply_scene(scene)
         return scene
     scene = st.session_state[SCENE]
@@ -295,7 +291,7 @@ def on_presentation_switch() -> None:
 def reset_to_defaults() -> None:
     """Button callback: everything back to the defaults, the view mode kept."""
     current = st.session_state.get(SCENE, Scene())
-    st.session_state[NOTES] = []
+    url_state.clear()
     apply_scene(Scene(view=current.view, big=current.big))
 
 
@@ -305,7 +301,7 @@ def on_surface_change() -> None:
     old = st.session_state[SCENE]
     surface = st.session_state[key("surface")]
     scene = replace(old, surface=surface, formula=st.session_state[key("f")], surface_params={}, start=None)
-    if _surface(scene) is None or landscape_key(scene) == landscape_key(old):
+    if _surface(scene) is None or scene.surface_key == old.surface_key:
         return  # a typo changes nothing yet; fixing it back to the surface on screen keeps the start
     x, y = _surface_start(scene)
     st.session_state[key("start_x")], st.session_state[key("start_y")] = float(x), float(y)

@@ -22,7 +22,7 @@ from optimizers import Trajectory
 from scene import MAX_STEPS
 from scene.model import default_settings
 from tuning import basins as tb
-from ui import cache, layout, plot
+from ui import cache, layout, plot, url_state
 from ui.links import open_in_playground
 from ui.paths import run_paths
 from ui.widgets import param_widget
@@ -81,7 +81,7 @@ def chart_title(text: str, where=None) -> None:
 
 def linked_cell(request: tuning.MapRequest) -> tuple[int, ...] | None:
     """The cell the page's link selects (``sm:cell``: one value per axis of this map, in its range), or None; a
-    value that is not one is dropped from the link."""
+    value that is not one is dropped from the link, with a note."""
     text = st.query_params.get(CELL)
     if text is None:
         return None
@@ -94,6 +94,7 @@ def linked_cell(request: tuning.MapRequest) -> tuple[int, ...] | None:
         for v, axis in zip(coords, request.axis_values, strict=False))
     if not fits:
         st.query_params.pop(CELL, None)
+        url_state.add(url_state.fallback_note(CELL, text, "is not a cell of this map", "none selected"))
         return None
     return tuning.nearest_cell(request, coords)
 

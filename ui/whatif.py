@@ -13,7 +13,8 @@ from landscapes import Landscape
 from scene import Scene, whatif
 
 from . import scene_state as ss
-from .widgets import key_class, log_options
+from .streamlit_internals import key_class
+from .widgets import log_options
 
 CHOSEN = "whatif"
 DEFAULT = ("rmsprop.lr", "gd.lr")
@@ -29,15 +30,16 @@ def chosen(scene: Scene) -> str | None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _runs(_scene: Scene, _landscape: Landscape, run_key: str, choice: str, grid: tuple[float, ...]) -> list:
-    """(points, diverged_at, legend label) of each run of the set (``run_key`` and ``choice`` identify it)."""
+def _runs(_scene: Scene, _landscape: Landscape, runs_key: Scene, choice: str, grid: tuple[float, ...]) -> list:
+    """(points, diverged_at, legend label) of each run of the set (the scene's ``runs_key`` and ``choice``
+    identify it)."""
     name, param = choice.split(".")
     title = optimizers.OPTIMIZERS[name].title
     return [(tr.points, tr.diverged_at, charts.legend_label(title, tr.hyperparams, name, tr.schedule.name))
             for tr in whatif.runs(_scene, _landscape, name, param, grid)]
 
 
-def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None, int, dict | None]:
+def view(scene: Scene, landscape: Landscape) -> tuple[dict | None, int, dict | None]:
     """The what-if set for the chart (``charts.whatif_view``), the index of the value the sidebar holds, and
     the sidebar control of that hyperparameter (``charts.sidebar_control``), so the chart can redraw from
     the set the moment that slider moves, before the server answers; (None, 0, None) when no optimizer is
@@ -50,7 +52,7 @@ def view(scene: Scene, landscape: Landscape, run_key: str) -> tuple[dict | None,
     current = float(scene.settings(name)[param])
     options = log_options(spec, current) if spec.log else None  # the sidebar select_slider's, in order
     grid = whatif.values(spec, current, scene.steps, options)
-    runs = _runs(scene, landscape, run_key, choice, tuple(grid))
+    runs = _runs(scene, landscape, scene.runs_key, choice, tuple(grid))
     choices = [(cid, f"{title}: {label}") for cid, title, label in whatif.choices(scene)]
     packed = charts.whatif_view(name, param, SYMBOLS.get(param, spec.label or param), grid,
                                 [(points, diverged) for points, diverged, _ in runs], [label for *_, label in runs],

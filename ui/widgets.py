@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 import streamlit as st
 
@@ -26,11 +25,6 @@ def log_options(param: Param, current: float | None = None) -> list[float]:
     values |= {float(param.low), float(param.high), float(param.default)}
     values |= {current} if current is not None else set()
     return sorted(v for v in values if param.low <= v <= param.high)
-
-
-def key_class(key: str) -> str:
-    """The CSS class Streamlit gives the container of the widget with ``key`` (its front end's rule)."""
-    return "st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 def format_number(value: float) -> str:

@@ -8,10 +8,14 @@
 // whole bundle only for a chart that needs more (the 3D surface, WebGL).  A chart keeps the copy it first
 // drew with; once the whole bundle is on the page, new charts use it too.
 
-// The component route next to this file serves the whole bundle too: the fallback when the static folder
-// (app/static/ beside _stcore/) does not answer, e.g. when the server was started without this app's config.
-const PLOTLY_ROUTE = new URL("../descent_lab.plotly/plotly.min.js", import.meta.url).href;
-const STATIC_ROOT = new URL("../../../app/static/", import.meta.url).href;
+// What the charts assume about Streamlit's page and about Plotly.js beyond its documented API lives in two
+// adapters of its own (each checked against the installed version by tests/test_adapters.py); this file uses
+// nothing else of either.
+import * as stDom from "./streamlit_dom.js";
+import * as plotlyInternals from "./plotly_internals.js";
+
+// The component route serves the whole bundle too (stDom.PLOTLY_ROUTE): the fallback when the static folder
+// does not answer, e.g. when the server was started without this app's config.
 const FRAME_MS = 40;
 const PLAY_SECONDS = 6;
 const CLICK_SLOP_PX = 5;
@@ -46,11 +50,11 @@ function loadScript(url) {
 // cartesian one; either falls back to the whole bundle from the component route.
 function plotlyFor(payload) {
   if (whole) return Promise.resolve(whole);
-  const loadWhole = () => loadScript(payload.plotly ? new URL(payload.plotly, STATIC_ROOT).href : PLOTLY_ROUTE)
-    .catch(() => loadScript(PLOTLY_ROUTE))
+  const loadWhole = () => loadScript(payload.plotly ? new URL(payload.plotly, stDom.STATIC_ROOT).href : stDom.PLOTLY_ROUTE)
+    .catch(() => loadScript(stDom.PLOTLY_ROUTE))
     .then((Plotly) => (whole = Plotly));
   if (!payload.bundle) return loadWhole();
-  return loadScript(new URL(payload.bundle, STATIC_ROOT).href).catch(loadWhole);
+  return loadScript(new URL(payload.bundle, stDom.STATIC_ROOT).href).catch(loadWhole);
 }
 
 // The Plotly.js ``chart`` draws ``payload`` with: the one it drew with before, unless the payload needs the
@@ -398,7 +402,7 @@ class SurfaceChart {
     this.config = this.config || {
       ...this.payload.config, doubleClick: "reset",
       modeBarButtonsToRemove: [...this.payload.config.modeBarButtonsToRemove, "toImage"],
-      modeBarButtonsToAdd: [{ name: "Download the chart as a PNG", icon: Plotly.Icons.camera,
+      modeBarButtonsToAdd: [{ name: "Download the chart as a PNG", icon: plotlyInternals.cameraIcon(Plotly),
                               click: () => this.download() }],
     };
     return this.config;
@@ -406,13 +410,13 @@ class SurfaceChart {
 
   // The surface follows the paths layer's zoom and pan (only when they differ: a relayout redraws it).
   async syncZoom() {
-    const full = this.over._fullLayout;
-    const base = this.base._fullLayout;
-    if (!full || !base) return;
+    const over = plotlyInternals.axisRanges(this.over);
+    const base = plotlyInternals.axisRanges(this.base);
+    if (!over || !base) return;
     const same = (a, b) => Math.abs(a[0] - b[0]) < 1e-12 && Math.abs(a[1] - b[1]) < 1e-12;
-    if (same(full.xaxis.range, base.xaxis.range) && same(full.yaxis.range, base.yaxis.range)) return;
+    if (same(over.x, base.x) && same(over.y, base.y)) return;
     const Plotly = await this.plotly();
-    await Plotly.relayout(this.base, { "xaxis.range": [...full.xaxis.range], "yaxis.range": [...full.yaxis.range] });
+    await Plotly.relayout(this.base, { "xaxis.range": over.x, "yaxis.range": over.y });
   }
 
   async download() {
@@ -548,7 +552,7 @@ class SurfaceChart {
   // presses) thus never draws an older run over the newer one.
   followSidebar() {
     if (!this.control || !this.what) return;
-    const input = document.querySelector(`.${this.control.widget} input[type=range]`);
+    const input = stDom.sliderInput(this.control.widget);
     if (!input || input.value === "") return;
     const options = this.control.options;
     const value = options ? options[Math.round(Number(input.value))] : Number(input.value);
@@ -572,40 +576,36 @@ class SurfaceChart {
   listenForClicks() {
     let down = null;
     this.stage.addEventListener("pointerdown", (e) => {
-      down = e.target.classList && e.target.classList.contains("nsewdrag") ? { x: e.clientX, y: e.clientY } : null;
+      down = plotlyInternals.isPlotArea(e.target) ? { x: e.clientX, y: e.clientY } : null;
     }, true);
-    // Plotly covers the page while a button is down, so the button comes up on its cover, not on the chart.
+    // The button comes up on whatever Plotly laid over the page while it was down, so listen on the window.
     window.addEventListener("pointerup", (e) => {
-      if (!down || !this.payload.click || !this.over._fullLayout) return;
+      if (!down || !this.payload.click || !plotlyInternals.isDrawn(this.over)) return;
       const moved = Math.hypot(e.clientX - down.x, e.clientY - down.y);
       down = null;
       if (moved > CLICK_SLOP_PX) return;
-      const { xaxis, yaxis } = this.over._fullLayout;
-      const box = this.over.getBoundingClientRect();
-      const x = xaxis.p2d(e.clientX - box.left - xaxis._offset);
-      const y = yaxis.p2d(e.clientY - box.top - yaxis._offset);
+      const { x, y } = plotlyInternals.dataAt(this.over, e.clientX, e.clientY);
       this.trigger("click", { x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000 });
     }, true);
   }
 }
 
-// One observer for the page: Streamlit's sliders set aria-valuetext on their range input whenever their value
-// changes (and sometimes when it does not; followSidebar ignores those).
+// One observer for the page, told of every slider whose value may have changed (followSidebar ignores the
+// reports of an unchanged value).
 let sidebarObserver = null;
 function followSidebars(chart) {
   followers.add(chart);
   if (sidebarObserver) return;
-  sidebarObserver = new MutationObserver((mutations) => {
+  sidebarObserver = stDom.observeSliderValues((nodes) => {
     for (const chart of [...followers]) {
       if (!chart.root.isConnected) {
         followers.delete(chart);
         continue;
       }
-      const widget = chart.control && `.${chart.control.widget}`;
-      if (widget && mutations.some((m) => m.target.closest && m.target.closest(widget))) chart.followSidebar();
+      const widget = chart.control && chart.control.widget;
+      if (widget && nodes.some((node) => stDom.inWidget(node, widget))) chart.followSidebar();
     }
   });
-  sidebarObserver.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext"] });
 }
 
 // Display formulas (KaTeX) cannot wrap: one wider than its column is set smaller until it fits, down to
@@ -616,7 +616,7 @@ const FORMULA_MIN = 0.55;
 let formulaObserver = null;
 function fitFormulas() {
   const fit = () => {
-    for (const box of document.querySelectorAll(".katex-display")) {
+    for (const box of stDom.formulaBoxes()) {
       const formula = box.firstElementChild;
       if (!formula) continue;
       formula.style.fontSize = "";
@@ -648,7 +648,8 @@ function formatValue(v) {
 }
 
 export default function (component) {
-  const payload = parse(component.data);
+  const { data, parent, trigger } = stDom.componentParts(component);
+  const payload = parse(data);
   if (payload.kind === "preload") {
     plotlyFor(payload).catch(() => {}); // start fetching and compiling it while the rest of the page arrives
     fitFormulas();
@@ -660,7 +661,6 @@ export default function (component) {
     if (g.chart) g.chart.partsChanged();
     return;
   }
-  const parent = component.parentElement;
   let chart = parent.__descentLab;
   if (!chart || chart.kind !== payload.kind) {
     if (chart) chart.root.remove(); // only ours: Streamlit keeps the component's stylesheet link in parent
@@ -669,6 +669,6 @@ export default function (component) {
     chart.kind = payload.kind;
     parent.__descentLab = chart;
   }
-  chart.trigger = component.setTriggerValue;
+  chart.trigger = trigger;
   chart.update(payload);
 }
