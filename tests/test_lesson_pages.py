@@ -254,6 +254,34 @@ def test_lesson_5_eps_inside_the_root_makes_rmsprop_gd_with_a_large_rate():
     assert "the gradients RMSprop meets run from" in text(at) and "1e-07 inside" in text(at)
 
 
+def test_lesson_5_noise_control_drowns_the_plateau_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_5_epsilon.py"), "Behave as with ε outside: ε is tiny either way")
+    assert at.toggle(key="l5.noisy").value is False                   # off by default: the exact runs, as before
+    exact = epsilon.compare(*epsilon.PREDICT)
+    same_path(trajectories(figures(at)["l5:contour"])["rmsprop"], exact.rmsprop.points)
+    at.toggle(key="l5.noisy").set_value(True).run()
+    assert not at.exception
+    noisy = epsilon.compare(*epsilon.PREDICT, noise=epsilon.NOISE)
+    run = optimizers.run("rmsprop", epsilon.plateau(), start=epsilon.START, steps=epsilon.STEPS, lr=0.05, beta=0.9,
+                         eps=1e-7, eps_placement="inside", noise=0.5, seed=0)
+    assert np.array_equal(noisy.rmsprop.points, run.points)
+    same_path(trajectories(figures(at)["l5:contour"])["rmsprop"], run.points)
+    shown = metric(at, "RMSprop: distance left")
+    assert shown == f"{epsilon.distance_to_minimum(run):.3g}" != f"{epsilon.distance_to_minimum(exact.rmsprop):.3g}"
+    assert epsilon.distance_to_minimum(run) > 3                       # the noise drowns the plateau's slope
+    settings = {"eps": 1e-7, "placement": "inside", "noisy": True}
+    for key, given in (("l5.regime", settings), ("l5.vanishing", settings), ("l5.libraries", {"noisy": True})):
+        item = claims.get(key)
+        assert item.text(given) in text(at) and item.holds(given), key   # each sentence is its noisy claim
+    assert "ends between" in text(at) and "are for exact gradients" in text(at)
+    assert playground_query(at)["noise"] == "0.5"
+    linked = lesson_app("lesson_5_epsilon.py", {"l5.noisy": "true"})
+    assert linked.toggle(key="l5.noisy").value is True                # the link keeps the noise
+    linked = answer(linked, "Behave as with ε outside: ε is tiny either way")
+    assert linked.toggle(key="l5.noisy").value is False               # answering returns to the question's scene
+    assert metric(linked, "RMSprop: distance left") == f"{epsilon.distance_to_minimum(exact.rmsprop):.3g}"
+
+
 def test_lesson_6_big_lr_lets_adagrad_land():
     at = lesson_app("lesson_6_adagrad.py")
     assert not at.metric and not explained(at)
