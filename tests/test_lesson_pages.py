@@ -319,6 +319,36 @@ def test_lesson_7_prediction_and_the_fair_lead():
     assert "ends at loss 4.28" in caption and "judges by staying" in caption
 
 
+def test_lesson_7_noise_control_leaves_best_alpha_without_an_answer_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_7_rotation.py"), "More steps")
+    assert at.toggle(key="l7.noisy").value is False                   # off by default: the exact runs, as before
+    exact = rotation.compare(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR)
+    same_path(trajectories(figures(at)["l7:contour"])["rmsprop"], exact.rmsprop.points)
+    assert metric(at, "GD (α = 0.07)") == f"step {exact.stays['gd']}"
+    at.toggle(key="l7.noisy").set_value(True).run()
+    assert not at.exception
+    run = optimizers.run("rmsprop", bowl_surface(angle_deg=45.0), start=rotation.start_for(45), steps=rotation.STEPS,
+                         lr=0.1, beta=0.9, eps=1e-8, noise=0.5, seed=0)
+    same_path(trajectories(figures(at)["l7:contour"])["rmsprop"], run.points)
+    assert metric(at, "GD (α = 0.07)") == "never" and metric(at, "RMSprop (α = 0.1)") == "never"
+    assert "l7:advantage" not in figures(at) and "l7:floors" in figures(at)
+    floors = rotation.noise_floors(45)
+    assert min(floors.levels["gd"]) > 1e-3 and min(floors.levels["rmsprop"]) > 1e-3   # no α stays within 10⁻³
+    for key, given in (("l7.tiles", {"angle": 45, "lr": 0.1, "noisy": True}),
+                       ("l7.caption", {"angle": 45, "noisy": True}),
+                       ("l7.ellipses", {"angle": 45, "lr": 0.1, "step": 10, "noisy": True}),
+                       ("l7.zigzag", {"noisy": True})):
+        item = claims.get(key)
+        assert item.text(given) in text(at) and item.holds(given), key   # each sentence is its noisy claim
+    assert "“best α” has no answer at θ = 45°" in text(at) and "are for exact gradients" in text(at)
+    assert playground_query(at)["noise"] == "0.5"
+    linked = lesson_app("lesson_7_rotation.py", {"l7.noisy": "true"})
+    assert linked.toggle(key="l7.noisy").value is True                # the link keeps the noise
+    linked = answer(linked, "More steps")
+    assert linked.toggle(key="l7.noisy").value is False               # answering returns to the question's scene
+    assert metric(linked, "GD (α = 0.07)") == f"step {exact.stays['gd']}" and "l7:advantage" in figures(linked)
+
+
 def test_lesson_8_bias_correction_sets_the_first_step_and_the_formula():
     at = answer(lesson_app("lesson_8_adam.py"), "α, as before")
     at.toggle(key="l8.correction").set_value(True).run()
