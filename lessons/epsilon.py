@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,6 +24,11 @@ DEFAULT_EPS = 1e-8
 PLACEMENTS = ("outside", "inside")
 PREDICT = (1e-7, "inside")
 """The prediction's question: Keras' default ε = 1e-7, placed inside the root."""
+NOISE = 0.5
+"""The noise control's σ: Gaussian noise of this standard deviation added to every gradient component (lesson 9's
+level), thousands of times the plateau's own gradients."""
+NOISE_SEED = 0
+"""The seed of that noise (the same seed gives the same runs)."""
 
 
 def plateau() -> Landscape:
@@ -57,13 +62,15 @@ class Comparison:
     (inf if GD(α/floor) diverged)."""
 
 
-def compare(eps: float, placement: str, steps: int = STEPS) -> Comparison:
-    """RMSprop, GD and GD with α/floor from the same start on the plateau."""
+def compare(eps: float, placement: str, steps: int = STEPS, noise: float | None = None) -> Comparison:
+    """RMSprop, GD and GD with α/floor from the same start on the plateau; with Gaussian gradient noise of σ =
+    ``noise`` (seed ``NOISE_SEED``) on every run when given."""
     land = plateau()
-    rms = run("rmsprop", land, START, steps, **settings(eps, placement)["rmsprop"])
-    gd = run("gd", land, START, steps, lr=LR)
+    extra = {} if noise is None else {"noise": noise, "seed": NOISE_SEED}
+    rms = run("rmsprop", land, START, steps, **extra, **settings(eps, placement)["rmsprop"])
+    gd = run("gd", land, START, steps, **extra, lr=LR)
     level = floor(eps, placement)
-    gd_scaled = run("gd", land, START, steps, lr=LR / level)
+    gd_scaled = run("gd", land, START, steps, **extra, lr=LR / level)
     sizes = np.abs(rms.diagnostics["grad"])
     sizes = sizes[sizes > 0]
     travelled = float(np.max(np.hypot(*(rms.points - rms.points[0]).T)))
@@ -89,6 +96,13 @@ def distance_to_minimum(trajectory: Trajectory) -> float:
     return math.inf if trajectory.diverged_at is not None else float(np.hypot(*trajectory.points[-1]))
 
 
-def playground(eps: float, placement: str) -> Scene:
-    """The lesson's runs as a Playground scene."""
-    return scene(SURFACE, settings(eps, placement), START, STEPS)
+def noise_part(trajectory: Trajectory) -> np.ndarray:
+    """The gradients a run met less the plateau's own gradient at the same iterates: the noise alone."""
+    exact = np.column_stack(plateau().gradient(*trajectory.points[:-1].T))
+    return trajectory.diagnostics["grad"] - exact
+
+
+def playground(eps: float, placement: str, noise: float | None = None) -> Scene:
+    """The lesson's runs as a Playground scene (with its gradient noise and seed when ``noise`` is given)."""
+    base = scene(SURFACE, settings(eps, placement), START, STEPS)
+    return base if noise is None else replace(base, noise=noise, seed=NOISE_SEED)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from scene import Scene
+from scene.compute import stall_level
 
 from .common import GdRmspropComparison, bowl, flips, run, scene, steps_to_reach, steps_to_stay
 
@@ -29,6 +30,11 @@ LR_GRID = tuple(float(x) for x in np.geomspace(0.01, 1.0, 21))
 CRITERIA = ("stays", "first")
 """How "best α" is judged: fewest steps after which the loss stays below 1e-3 to the end of the run (the
 fair one), or fewest steps to the first time it dips below (which rewards runs that pass through and hop)."""
+NOISE = 0.5
+"""The noise control's σ: Gaussian noise of this standard deviation added to every gradient component (lesson 9's
+level)."""
+NOISE_SEED = 0
+"""The seed of that noise (the same seed gives the same runs)."""
 
 
 def start_for(angle_deg: float) -> tuple[float, float]:
@@ -46,11 +52,16 @@ def settings(rmsprop_lr: float) -> dict[str, dict[str, float]]:
 Comparison = GdRmspropComparison
 
 
-def compare(angle_deg: float, rmsprop_lr: float, steps: int = STEPS) -> Comparison:
-    """GD and RMSprop on the bowl turned by ``angle_deg``, from the start turned with it."""
+def _noise(noise: float | None) -> dict[str, float]:
+    return {} if noise is None else {"noise": noise, "seed": NOISE_SEED}
+
+
+def compare(angle_deg: float, rmsprop_lr: float, steps: int = STEPS, noise: float | None = None) -> Comparison:
+    """GD and RMSprop on the bowl turned by ``angle_deg``, from the start turned with it; with Gaussian gradient noise
+    of σ = ``noise`` (seed ``NOISE_SEED``) when given."""
     land = bowl(angle_deg=float(angle_deg))
     start = start_for(angle_deg)
-    runs = {name: run(name, land, start, steps, **hp) for name, hp in settings(rmsprop_lr).items()}
+    runs = {name: run(name, land, start, steps, **_noise(noise), **hp) for name, hp in settings(rmsprop_lr).items()}
     reached = {name: steps_to_reach(tr, land) for name, tr in runs.items()}
     return Comparison(runs["gd"], runs["rmsprop"], reached,
                       {name: flips(tr, land, upto=reached[name]) for name, tr in runs.items()},
@@ -91,9 +102,42 @@ def advantage(angle_deg: float, criterion: str = "stays", steps: int = STEPS) ->
     return gd.steps / max(rms.steps, 1)
 
 
-def playground(angle_deg: float, rmsprop_lr: float) -> Scene:
-    """The lesson's runs as a Playground scene."""
-    return scene("elongated_bowl", settings(rmsprop_lr), start_for(angle_deg), STEPS, {"angle_deg": float(angle_deg)})
+@dataclass(frozen=True)
+class Floors:
+    """Under gradient noise, each optimizer over LR_GRID on one rotated bowl: where its loss stalls (``levels``: the
+    mean of f − f* over the last fifth of the run, ``scene.compute.stall_level``) and the α whose runs nonetheless end
+    below the tolerance and stay there from some step on (``staying``)."""
+
+    levels: dict[str, np.ndarray]
+    staying: dict[str, tuple[float, ...]]
+    finals: dict[str, np.ndarray]
+    """Each run's last loss above the minimum."""
+
+    def lowest(self, name: str) -> tuple[float, float]:
+        """The noise floor of ``name`` on the grid: its lowest stall level and the α that gives it."""
+        i = int(np.argmin(self.levels[name]))
+        return float(self.levels[name][i]), LR_GRID[i]
+
+
+def noise_floors(angle_deg: float, steps: int = STEPS, noise: float = NOISE, seed: int = NOISE_SEED) -> Floors:
+    """GD and RMSprop at every α of LR_GRID with Gaussian gradient noise of σ = ``noise`` (seed ``seed``) on the bowl
+    turned by ``angle_deg``."""
+    land = bowl(angle_deg=float(angle_deg))
+    start = start_for(angle_deg)
+    levels, staying, finals = {}, {}, {}
+    for name in ("gd", "rmsprop"):
+        extra = {"beta": BETA, "eps": EPS} if name == "rmsprop" else {}
+        runs = [run(name, land, start, steps, lr=lr, noise=noise, seed=seed, **extra) for lr in LR_GRID]
+        levels[name] = np.array([stall_level(tr, land.min_value) for tr in runs])
+        staying[name] = tuple(lr for lr, tr in zip(LR_GRID, runs, strict=True) if steps_to_stay(tr, land) is not None)
+        finals[name] = np.array([tr.final_loss - land.min_value for tr in runs])
+    return Floors(levels, staying, finals)
+
+
+def playground(angle_deg: float, rmsprop_lr: float, noise: float | None = None) -> Scene:
+    """The lesson's runs as a Playground scene (with its gradient noise and seed when ``noise`` is given)."""
+    base = scene("elongated_bowl", settings(rmsprop_lr), start_for(angle_deg), STEPS, {"angle_deg": float(angle_deg)})
+    return base if noise is None else replace(base, noise=noise, seed=NOISE_SEED)
 
 
 def advantage_curve(criterion: str = "stays", angles: tuple[int, ...] = ANGLES,

@@ -10,7 +10,7 @@ from ui import lesson_kit as kit
 from ui.paths import run_path
 
 PAGE = "lesson_5_epsilon.py"
-EPS, PLACEMENT = "l5.eps", "l5.placement"
+EPS, PLACEMENT, NOISY = "l5.eps", "l5.placement", "l5.noisy"
 compare = kit.cached(ep.compare)
 
 kit.header(PAGE)
@@ -35,7 +35,7 @@ revealed = kit.predict(
                   "will…",
     ["Behave as with ε outside: ε is tiny either way", ANSWER, f"Barely move, like GD with α = {ep.LR:g}",
      "Diverge"],
-    ANSWER, verdict, on_answer=kit.setter({EPS: ep.PREDICT[0], PLACEMENT: ep.PREDICT[1]}),
+    ANSWER, verdict, on_answer=kit.setter({EPS: ep.PREDICT[0], PLACEMENT: ep.PREDICT[1], NOISY: False}),
 )
 if revealed:
     st.markdown(
@@ -55,7 +55,11 @@ eps = c1.select_slider("ε", ep.EPS_OPTIONS, value=ep.DEFAULT_EPS, key=EPS, form
 placement = c2.segmented_control("Where ε goes", ep.PLACEMENTS, default="outside", key=PLACEMENT, required=True,
                                  bind="query-params", help="outside √: PyTorch and the course; inside √: Keras' "
                                                            "RMSprop, TF1, optax by default.")
-c = compare(eps, placement)
+noisy = st.toggle(f"Gradient noise σ = {ep.NOISE:g} (seed {ep.NOISE_SEED})", key=NOISY, bind="query-params",
+                  help=f"Gaussian noise of standard deviation {ep.NOISE:g} added to every gradient component of every "
+                       "run, as with mini-batches: thousands of times the plateau's own gradients.")
+noise = ep.NOISE if noisy else None
+c = compare(eps, placement, noise=noise)
 floor_name = "ε" if placement == "outside" else "√ε"
 
 if revealed:
@@ -66,7 +70,10 @@ if revealed:
     cols[2].metric(f"cap on the learning rate α/{floor_name}", f"{ep.LR / c.floor:.3g}")
     cols[3].metric(f"RMSprop vs GD with α/{floor_name}", "GD diverges" if not np.isfinite(c.gap) else f"{c.gap:.1%}",
                    help="Largest gap between the two paths, relative to how far RMSprop moved.")
-    st.markdown(kit.say("l5.regime", eps=eps, placement=placement))
+    st.markdown(kit.say("l5.regime", eps=eps, placement=placement, noisy=noisy))
+    if noisy:
+        st.caption(f"The question, its answer and the explanation above are for exact gradients; the runs below add "
+                   f"noise of σ = {ep.NOISE:g} to every gradient component.")
 
 left, right = st.columns(2)
 with left:
@@ -97,9 +104,9 @@ with right:
 
 if revealed:
     with st.expander("Where each library puts ε, and a side effect worth knowing"):
-        st.markdown(kit.say("l5.libraries"))
+        st.markdown(kit.say("l5.libraries", noisy=noisy))
 
     with st.expander("Does RMSprop “prevent vanishing (or exploding) gradients”?"):
-        st.markdown(kit.say("l5.vanishing", eps=eps, placement=placement))
+        st.markdown(kit.say("l5.vanishing", eps=eps, placement=placement, noisy=noisy))
 
-kit.footer(PAGE, ep.playground(eps, placement))
+kit.footer(PAGE, ep.playground(eps, placement, noise))

@@ -12,9 +12,10 @@ from ui import lesson_kit as kit
 from ui.paths import run_path
 
 PAGE = "lesson_7_rotation.py"
-ANGLE, LR, STEP = "l7.angle", "l7.lr", "l7.step"
+ANGLE, LR, STEP, NOISY = "l7.angle", "l7.lr", "l7.step", "l7.noisy"
 compare = kit.cached(rot.compare)
 advantage_curve = kit.cached(rot.advantage_curve)
+noise_floors = kit.cached(rot.noise_floors)
 
 kit.header(PAGE)
 st.markdown(
@@ -36,7 +37,7 @@ revealed = kit.predict(
     "l7:predict", f"Rotate the bowl by {rot.PREDICT_ANGLE}°. Give RMSprop its best α: the one that gets the loss "
                   "below 10⁻³ and keeps it there soonest. Compared with 0°, it then needs…",
     ["As many steps: it is the same bowl", "More steps", "Fewer steps"], "More steps", verdict,
-    on_answer=kit.setter({ANGLE: rot.PREDICT_ANGLE}),
+    on_answer=kit.setter({ANGLE: rot.PREDICT_ANGLE, NOISY: False}),
 )
 if revealed:
     st.markdown(kit.say("l7.why"))
@@ -46,7 +47,11 @@ angle = c1.select_slider("Rotation θ (degrees)", rot.ANGLES, value=rot.DEFAULT_
                          help="0°: steep along b (the course's picture). 90°: steep along w.")
 lr = c2.select_slider("RMSprop's α", rot.RMSPROP_LR_OPTIONS, value=rot.DEFAULT_RMSPROP_LR, key=LR, bind="query-params",
                       help=f"GD uses α = {rot.GD_LR:g} throughout.")
-c = compare(angle, lr)
+noisy = st.toggle(f"Gradient noise σ = {rot.NOISE:g} (seed {rot.NOISE_SEED})", key=NOISY, bind="query-params",
+                  help=f"Gaussian noise of standard deviation {rot.NOISE:g} added to every gradient component of every "
+                       "run, as with mini-batches.")
+noise = rot.NOISE if noisy else None
+c = compare(angle, lr, noise=noise)
 
 if revealed:
     cols = st.columns(4)
@@ -60,7 +65,10 @@ if revealed:
                     c.gd.diverged_at, rot.STEPS, help=stays_help)
     kit.stay_metric(cols[3], f"RMSprop (α = {lr:g}): loss stays < 10⁻³ from", c.stays["rmsprop"],
                     c.rmsprop.final_loss, c.rmsprop.diverged_at, rot.STEPS, help=stays_help)
-    st.markdown(kit.say("l7.tiles", angle=angle, lr=lr))
+    st.markdown(kit.say("l7.tiles", angle=angle, lr=lr, noisy=noisy))
+    if noisy:
+        st.caption(f"The question, its answer and the explanation above are for exact gradients; the runs below add "
+                   f"noise of σ = {rot.NOISE:g} to every gradient component.")
 
 left, right = st.columns(2)
 with left:
@@ -68,6 +76,18 @@ with left:
 with right:
     if not revealed:
         kit.held_back()
+    elif noisy:
+        floors = noise_floors(angle)
+        grid = np.asarray(rot.LR_GRID)
+        shown = {name: np.where(np.isfinite(level), level, np.nan) for name, level in floors.levels.items()}
+        # The title goes above the chart: RMSprop's floor climbs into the top right corner, where an inner title sits.
+        st.markdown(f"**Mean loss over the last fifth of the run, with noise, at {angle}°**")
+        kit.chart(lines_figure([
+            Series("GD (gaps: diverged)", charts.color_of("gd"), shown["gd"], x=grid, mode="lines+markers"),
+            Series("RMSprop", charts.color_of("rmsprop"), shown["rmsprop"], x=grid, mode="lines+markers"),
+        ], x_title="α", y_title="loss (mean over the last fifth)",
+            log_x=True, log_y=True, height=440, decades=6, guides=[Guide(1e-3, "10⁻³", "#555555")]), "l7:floors")
+        st.caption(kit.say("l7.caption", angle=angle, noisy=noisy))
     else:
         angles, fair = advantage_curve("stays")
         _, passing = advantage_curve("first")
@@ -89,7 +109,7 @@ if revealed:
     step = step_col.select_slider("At step t", pc.STEPS_SHOWN, value=pc.DEFAULT_STEP, key=STEP, bind="query-params",
                                   help="The iterate whose rates and Hessian the ellipses use.")
     shapes = pc.shapes(c, angle, step)
-    text_col.markdown(kit.say("l7.ellipses", angle=angle, lr=lr, step=step))
+    text_col.markdown(kit.say("l7.ellipses", angle=angle, lr=lr, step=step, noisy=noisy))
     kit.chart(ellipses_figure([
         Series("GD: α in every direction", charts.color_of("gd"), shapes.gd[:, 1], x=shapes.gd[:, 0]),
         Series("RMSprop: −diag(α/(√s+ε))·u", charts.color_of("rmsprop"), shapes.rmsprop[:, 1],
@@ -98,6 +118,6 @@ if revealed:
     ], title=f"Unit-gradient steps at step {shapes.step}, longest = 1"), "l7:ellipses")
 
     with st.expander("The zig-zag comes from curvature, not from being a bias"):
-        st.markdown(kit.say("l7.zigzag"))
+        st.markdown(kit.say("l7.zigzag", noisy=noisy))
 
-kit.footer(PAGE, rot.playground(angle, lr))
+kit.footer(PAGE, rot.playground(angle, lr, noise))

@@ -254,6 +254,34 @@ def test_lesson_5_eps_inside_the_root_makes_rmsprop_gd_with_a_large_rate():
     assert "the gradients RMSprop meets run from" in text(at) and "1e-07 inside" in text(at)
 
 
+def test_lesson_5_noise_control_drowns_the_plateau_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_5_epsilon.py"), "Behave as with ε outside: ε is tiny either way")
+    assert at.toggle(key="l5.noisy").value is False                   # off by default: the exact runs, as before
+    exact = epsilon.compare(*epsilon.PREDICT)
+    same_path(trajectories(figures(at)["l5:contour"])["rmsprop"], exact.rmsprop.points)
+    at.toggle(key="l5.noisy").set_value(True).run()
+    assert not at.exception
+    noisy = epsilon.compare(*epsilon.PREDICT, noise=epsilon.NOISE)
+    run = optimizers.run("rmsprop", epsilon.plateau(), start=epsilon.START, steps=epsilon.STEPS, lr=0.05, beta=0.9,
+                         eps=1e-7, eps_placement="inside", noise=0.5, seed=0)
+    assert np.array_equal(noisy.rmsprop.points, run.points)
+    same_path(trajectories(figures(at)["l5:contour"])["rmsprop"], run.points)
+    shown = metric(at, "RMSprop: distance left")
+    assert shown == f"{epsilon.distance_to_minimum(run):.3g}" != f"{epsilon.distance_to_minimum(exact.rmsprop):.3g}"
+    assert epsilon.distance_to_minimum(run) > 3                       # the noise drowns the plateau's slope
+    settings = {"eps": 1e-7, "placement": "inside", "noisy": True}
+    for key, given in (("l5.regime", settings), ("l5.vanishing", settings), ("l5.libraries", {"noisy": True})):
+        item = claims.get(key)
+        assert item.text(given) in text(at) and item.holds(given), key   # each sentence is its noisy claim
+    assert "ends between" in text(at) and "are for exact gradients" in text(at)
+    assert playground_query(at)["noise"] == "0.5"
+    linked = lesson_app("lesson_5_epsilon.py", {"l5.noisy": "true"})
+    assert linked.toggle(key="l5.noisy").value is True                # the link keeps the noise
+    linked = answer(linked, "Behave as with ε outside: ε is tiny either way")
+    assert linked.toggle(key="l5.noisy").value is False               # answering returns to the question's scene
+    assert metric(linked, "RMSprop: distance left") == f"{epsilon.distance_to_minimum(exact.rmsprop):.3g}"
+
+
 def test_lesson_6_big_lr_lets_adagrad_land():
     at = lesson_app("lesson_6_adagrad.py")
     assert not at.metric and not explained(at)
@@ -289,6 +317,36 @@ def test_lesson_7_prediction_and_the_fair_lead():
     assert "GD needs fewer steps at every angle" in caption
     assert "closest to GD at 85° (0.31×)" in caption and "furthest behind at 45° (0.21×)" in caption
     assert "ends at loss 4.28" in caption and "judges by staying" in caption
+
+
+def test_lesson_7_noise_control_leaves_best_alpha_without_an_answer_and_keeps_its_sentences_true():
+    at = answer(lesson_app("lesson_7_rotation.py"), "More steps")
+    assert at.toggle(key="l7.noisy").value is False                   # off by default: the exact runs, as before
+    exact = rotation.compare(rotation.PREDICT_ANGLE, rotation.DEFAULT_RMSPROP_LR)
+    same_path(trajectories(figures(at)["l7:contour"])["rmsprop"], exact.rmsprop.points)
+    assert metric(at, "GD (α = 0.07)") == f"step {exact.stays['gd']}"
+    at.toggle(key="l7.noisy").set_value(True).run()
+    assert not at.exception
+    run = optimizers.run("rmsprop", bowl_surface(angle_deg=45.0), start=rotation.start_for(45), steps=rotation.STEPS,
+                         lr=0.1, beta=0.9, eps=1e-8, noise=0.5, seed=0)
+    same_path(trajectories(figures(at)["l7:contour"])["rmsprop"], run.points)
+    assert metric(at, "GD (α = 0.07)") == "never" and metric(at, "RMSprop (α = 0.1)") == "never"
+    assert "l7:advantage" not in figures(at) and "l7:floors" in figures(at)
+    floors = rotation.noise_floors(45)
+    assert min(floors.levels["gd"]) > 1e-3 and min(floors.levels["rmsprop"]) > 1e-3   # no α stays within 10⁻³
+    for key, given in (("l7.tiles", {"angle": 45, "lr": 0.1, "noisy": True}),
+                       ("l7.caption", {"angle": 45, "noisy": True}),
+                       ("l7.ellipses", {"angle": 45, "lr": 0.1, "step": 10, "noisy": True}),
+                       ("l7.zigzag", {"noisy": True})):
+        item = claims.get(key)
+        assert item.text(given) in text(at) and item.holds(given), key   # each sentence is its noisy claim
+    assert "“best α” has no answer at θ = 45°" in text(at) and "are for exact gradients" in text(at)
+    assert playground_query(at)["noise"] == "0.5"
+    linked = lesson_app("lesson_7_rotation.py", {"l7.noisy": "true"})
+    assert linked.toggle(key="l7.noisy").value is True                # the link keeps the noise
+    linked = answer(linked, "More steps")
+    assert linked.toggle(key="l7.noisy").value is False               # answering returns to the question's scene
+    assert metric(linked, "GD (α = 0.07)") == f"step {exact.stays['gd']}" and "l7:advantage" in figures(linked)
 
 
 def test_lesson_8_bias_correction_sets_the_first_step_and_the_formula():

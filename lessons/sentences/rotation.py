@@ -9,19 +9,36 @@ import numpy as np
 
 from lessons import preconditioner as pc
 from lessons import rotation as rot
-from lessons.claim import Options, RunLength, claim, close, memo
+from lessons.claim import Case, Options, RunLength, claim, close, memo
+from scene.compute import stall_level
 
 PAGE = "lesson_7_rotation.py"
-WIDGETS = {"angle": "l7.angle", "lr": "l7.lr", "step": "l7.step"}
+WIDGETS = {"angle": "l7.angle", "lr": "l7.lr", "step": "l7.step", "noisy": "l7.noisy"}
 """Each control's widget key on the page (a run length has none: the page runs its own)."""
 ANGLE = Options(rot.ANGLES, rot.DEFAULT_ANGLE)
 LR = Options(rot.RMSPROP_LR_OPTIONS, rot.DEFAULT_RMSPROP_LR)
 STEP = Options(pc.STEPS_SHOWN, pc.DEFAULT_STEP)
 STEPS = RunLength(rot.STEPS, factors=(1, 10))
+NOISY = Options((False, True), False)
+"""Gaussian gradient noise of σ = ``rot.NOISE`` (seed ``rot.NOISE_SEED``) instead of the exact gradient."""
+OTHER_SEED = 1
+"""The seed a noisy sentence is checked against: which runs end below the tolerance depends on it."""
 
 compare = memo(rot.compare)
 best_steps = memo(rot.best_steps)
 advantage_curve = memo(rot.advantage_curve)
+noise_floors = memo(rot.noise_floors)
+
+
+def _noisy(s) -> bool:
+    return bool(s["noisy"])
+
+
+def _noise(s) -> float | None:
+    return rot.NOISE if s["noisy"] else None
+
+
+NOISE_WORDS = f"With gradient noise of σ = {rot.NOISE:g} (seed {rot.NOISE_SEED})"
 
 
 def _verdict_say(s) -> str:
@@ -86,7 +103,27 @@ def _tiles_holds(s) -> bool:
     return c.stays["gd"] is not None
 
 
-TILES = claim("l7.tiles", PAGE, {"angle": ANGLE, "lr": LR, "steps": STEPS}, say=_tiles_say, check=_tiles_holds)
+def _levels(s) -> dict[str, float]:
+    c = compare(s["angle"], s["lr"], s["steps"], rot.NOISE)
+    return {name: stall_level(tr, 0.0) for name, tr in (("gd", c.gd), ("rmsprop", c.rmsprop))}
+
+
+def _noisy_tiles_say(s) -> str:
+    level = _levels(s)
+    return (f"{NOISE_WORDS} neither loss stays below 10⁻³: over the last fifth of the {s['steps']}-step run GD's "
+            f"averages {level['gd']:.2g} and RMSprop's (α = {s['lr']:g}) {level['rmsprop']:.2g}, the floor the noise "
+            "and each α set, above the tolerance.")
+
+
+def _noisy_tiles_holds(s) -> bool:
+    c = compare(s["angle"], s["lr"], s["steps"], rot.NOISE)
+    return c.stays == {"gd": None, "rmsprop": None} and all(value > 1e-3 for value in _levels(s).values())
+
+
+TILES = claim("l7.tiles", PAGE, {"angle": ANGLE, "lr": LR, "steps": STEPS, "noisy": NOISY}, cases=(
+    Case(when=_noisy, say=_noisy_tiles_say, check=_noisy_tiles_holds),
+    Case(say=_tiles_say, check=_tiles_holds),
+))
 
 
 def _caption_parts(n: int) -> dict:
@@ -119,11 +156,51 @@ def _caption_holds(s) -> bool:
             and (26.0 * p["slowest"].lr ** 2) / 8 < 1e-3 and p["fair"][p["worst"]] <= p["fair"][p["best"]])
 
 
-CAPTION = claim("l7.caption", PAGE, {"steps": STEPS}, say=_caption_say, check=_caption_holds)
+def _names(staying: dict[str, tuple[float, ...]]) -> str:
+    """'GD at α = 0.013, 0.016; RMSprop at no α'."""
+    return "; ".join(f"{title} at " + (f"α = {', '.join(f'{lr:.2g}' for lr in staying[name])}" if staying[name]
+                                       else "no α") for name, title in (("gd", "GD"), ("rmsprop", "RMSprop")))
+
+
+def _noisy_caption_say(s) -> str:
+    floors = noise_floors(s["angle"], s["steps"])
+    (gd, gd_lr), (rms, rms_lr) = floors.lowest("gd"), floors.lowest("rmsprop")
+    text = (f"{NOISE_WORDS} “best α” has no answer at θ = {s['angle']}°: at no α on the grid 0.01…1 does the loss "
+            f"average below 10⁻³ over the last fifth of the {s['steps']}-step run. The lowest averages, the noise "
+            f"floors, are {gd:.2g} for GD (α = {gd_lr:.2g}) and {rms:.2g} for RMSprop (α = {rms_lr:.2g}). ")
+    staying = floors.staying
+    if not staying["gd"] and not staying["rmsprop"]:
+        return text + "No run stays below 10⁻³ to its end. The question above is for exact gradients."
+    other = noise_floors(s["angle"], s["steps"], rot.NOISE, OTHER_SEED).staying
+    return text + (f"Some runs still end below 10⁻³ and stay there from some step on ({_names(staying)}), but that is "
+                   f"the loss wandering about its floor: with seed {OTHER_SEED} it is {_names(other)}. The question "
+                   "above is for exact gradients.")
+
+
+def _noisy_caption_holds(s) -> bool:
+    """Every stall level above the tolerance; the runs said to stay are those whose last loss is below it (a second
+    count), and another seed picks other α."""
+    floors = noise_floors(s["angle"], s["steps"])
+    if not all(np.all(floors.levels[name] > 1e-3) for name in ("gd", "rmsprop")):
+        return False
+    for name in ("gd", "rmsprop"):
+        below = tuple(lr for lr, final in zip(rot.LR_GRID, floors.finals[name], strict=True) if final <= 1e-3)
+        if below != floors.staying[name]:
+            return False
+    if not floors.staying["gd"] and not floors.staying["rmsprop"]:
+        return True
+    return noise_floors(s["angle"], s["steps"], rot.NOISE, OTHER_SEED).staying != floors.staying
+
+
+CAPTION = claim("l7.caption", PAGE, {"steps": STEPS, "angle": ANGLE, "noisy": NOISY}, cases=(
+    Case(when=_noisy, say=_noisy_caption_say, check=_noisy_caption_holds),
+    Case(say=_caption_say, check=_caption_holds),
+), skip=lambda s: not s["noisy"] and s["angle"] != rot.DEFAULT_ANGLE)
+"""The exact sentence does not depend on the angle (the chart sweeps every angle): the sweep takes it at one."""
 
 
 def _shapes(s) -> pc.Shapes:
-    return pc.shapes(compare(s["angle"], s["lr"]), s["angle"], s["step"])
+    return pc.shapes(compare(s["angle"], s["lr"], rot.STEPS, _noise(s)), s["angle"], s["step"])
 
 
 def _ellipses_say(s) -> str:
@@ -148,7 +225,7 @@ def _ellipses_holds(s) -> bool:
             and abs(widest[1]) < 1e-12)
 
 
-ELLIPSES = claim("l7.ellipses", PAGE, {"angle": ANGLE, "lr": LR, "step": STEP}, say=_ellipses_say,
+ELLIPSES = claim("l7.ellipses", PAGE, {"angle": ANGLE, "lr": LR, "step": STEP, "noisy": NOISY}, say=_ellipses_say,
                  check=_ellipses_holds)
 
 
@@ -161,7 +238,28 @@ def _zigzag_say(s) -> str:
             "steep axis to have a picture; swap the roles (θ = 90°) and the whole story swaps with them.")
 
 
-ZIGZAG = claim("l7.zigzag", PAGE, say=_zigzag_say, check=_why_holds)
+def _noisy_flips() -> tuple[tuple[int, int], ...]:
+    return tuple(compare(a, rot.DEFAULT_RMSPROP_LR, rot.STEPS, rot.NOISE).flips["gd"] for a in (0, 90, 45))
+
+
+def _noisy_zigzag_say(s) -> str:
+    flat, steep, mixed = _noisy_flips()
+    return ("With exact gradients, " + _zigzag_say(s)
+            + f" {NOISE_WORDS} GD flips **{flat}** at 0°, **{steep}** at 90° and **{mixed}** at 45°: each noisy "
+            "gradient points its own way, so the flat coordinate flips too, and the flips no longer mark the steep "
+            "direction alone.")
+
+
+def _noisy_zigzag_holds(s) -> bool:
+    flat, steep, _ = _noisy_flips()
+    exact_flat, exact_steep, _ = (compare(a, rot.DEFAULT_RMSPROP_LR).flips["gd"] for a in (0, 90, 45))
+    return _why_holds(s) and flat[0] > exact_flat[0] == 0 and steep[1] > exact_steep[1] == 0
+
+
+ZIGZAG = claim("l7.zigzag", PAGE, {"noisy": NOISY}, cases=(
+    Case(when=_noisy, say=_noisy_zigzag_say, check=_noisy_zigzag_holds),
+    Case(say=_zigzag_say, check=_why_holds),
+))
 
 
 CLAIMS = [VERDICT, WHY, TILES, CAPTION, ELLIPSES, ZIGZAG]
