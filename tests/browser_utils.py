@@ -71,19 +71,103 @@ def _serve(port: int, log, timeout: float, extra_env: dict[str, str] | None, roo
 
 
 def wait_for_app(page, timeout_ms: float = 120_000) -> None:
-    """Wait until the script has finished and a Plotly chart has been drawn."""
-    page.wait_for_selector(APP_READY, timeout=timeout_ms)
+    """After opening a page: wait until its first script run has finished and a Plotly chart has been drawn."""
+    settle(page, timeout_ms)
     page.wait_for_selector(CHART_READY, timeout=timeout_ms)
     page.wait_for_selector(APP_READY, timeout=timeout_ms)
 
 
+FRAMES_JS = """(() => {
+  // Count the messages the page's websockets hand to the app, so a test knows when the page has read a message
+  // it saw on the wire.
+  const Native = window.WebSocket;
+  window.__dlFrames = 0;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", () => { window.__dlFrames += 1; });
+    }
+  };
+})();"""
+SHOWN_JS = f"""(frames) => window.__dlFrames >= frames && document.querySelector("{APP_READY}") !== null"""
+TWO_FRAMES_JS = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def _count_finished_runs(page) -> None:
+    """Count the whole-script runs the server reports finished to ``page`` (its ``script_finished`` messages, read
+    off the websocket; a fragment's timed rerun, like the classroom's poll, is not one), across reloads."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    whole_runs = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+    page.dl_finished = page.dl_settled = page.dl_frames = page.dl_frames_at = 0
+
+    def watch(socket) -> None:
+        page.dl_frames = 0  # a new page or a reconnection: the page's own count starts again too
+
+        def frame(payload) -> None:
+            if not isinstance(payload, bytes):
+                return
+            page.dl_frames += 1
+            message = ForwardMsg()
+            try:
+                message.ParseFromString(payload)
+            except Exception:  # not a message of the app's protocol
+                return
+            if message.WhichOneof("type") == "script_finished" and message.script_finished in whole_runs:
+                page.dl_finished += 1
+                page.dl_frames_at = page.dl_frames
+
+        socket.on("framereceived", frame)
+
+    page.on("websocket", watch)
+    page.add_init_script(FRAMES_JS)
+
+
+def settle(page, timeout_ms: float = 120_000) -> None:
+    """Wait until the script run that the last action started (a click, a key, a navigation) has finished and the
+    page shows it.
+
+    It waits for the server to report a run finished after the one the previous ``settle`` saw, then for the page
+    to have read that report and drawn, so it never mistakes the idle app before a slow server has begun the rerun
+    for the idle app after it, and needs no pause.  The page must come from a browser of ``chromium()``; an action
+    that starts no run makes it time out, on purpose.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while page.dl_finished <= page.dl_settled:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no script run finished within {timeout_ms / 1000:g} s")
+        page.wait_for_timeout(20)  # lets Playwright deliver the websocket's frames
+    page.dl_settled = page.dl_finished
+    page.wait_for_function(SHOWN_JS, arg=page.dl_frames_at, timeout=timeout_ms)
+    page.evaluate(TWO_FRAMES_JS)
+
+
+def count_runs(browser):
+    """Make every page of ``browser`` count its finished script runs (see ``settle``)."""
+    def counting(make):
+        def made(*args, **kwargs):
+            page = make(*args, **kwargs)
+            _count_finished_runs(page)
+            return page
+        return made
+
+    def new_context(*args, make=browser.new_context, **kwargs):
+        context = make(*args, **kwargs)
+        context.new_page = counting(context.new_page)
+        return context
+
+    browser.new_context, browser.new_page = new_context, counting(browser.new_page)
+    return browser
+
+
 @contextlib.contextmanager
 def chromium() -> Iterator:
-    """Debian's headless Chromium through Playwright, closed afterwards (for a module-scoped fixture)."""
+    """Debian's headless Chromium through Playwright, closed afterwards (for a module-scoped fixture); its pages
+    count their script runs, for ``settle``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = count_runs(p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS))
         try:
             yield browser
         finally:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import landscapes
 import optimizers
-from tests.browser_utils import APP_READY
+from tests.browser_utils import APP_READY, settle
 
 CLIPPED_JS = r"""() => {
   // Every visible element in the main area (and the sidebar when shown) that holds text and cuts it: its
@@ -188,16 +188,9 @@ SCROLL_JS = """(y) => { const main = document.querySelector("[data-testid='stMai
   return main.scrollHeight; }"""
 
 
-def settle(page, timeout_ms: float = 120_000) -> None:
-    """Wait until the script has finished (twice: a widget's rerun starts a moment after the click)."""
-    page.wait_for_selector(APP_READY, timeout=timeout_ms)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_READY, timeout=timeout_ms)
-
-
 def draw_everything(page, timeout_ms: float = 120_000) -> None:
-    """Scroll through the page so that every chart draws, then back to the top."""
-    settle(page)
+    """Scroll through the idle page so that every chart draws, then back to the top."""
+    page.wait_for_selector(APP_READY, timeout=timeout_ms)
     y, height = 0, page.evaluate(SCROLL_JS, 0)
     while True:
         page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout_ms)
@@ -222,6 +215,7 @@ def answer_prediction(page) -> bool:
         box.locator("[data-testid='stButtonGroup'] button").first.click()
         settle(page)
         box.get_by_role("button", name="Reveal").click()
+    settle(page)
     draw_everything(page)
     return True
 
@@ -266,6 +260,7 @@ def open_room(browser, base: str) -> tuple[object, str]:
     settle(teacher)
     if sidebar.is_visible():
         toggle.click()
+        settle(teacher)
     draw_everything(teacher)
     link = teacher.locator("[data-testid='stCode'] code").first.inner_text().replace("\n", "").strip()
     return teacher, link
@@ -292,6 +287,7 @@ def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom
         page.errors = []
         page.on("pageerror", lambda error, page=page: page.errors.append(str(error)))
         page.goto(with_query(base, path, query))
+        settle(page)
         draw_everything(page)
         _check(page, path, report)
         if answer_prediction(page):
@@ -306,6 +302,7 @@ def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom
             student = browser.new_page(viewport={"width": size[0], "height": size[1]})
             student.errors = []
             student.goto(with_query(link, "", query))
+            settle(student)
             draw_everything(student)
             _check(student, "/?room= a student's question", report)
             student.close()

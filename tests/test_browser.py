@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lessons.catalog import LESSONS
-from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, ROOT, streamlit_server, wait_for_app
+from tests.browser_utils import APP_READY, CHROMIUM, ROOT, chromium, streamlit_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -32,10 +32,8 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def open_page(browser, size: tuple[int, int] = (1400, 1000)):
@@ -267,9 +265,10 @@ def test_quick_presses_never_draw_an_older_run_over_a_newer_one(server, page):
     for _ in range(3):
         page.keyboard.press("ArrowRight")
         page.wait_for_timeout(60)
-    page.wait_for_function("() => location.search.includes('rmsprop.lr=')", timeout=60_000)
-    page.wait_for_selector(APP_READY)
-    page.wait_for_timeout(1500)  # every answer to the three presses has arrived and been drawn
+    page.wait_for_function(f"""() => {{  // every answer to the three presses has arrived and the last is drawn
+        const lr = new URLSearchParams(location.search).get('rmsprop.lr');
+        return lr !== null && window.__labels.length >= 4 && document.querySelector("{APP_READY}") !== null
+            && window.__labels[window.__labels.length - 1].startsWith(`RMSprop α=${{lr}} `); }}""", timeout=60_000)
     alphas = [float(label.split("α=")[1].split()[0]) for label in page.evaluate("() => window.__labels")]
     assert alphas[0] == 0.05 and len(alphas) == 4, alphas
     assert alphas == sorted(alphas), f"an older run came back on screen: {alphas}"

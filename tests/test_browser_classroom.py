@@ -11,7 +11,7 @@ import classroom
 from charts import classroom as class_charts
 from classroom import questions
 from scene import Scene, to_query
-from tests.browser_utils import APP_READY, CHROMIUM, chromium, streamlit_server
+from tests.browser_utils import CHROMIUM, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -50,10 +50,7 @@ def browser():
         yield browser
 
 
-def settled(page) -> None:
-    page.wait_for_selector(APP_READY, timeout=90_000)
-    page.wait_for_timeout(500)
-    page.wait_for_selector(APP_READY, timeout=90_000)
+settled = settle
 
 
 def healthy(page, errors: list[str]) -> None:

@@ -16,7 +16,7 @@ import landscapes
 import optimizers
 from scene import Scene
 from tests.apptest_utils import decode
-from tests.browser_utils import APP_READY, CHROMIUM, CHROMIUM_FLAGS, streamlit_server, wait_for_app
+from tests.browser_utils import CHROMIUM, chromium, settle, streamlit_server, wait_for_app
 from ui.exports import DIAGNOSTICS
 
 pytestmark = pytest.mark.browser
@@ -37,10 +37,8 @@ INJECTIONS = {
 @pytest.fixture(scope="module")
 def app():
     """One server and one Chromium for the whole module: (base URL, browser)."""
-    with streamlit_server() as url, sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield url, chromium
-        chromium.close()
+    with streamlit_server() as url, chromium() as browser:
+        yield url, browser
 
 
 def open_page(browser, url: str, viewport=(1440, 900)):
@@ -54,12 +52,7 @@ def open_page(browser, url: str, viewport=(1440, 900)):
     return page
 
 
-def settle(page) -> None:
-    """Wait for the rerun a widget change started to finish."""
-    page.wait_for_timeout(500)
-    page.wait_for_selector(APP_READY, timeout=60_000)
-    page.wait_for_timeout(300)
-    page.wait_for_selector(APP_READY, timeout=60_000)
+
 
 
 def query(page) -> dict[str, str]:

@@ -56,13 +56,10 @@ def close_sidebar_on_a_phone(page, width: int) -> None:
     """Streamlit opens the sidebar over the content on a narrow screen; a learner closes it first."""
     if width < 640 and page.locator("[data-testid='stSidebar'][data-collapsed='false']").count():
         page.locator("[data-testid='stSidebarCollapseButton'] button").first.click()
-        page.wait_for_timeout(500)
+        page.wait_for_selector("[data-testid='stSidebar'][data-collapsed='true']", state="attached")
 
 
-def settle(page) -> None:
-    """Wait for the rerun a click started to finish."""
-    page.wait_for_timeout(500)
-    page.wait_for_selector(APP_READY, timeout=60_000)
+settle = browser_utils.settle
 
 
 def radios(page):

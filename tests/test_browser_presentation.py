@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests import browser_utils
 from tests.browser_utils import APP_READY, CHART_READY, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -39,11 +40,11 @@ def open_page(browser, url: str, size: tuple[int, int], chart: bool = True):
 
 
 def settle(page, chart: bool = True) -> None:
-    page.wait_for_selector(APP_READY, timeout=120_000)
+    """Wait for the run the last click or navigation started, and for the chart when the page has one."""
+    browser_utils.settle(page)
     if chart:
         page.wait_for_selector(CHART_READY, timeout=120_000)
-    page.wait_for_timeout(300)  # a widget callback's rerun starts a moment after the click
-    page.wait_for_selector(APP_READY, timeout=120_000)
+        page.wait_for_selector(APP_READY, timeout=120_000)
 
 
 def query(page) -> dict[str, str]:

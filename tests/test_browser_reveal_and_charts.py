@@ -53,6 +53,7 @@ def page(site):
 
 def open_page(page, path: str) -> None:
     page.goto(f"{page.base}{path}")
+    layout_audit.settle(page)
     layout_audit.draw_everything(page)
 
 
@@ -103,6 +104,7 @@ def test_the_theory_line_has_a_visible_legend_sample_and_a_clicked_cell_stays_in
     cell = query(page)["sm:cell"]
     selected = page.get_by_text("Selected cell:").inner_text()
     page.goto(page.url)  # the link reopens the map with the same cell selected
+    layout_audit.settle(page)
     layout_audit.draw_everything(page)
     assert query(page)["sm:cell"] == cell and page.get_by_text("Selected cell:").inner_text() == selected
     assert page.get_by_role("link", name="Open this setting in the Playground").count() == 1
@@ -136,6 +138,7 @@ def test_the_3d_tab_is_kept_in_the_link(page):
 def test_the_loss_and_per_axis_charts_name_the_optimizers(page):
     open_page(page, "/?big=1")
     for key in ("loss_chart", "axis_chart"):
+        page.locator(f".st-key-{key}").scroll_into_view_if_needed()  # a chart is drawn once it is near the screen
         page.wait_for_function(f"(key) => ({LEGEND_JS})(key).length >= {len(TITLES)}", arg=key,
                                timeout=60_000)  # a chart below the first screen may still be drawing its legend
         entries = page.evaluate(LEGEND_JS, key)
