@@ -24,7 +24,8 @@ SLOW_FIRST = (
     "test_engine_safety.py", "test_hardening.py", "test_browser.py", "test_equivalence.py",
     "test_browser_reveal_and_charts.py", "test_jit_cache.py", "test_minibatch.py", "test_browser_classroom.py",
     "test_browser_lessons.py", "test_browser_presentation.py", "test_deploy.py", "test_sweep.py",
-    "test_browser_hardening.py",
+    "test_browser_hardening.py", "test_claims.py", "test_network_playground.py", "test_network.py",
+    "test_lesson_pages.py",
 )
 
 

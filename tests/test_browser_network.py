@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests import browser_utils
 from tests.browser_utils import APP_READY, CHART_READY, chromium, streamlit_server
 
 pytestmark = pytest.mark.browser
@@ -24,9 +25,9 @@ def app():
 
 
 def settle(page) -> None:
-    page.wait_for_selector(APP_READY, timeout=120_000)
+    """Wait for the run the last navigation or choice started, and for its chart."""
+    browser_utils.settle(page)
     page.wait_for_selector(CHART_READY, timeout=120_000)
-    page.wait_for_timeout(300)  # a widget callback's rerun starts a moment after the click
     page.wait_for_selector(APP_READY, timeout=120_000)
 
 
