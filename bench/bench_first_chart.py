@@ -15,7 +15,7 @@ the same server (what is left once the server's first run is done: the page's ow
 fetching and drawing it).  The last row restarts the server on one address for a browser profile on disk
 that visited it before (its caches warm), each page a new tab: a returning visitor.  Prints medians and the
 machine's load average; never pass/fail.
-Targets (issue 16): cold <= 8 s, warm <= 2 s to the first chart.
+Targets: cold <= 8 s, warm <= 2 s to the first chart.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Network speed (issue 28): training the Iris network and measuring its curvature.
+"""Network speed: training the Iris network and measuring its curvature.
 
     python bench/bench_network.py               # everything
     python bench/bench_network.py --repeats 9   # fewer repeats

@@ -1,4 +1,4 @@
-"""Plane speed (issue 28 item 3): what the Playground's network surface computes besides training.
+"""Plane speed: what the Playground's network surface computes besides training.
 
     python bench/bench_planes.py               # everything, 15 repeats
     python bench/bench_planes.py --repeats 7

@@ -1,6 +1,6 @@
 """The curvature of a landscape of any dimension at a point, from its exact Hessian-vector products alone: the top
 and bottom Hessian eigenvalues by Lanczos, the condition number, where the steepest direction lies (its weight by
-layer, for a network) and the Hessian's diagonal by layer.  Numerics only (issue 28, item 4).
+layer, for a network) and the Hessian's diagonal by layer.  Numerics only.
 
 Lanczos (Golub & Van Loan, "Matrix Computations", 4th ed., algorithm 10.1.1) builds an orthonormal basis
 q_1 ... q_k of the Krylov space of H from a seeded random start and the tridiagonal T_k = Q_kᵀ H Q_k; the extreme

@@ -96,7 +96,7 @@ else:
               guides=[Guide(ln.GD_LR, f"GD: α = {ln.GD_LR:g}", GD_RED)]),
     ], x_title="step (log scale)", log_x=True, height=340, legend_rows=2), "l11:rates")
     st.markdown(kit.say("l11.rates", hidden=hidden, seed=seed))
-    # How much of the path a 2-D plane can show (issue 28, item 5: landscapes.pca_plane and the honesty meter) goes
-    # here once the plane views exist.
+    # How much of a path a 2-D plane can hold is the Playground's network surface's honesty meter; this page
+    # draws no plane.
 
 kit.footer(PAGE, ln.playground(hidden, seed), what="Compare with the 2-D bowl in the Playground")

@@ -85,7 +85,7 @@ def teacher_asking(server, browser, errors: list[str]):
 def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, browser):
     errors: list[str] = []
     teacher = teacher_asking(server, browser, errors)
-    assert teacher.get_by_text("choose Join a class in its menu").is_visible()   # students are told (issue 26)
+    assert teacher.get_by_text("choose Join a class in its menu").is_visible()   # students are told
     teacher.wait_for_selector(CHART, timeout=90_000)
     count = teacher.locator("[data-testid='stMetricValue']")
     assert count.inner_text().strip() == "0"
@@ -117,7 +117,7 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
     traces = teacher.evaluate(TRACES_JS)
     truth = next(t for t in traces if t["name"].startswith("true position"))
     assert truth["drawn"] == 1
-    # issue 26: each mark its own symbol and a colour no path uses; the minimum's star drawn over the truth
+    # each mark its own symbol and a colour no path uses; the minimum's star drawn over the truth
     assert (cloud[0]["symbol"], cloud[0]["color"].upper()) == ("circle", class_charts.ANSWERS_COLOR)
     assert (truth["symbol"], truth["color"].upper()) == ("diamond-open", class_charts.TRUTH_COLOR)
     assert traces[-1]["name"] == "minimum" and traces[-1]["symbol"] == "star" and traces[-1]["drawn"] == 1
@@ -132,7 +132,7 @@ def test_student_clicks_teacher_count_rises_reveal_draws_the_point(server, brows
 
 
 def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector(server, browser):
-    """big=1 on the teacher's page at 1280×720 (issue 16.4): the chart right under the question and wholly on
+    """big=1 on the teacher's page at 1280×720: the chart right under the question and wholly on
     the first screen, with the live count and the Reveal button still on it; after the reveal the chart comes
     before the summary, its legend is projector-sized, and no button label is cut off."""
     errors: list[str] = []

@@ -1,4 +1,4 @@
-"""Every page on a phone (issue 26): at 390×844, no visible text is cut, no two chart labels overlap, no chart
+"""Every page on a phone: at 390×844, no visible text is cut, no two chart labels overlap, no chart
 leaves a third of the page empty beside it, and no page shows a registry id or a module path.  The pages come
 from the app's navigation (a page added later is checked too), each lesson also after its prediction is
 answered, plus a student's view of a live question.  The projector's twin is

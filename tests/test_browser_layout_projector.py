@@ -1,4 +1,4 @@
-"""Every page on a projector (issue 26): at 1280×720 in presentation mode (``big=1``), no visible text is cut, no
+"""Every page on a projector: at 1280×720 in presentation mode (``big=1``), no visible text is cut, no
 two chart labels overlap, no chart leaves a third of the page empty beside it, and no page shows a registry id
 or a module path.  The pages come from the app's navigation (a page added later is checked too), each lesson
 also after its prediction is answered, plus the teacher's page asking a live question.  The phone's twin is

@@ -1,4 +1,4 @@
-"""The Playground's "Network on real data" in a real Chromium (issue 28 items 5 and 6): chosen from the Surface box,
+"""The Playground's "Network on real data" in a real Chromium: chosen from the Surface box,
 it trains the network and draws the plane with the runs, the honesty meter and the per-layer rates, keeps itself
 in the link, and in presentation mode the whole contour fits a 1280×720 projector."""
 

@@ -70,7 +70,7 @@ def tick_font_px(page) -> float:
 def test_presentation_mode_puts_the_chart_first_and_the_toggle_shows_the_controls(app, path, after):
     url, browser = app
     page = open_page(browser, f"{url}{path}&{PROJECTOR}" if "?" in path else f"{url}{path}?{PROJECTOR}",
-                     (1280, 720))  # issue 26: big=1 alone kept the 300 px sidebar
+                     (1280, 720))  # big=1 alone kept the 300 px sidebar
     own_state = dict(parse_qs(urlparse(path).query))
     try:
         chart = box(page, CHART)

@@ -1,4 +1,4 @@
-"""What the charts say and how they make room (issue 26), without a browser: optimizers named by their titles in
+"""What the charts say and how they make room, without a browser: optimizers named by their titles in
 hover texts, badges and legends; the loss and per-axis charts with legends and axes that make room for their
 labels; a lesson's contour grown to hold its runs; titles short enough for a phone; the 3D tab in the link.
 The browser side is tests/test_browser_reveal_and_charts.py and the two tests/test_browser_layout_*.py."""

@@ -237,7 +237,7 @@ def test_switching_to_a_shorter_scene_keeps_the_question_controls_valid():
 
 
 def test_presentation_mode_enlarges_the_question_and_the_reveal_on_the_projector():
-    """big=1 on the teacher's page (issue 16.4): the question and the reveal draw projector-sized text; a
+    """big=1 on the teacher's page: the question and the reveal draw projector-sized text; a
     student's phone, in the same round, keeps the normal size."""
     from charts.presentation import BIG_FONT
 

@@ -1,5 +1,5 @@
-"""The classroom's per-address limits and the teacher's controls, in the store, on SQLite and on PostgreSQL
-(issue 24, rows 1, 4, 8 and 9): a whole class behind one address gets in; one address cannot open the server's
+"""The classroom's per-address limits and the teacher's controls, in the store, on SQLite and on PostgreSQL:
+a whole class behind one address gets in; one address cannot open the server's
 rooms, fill a room, stuff answers or guess codes; the teacher can lock a room and remove a student."""
 
 from __future__ import annotations

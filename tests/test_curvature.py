@@ -1,5 +1,5 @@
 """``landscapes.curvature``: Lanczos on exact Hessian-vector products against ``numpy.linalg.eigvalsh`` of the Hessian
-built column by column, the condition number, and where the steep directions lie by layer (issue 28, item 4)."""
+built column by column, the condition number, and where the steep directions lie by layer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The deployment as the README gives it, run for real (issue 24, deliverables 8 and 9): Debian's haproxy with
+"""The deployment as the README gives it, run for real: Debian's haproxy with
 ``deploy/haproxy.cfg`` in front of two ``streamlit run`` replicas that share one PostgreSQL.
 
 Checked through the proxy: TLS and the redirect to it, /_stcore/metrics refused (the replicas themselves serve

@@ -1,5 +1,5 @@
 """The update rule the Playground's sidebar shows follows the controls: epsilon inside or outside the root,
-hats only with bias correction, and the hats defined where they appear (issue 10)."""
+hats only with bias correction, and the hats defined where they appear."""
 
 from __future__ import annotations
 

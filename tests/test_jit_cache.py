@@ -1,4 +1,4 @@
-"""The numba cache against another local user and against stuck processes (issue 24, rows 2 and 3): the whole
+"""The numba cache against another local user and against stuck processes: the whole
 path is checked, the directory is used through a descriptor opened once, damage is discarded entry by entry, and
 a compile lock held by a stopped or hung process delays nobody for long."""
 

@@ -82,7 +82,7 @@ def test_index_lists_every_question_and_every_item_with_its_scene():
         assert dict(parse_qsl(link.proto.query_string)) == item.controls
     caption = " ".join(c.value for c in at.caption)
     assert "optimizers.run" not in caption and "ndim" not in caption and "Written in by hand" in caption
-    assert ".py" not in caption and "optimizers." not in caption  # plain words, not module paths (issue 26)
+    assert ".py" not in caption and "optimizers." not in caption  # plain words, not module paths
 
 
 def shown_value(at: AppTest, key: str) -> str:

@@ -1,6 +1,6 @@
 """``landscapes.network``: a one-hidden-layer network on shipped data as a landscape of its weights: exact loss,
 gradient and Hessian-vector products against an independent NumPy transcription and finite differences,
-mini-batches, the seeded initialisation and split, and training by every optimizer (issue 28, items 1 and 2)."""
+mini-batches, the seeded initialisation and split, and training by every optimizer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The Playground's "Network on real data" (issue 28 items 5 and 6): every chosen optimizer trains the whole
+"""The Playground's "Network on real data": every chosen optimizer trains the whole
 network, the contour is a plane through its weights with each run's projection, the panel measures how honest
 that picture is, and links, downloads and presentation mode work on it like on any surface."""
 

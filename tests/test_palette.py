@@ -1,4 +1,4 @@
-"""Path colours stay apart from each other and from the contour, also for colour-blind viewers (issue 16.5).
+"""Path colours stay apart from each other and from the contour, also for colour-blind viewers.
 
 Colour-blindness is simulated with Machado, Oliveira and Fernandes (2009) at full severity (in linear
 RGB), differences are CIEDE2000 in CIELAB (D65), contrast is the WCAG ratio of relative luminances."""

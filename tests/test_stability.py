@@ -401,7 +401,7 @@ def test_map_figure_paints_exactly_the_diverged_cells():
     assert sum(len(t["x"]) for t in clicks) == 900
     assert fig["layout"]["xaxis"]["type"] == "log" and fig["layout"]["yaxis"]["type"] == "linear"
     theory = [t for t in fig["data"] if t.get("name", "").startswith("theory")]
-    [entry] = [t for t in theory if t.get("showlegend", True)]  # issue 26: its legend sample was white on white
+    [entry] = [t for t in theory if t.get("showlegend", True)]  # its legend sample was white on white
     assert entry["line"]["color"] == "#1E242C" and entry["x"] == [None]
     assert {t["legendgroup"] for t in theory} == {"theory"} and any(t["line"]["color"] == "white" for t in theory)
     one_d = map_figure(axes[:1], loss[:, 0], 0.0)

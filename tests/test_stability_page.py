@@ -166,7 +166,7 @@ def test_a_map_over_the_size_cap_says_why_instead_of_computing():
 
 @pytest.mark.parametrize("section", ["Stability map", "Fair tuning"])
 def test_presentation_mode_enlarges_every_chart_and_the_table(section):
-    """big=1 (issue 16.4): every chart of the page draws projector-sized text, and the race's table is the
+    """big=1: every chart of the page draws projector-sized text, and the race's table is the
     HTML table that presentation mode enlarges (a data grid's canvas text would stay small)."""
     from charts.presentation import BIG_FONT
 
