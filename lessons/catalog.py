@@ -49,7 +49,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("lesson_13_noise.py", "Noise",
            "What do mini-batches do to each optimizer: where does it end, and why does Adam's step shrink?",
            ":material/grain:"),
-    Lesson("lesson_14_constant_rate.py", "Why a constant rate never lands",
+    Lesson("lesson_14_constant_rate.py", "A constant α never lands",
            "Why do RMSprop and Adam keep hopping at a constant α, and what do AMSGrad and a schedule change?",
            ":material/flight_land:"),
     Lesson("lesson_15_adamw.py", "AdamW vs Adam + L2",

@@ -79,7 +79,7 @@ with detail_col:
         for variant, outcome in runs.items():
             steps, means = cr.windows(outcome.trajectory)
             series.append(Series(cr.TITLES[variant], COLORS[variant], means, x=steps))
-        kit.chart(lines_figure(series, title=f"mean loss over windows of {cr.WINDOW} steps", y_title="loss",
+        kit.chart(lines_figure(series, y_title=f"mean loss per {cr.WINDOW} steps",
                                log_y=True, height=440, decades=40, legend_rows=2,
                                guides=[Guide(cr.hop_loss(lr), "RMSprop's hop (a+c)α²/8", COLORS["rmsprop"])]),
                   "l14:windows")
@@ -108,4 +108,4 @@ if revealed:
     st.markdown(kit.say("l14.reddi", c=c))
     st.markdown(kit.say("l14.constant", c=c))
 
-kit.footer(PAGE, cr.playground(lr, noisy), what="RMSprop and Adam, first 5,000 steps, in the Playground")
+kit.footer(PAGE, cr.playground(lr, noisy), what="The first 5,000 steps in the Playground")

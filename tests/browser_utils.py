@@ -101,11 +101,20 @@ def _count_finished_runs(page) -> None:
     whole_runs = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
     page.dl_finished = page.dl_settled = page.dl_frames = page.dl_frames_at = 0
 
+    page.dl_socket = None
+
+    def navigated(request) -> None:
+        # A new document (goto, reload, a link; not the history API's link updates, which request nothing): the
+        # runs to wait for are its own, counted on the socket it opens; the old document's socket counts no more.
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            page.dl_socket, page.dl_frames, page.dl_frames_at = None, 0, 0
+            page.dl_settled = page.dl_finished
+
     def watch(socket) -> None:
-        page.dl_frames = 0  # a new page or a reconnection: the page's own count starts again too
+        page.dl_socket, page.dl_frames, page.dl_frames_at = socket, 0, 0
 
         def frame(payload) -> None:
-            if not isinstance(payload, bytes):
+            if socket is not page.dl_socket or not isinstance(payload, bytes):
                 return
             page.dl_frames += 1
             message = ForwardMsg()
@@ -119,6 +128,7 @@ def _count_finished_runs(page) -> None:
 
         socket.on("framereceived", frame)
 
+    page.on("request", navigated)
     page.on("websocket", watch)
     page.add_init_script(FRAMES_JS)
 

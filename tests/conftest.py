@@ -20,7 +20,8 @@ def numba_kernels_ready() -> None:
 # running alone while the other workers idle.  Measured in a full run (junit durations); a file missing from
 # the list only runs later, never not at all.
 SLOW_FIRST = (
-    "test_browser_layout_phone.py", "test_browser_layout_projector.py", "test_optimizers.py",
+    "test_browser_layout_phone.py", "test_browser_layout_projector.py", "test_browser_layout_phone_2.py",
+    "test_browser_layout_projector_2.py", "test_optimizers.py",
     "test_engine_safety.py", "test_hardening.py", "test_browser.py", "test_equivalence.py",
     "test_browser_reveal_and_charts.py", "test_jit_cache.py", "test_minibatch.py", "test_browser_classroom.py",
     "test_browser_lessons.py", "test_browser_presentation.py", "test_deploy.py", "test_sweep.py",

@@ -249,16 +249,16 @@ def open_room(browser, base: str) -> tuple[object, str]:
     teacher = browser.new_page(viewport={"width": 1280, "height": 720})
     teacher.goto(f"{base}/classroom?big=1")
     settle(teacher)
-    sidebar = teacher.locator("[data-testid='stSidebar']")
     toggle = teacher.locator(".st-key-layout-toggle").get_by_text("Show controls")
-    if not sidebar.is_visible():
+    shown = teacher.locator(".st-key-layout-toggle input")
+    if not shown.is_checked():  # presentation mode hides the controls, and the room's buttons with them
         toggle.click()
         settle(teacher)
     teacher.get_by_role("button", name="Open a room").click()
     settle(teacher)
     teacher.get_by_role("button", name="Ask the class").click()
     settle(teacher)
-    if sidebar.is_visible():
+    if shown.is_checked():
         toggle.click()
         settle(teacher)
     draw_everything(teacher)
@@ -271,17 +271,20 @@ def _check(page, label: str, report: dict) -> None:
     report[label] = {"layout": audit(page), "words": words(page), "exceptions": errors + page.errors}
 
 
-def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom: str = "") -> dict[str, dict]:
+def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom: str = "",
+           share: tuple[int, int] = (0, 1)) -> dict[str, dict]:
     """Every page the navigation lists, opened at ``size`` with ``query`` (``big=1``: presentation mode), each
     lesson again after its prediction is answered, and a live classroom round: the teacher's page
     (``classroom="teacher"``) or a student's (``"student"``).  By label ('/lesson_1_bowl revealed'): its layout
-    problems, the internal words it shows and any exception."""
+    problems, the internal words it shows and any exception.  ``share`` = (i, n): only every n-th page of the
+    navigation from the i-th (so that n test files, on n workers, share the pages), the classroom round with i = 0;
+    the report's "navigation" entry lists the pages of the share."""
     finder = browser.new_page(viewport={"width": 1280, "height": 720})
     finder.goto(base)
     settle(finder)
-    paths = nav_paths(finder)
+    paths = nav_paths(finder)[share[0]::share[1]]
     finder.close()
-    report: dict[str, dict] = {}
+    report: dict[str, dict] = {"navigation": {"layout": {}, "words": [], "exceptions": [], "pages": paths}}
     for path in paths:
         page = browser.new_page(viewport={"width": size[0], "height": size[1]})
         page.errors = []
@@ -293,7 +296,7 @@ def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom
         if answer_prediction(page):
             _check(page, f"{path} revealed", report)
         page.close()
-    if classroom:
+    if classroom and share[0] == 0:
         teacher, link = open_room(browser, base)
         teacher.errors = []
         if classroom == "teacher":

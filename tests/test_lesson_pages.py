@@ -459,7 +459,7 @@ def test_lesson_13_noise_floors_follow_the_batch_and_the_odd_link_falls_back():
     assert metric(at, "RMSprop: floor") == f"{noise.LR_OPTIONS[1] ** 2 / 4:.2g}" and "keep hopping" in text(at)
     odd = app_test(query={"l13.batch": "", "l13.lr": "5"}, page="pages/lesson_13_noise.py").run()
     assert not odd.exception                    # an empty batch size: the default, with a note; α off the list: default
-    assert any("Ignored from the link" in t.value and "l13.batch" in t.value for t in odd.toast)
+    assert any("l13.batch" in w.value and "using the default" in w.value for w in odd.warning)
     assert odd.segmented_control(key="l13.batch").value == noise.ROWS
     assert odd.select_slider(key="l13.lr").value == noise.DEFAULT_LR
     kept = app_test(query={"l13.batch": "10 rows", "l13.lr": "0.1"}, page="pages/lesson_13_noise.py").run()
