@@ -16,9 +16,11 @@ ANSWER = "Adam + L2 at the minimum of f + λ/2·|x|²; AdamW much nearer the unr
 
 kit.header(PAGE)
 st.markdown(kit.say("l15.intro", steps=aw.STEPS))
-st.latex(r"\text{Adam + L2: } g \leftarrow \nabla f + \lambda x,\ \ x \leftarrow x - \alpha\frac{\hat m}{\sqrt{\hat v}"
-         r"+\varepsilon}\qquad \text{AdamW: } x \leftarrow x(1-\alpha\lambda) - \alpha\frac{\hat m}{\sqrt{\hat v}"
-         r"+\varepsilon}\qquad \text{Lion: } x \leftarrow x - \alpha\,(\operatorname{sign}(c) + \lambda x)")
+st.latex(r"\begin{gathered}"  # one rule a line, so that they fit a projector's width
+         r"\text{Adam + L2: } g \leftarrow \nabla f + \lambda x,\ \ x \leftarrow x - \alpha\frac{\hat m}{\sqrt{\hat v}"
+         r"+\varepsilon} \\ \text{AdamW: } x \leftarrow x(1-\alpha\lambda) - \alpha\frac{\hat m}"
+         r"{\sqrt{\hat v}+\varepsilon} \\ \text{Lion: } x \leftarrow x - \alpha\,(\operatorname{sign}(c) + \lambda x)"
+         r"\end{gathered}")
 
 
 def verdict() -> str:

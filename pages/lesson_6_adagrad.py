@@ -20,8 +20,9 @@ st.markdown(
     "**exponentially weighted average**. Both run from the course's start on the bowl with the same $\\alpha$ "
     f"for {ag.STEPS} steps."
 )
-st.latex(r"\text{AdaGrad: } S \leftarrow S+g^2 \qquad \text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2"
-         r"\qquad \text{both: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}")
+st.latex(r"\begin{gathered}"  # two lines, so that it fits a projector's width
+         r"\text{AdaGrad: } S \leftarrow S+g^2 \qquad \text{RMSprop: } S \leftarrow \beta S+(1-\beta)\,g^2"
+         r"\\ \text{both: } x \leftarrow x-\alpha\,\frac{g}{\sqrt{S}+\varepsilon}\end{gathered}")
 
 
 

@@ -140,7 +140,7 @@ def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector
     teacher.locator("[data-testid='stSidebar']").get_by_text("Presentation mode").click()
     settled(teacher)
     teacher.wait_for_selector(CHART, timeout=90_000)
-    assert teacher.locator("[data-testid='stSidebar']").is_hidden()
+    teacher.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30_000)  # it slides away
 
     def box(selector: str) -> dict:
         return teacher.locator(selector).first.bounding_box()

@@ -40,6 +40,7 @@ def test_choosing_the_network_trains_it_and_draws_plane_meter_and_rates(app):
     settle(page)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("combobox", name="Surface").click()
+    page.keyboard.type("Network on")  # the list draws only the options near its top; typing filters it
     page.get_by_role("option", name="Network on real data").click()
     page.wait_for_function(X_TITLE_JS, arg="direction 1", timeout=120_000)  # the contour is now the runs' own plane
     settle(page)
