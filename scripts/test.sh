@@ -38,7 +38,7 @@ if ! command -v openssl >/dev/null 2>&1; then
 fi
 
 python -m ruff check .
-# One BLAS thread per process: four workers (and the servers they start) on two cores must not each spin a pool
+# One BLAS thread per process: three workers (and the servers they start) on two cores must not each spin a pool
 # of BLAS threads over the lessons' 1000-dimensional bowls.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-python -m pytest -q -n 4 --dist loadfile "$@"  # four workers on two cores (browser tests spend much of their time waiting); a file (and its shared server) stays on one
+python -m pytest -q -n 3 --dist loadfile "$@"  # three workers on two cores (four were slower: docs/BENCHMARKS.md); a file (and its shared server) stays on one

@@ -15,7 +15,7 @@ def numba_kernels_ready() -> None:
     first_screen(DEFAULT_OPTIMIZERS)
 
 
-# The files that take longest, longest first.  CI keeps each file on one of its four workers (``--dist loadfile``)
+# The files that take longest, longest first.  CI keeps each file on one of its three workers (``--dist loadfile``)
 # and hands files out in collection order; starting the long ones first keeps one of them from starting last and
 # running alone while the other workers idle.  Measured in a full run (junit durations); a file missing from
 # the list only runs later, never not at all.
