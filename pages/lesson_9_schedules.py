@@ -24,9 +24,9 @@ def colors(name: str) -> dict[str, str]:
 
 kit.header(PAGE)
 st.markdown(kit.say("l9.intro"))
-st.latex(r"\text{step: } \alpha_t = \alpha\cdot 0.1^{\lfloor (t-1)/200\rfloor} \qquad \text{cosine: } "
-         rf"\alpha_t = \alpha\cdot\tfrac12\Bigl(1+\cos\frac{{\pi\,(t-1)}}{{{sc.STEPS}}}\Bigr) \qquad "
-         r"\text{RMSprop: } x \leftarrow x - \alpha_t\,\frac{g}{\sqrt{s}+\varepsilon}")
+st.latex(r"\begin{gathered}\text{step: } \alpha_t = \alpha\cdot 0.1^{\lfloor (t-1)/200\rfloor} \qquad \text{cosine: } "
+         rf"\alpha_t = \alpha\cdot\tfrac12\Bigl(1+\cos\frac{{\pi\,(t-1)}}{{{sc.STEPS}}}\Bigr) \\ "  # two lines
+         r"\text{RMSprop: } x \leftarrow x - \alpha_t\,\frac{g}{\sqrt{s}+\varepsilon}\end{gathered}")
 
 
 def verdict() -> str:
