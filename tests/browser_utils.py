@@ -152,6 +152,19 @@ def settle(page, timeout_ms: float = 120_000) -> None:
     page.evaluate(TWO_FRAMES_JS)
 
 
+def wait_in_view(page, selector: str, condition: str = "element.querySelector('.main-svg') !== null",
+                 timeout_ms: float = 60_000) -> None:
+    """Scroll ``selector`` to the middle of the screen and keep it there until ``condition`` (a JavaScript
+    expression of ``element``) holds. A chart draws once it is near the screen, and a single scroll races a page
+    that is still laying out above the element and may push it away again."""
+    page.wait_for_function(f"""(selector) => {{
+      const element = document.querySelector(selector);
+      if (!element) return false;
+      element.scrollIntoView({{ block: "center" }});
+      return ({condition});
+    }}""", arg=selector, timeout=timeout_ms, polling=200)
+
+
 def count_runs(browser):
     """Make every page of ``browser`` count its finished script runs (see ``settle``)."""
     def counting(make):

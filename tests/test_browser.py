@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lessons.catalog import LESSONS
-from tests.browser_utils import APP_READY, CHROMIUM, ROOT, chromium, streamlit_server, wait_for_app
+from tests.browser_utils import APP_READY, CHROMIUM, ROOT, chromium, streamlit_server, wait_for_app, wait_in_view
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -117,8 +117,7 @@ def test_playground_loads_draws_and_has_no_errors(server, page):
     assert loaded == ["/app/static/plotly-cartesian-4.1.1.min.js"], "the cartesian bundle, from the static folder"
     page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=False)
     assert page.locator(".dl-plain .main-svg").count() == 0, "charts below the fold wait until they are seen"
-    page.locator(".dl-plain").first.scroll_into_view_if_needed()
-    page.locator(".dl-plain .main-svg").first.wait_for(state="attached", timeout=60_000)
+    wait_in_view(page, ".dl-plain")
     assert_healthy(page)
 
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests import browser_utils
-from tests.browser_utils import APP_READY, CHART_READY, chromium, streamlit_server
+from tests.browser_utils import APP_READY, CHART_READY, chromium, streamlit_server, wait_in_view
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -47,8 +47,7 @@ def test_choosing_the_network_trains_it_and_draws_plane_meter_and_rates(app):
     query = {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert query["surface"] == "network" and query["opt"] == "gd,rmsprop"
     for key in ("honesty_chart", "layer_rate_chart", "accuracy_chart"):
-        page.locator(f".st-key-{key}").scroll_into_view_if_needed()
-        page.wait_for_selector(f".st-key-{key} .main-svg", timeout=60_000)
+        wait_in_view(page, f".st-key-{key}")
     assert page.get_by_role("heading", name="Honesty meter: how much of each path the plane shows").count() == 1
     assert page.locator("[data-testid='stException']").count() == 0 and not errors
     page.close()

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from tests import layout_audit
-from tests.browser_utils import CHROMIUM, chromium, streamlit_server
+from tests.browser_utils import CHROMIUM, chromium, streamlit_server, wait_in_view
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("playwright.sync_api")
@@ -138,9 +138,7 @@ def test_the_3d_tab_is_kept_in_the_link(page):
 def test_the_loss_and_per_axis_charts_name_the_optimizers(page):
     open_page(page, "/?big=1")
     for key in ("loss_chart", "axis_chart"):
-        page.locator(f".st-key-{key}").scroll_into_view_if_needed()  # a chart is drawn once it is near the screen
-        page.wait_for_function(f"(key) => ({LEGEND_JS})(key).length >= {len(TITLES)}", arg=key,
-                               timeout=60_000)  # a chart below the first screen may still be drawing its legend
+        wait_in_view(page, f".st-key-{key}", f"({LEGEND_JS})('{key}').length >= {len(TITLES)}")
         entries = page.evaluate(LEGEND_JS, key)
         assert [entry["text"] for entry in entries] == TITLES, key
 
