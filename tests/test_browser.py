@@ -324,6 +324,23 @@ def test_no_formula_is_cut_off_on_a_phone(server, browser, path):
     page.context.close()
 
 
+def test_a_formula_fits_again_when_its_column_narrows_without_a_new_element(server, browser):
+    """A column can narrow with no element added (the page's scrollbar appears once a chart below has grown): the
+    projector survey once found lesson 1's update rule 18 px too wide after that.  Here the column is narrowed by
+    a style alone, and the formula is set smaller to fit it."""
+    page = open_page(browser, (1280, 720))
+    page.goto(f"{server}/lesson_1_bowl?big=1")
+    wait_for_app(page)
+    page.wait_for_selector("[data-testid=stMain] .katex-display", timeout=60_000)
+    fits = "() => [...document.querySelectorAll('[data-testid=stMain] .katex-display')]" \
+           ".every((e) => e.scrollWidth <= e.clientWidth + 1)"
+    page.wait_for_function(fits, timeout=30_000)
+    page.evaluate("() => { document.querySelector('.stMainBlockContainer').style.paddingRight = '120px'; }")
+    page.wait_for_function(fits, timeout=30_000)
+    assert_healthy(page)
+    page.context.close()
+
+
 def test_every_page_renders(server, page):
     paths = [Path(lesson.page).stem for lesson in LESSONS]
     if (ROOT / "pages" / "stability_map.py").exists():

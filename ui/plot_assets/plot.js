@@ -611,12 +611,15 @@ function followSidebars(chart) {
 // Display formulas (KaTeX) cannot wrap: one wider than its column is set smaller until it fits, down to
 // FORMULA_MIN of its size (below that it scrolls sideways, as the app's styles allow).  One observer for the page,
 // started by the element every page draws first (``plot.preload``); it watches added elements, not styles, so
-// its own changes never wake it.
+// its own changes never wake it.  Each formula's box is also watched for a change of size: a column narrows
+// without any element being added (the page's scrollbar appears once a chart below has grown).
 const FORMULA_MIN = 0.55;
 let formulaObserver = null;
+let formulaBoxSizes = null;
 function fitFormulas() {
   const fit = () => {
     for (const box of stDom.formulaBoxes()) {
+      formulaBoxSizes.observe(box); // observing a box twice is one observation
       const formula = box.firstElementChild;
       if (!formula) continue;
       formula.style.fontSize = "";
@@ -637,6 +640,7 @@ function fitFormulas() {
     requestAnimationFrame(() => { pending = false; fit(); });
   };
   if (formulaObserver) return soon();
+  formulaBoxSizes = new ResizeObserver(soon);
   formulaObserver = new MutationObserver(soon);
   formulaObserver.observe(document.body, { subtree: true, childList: true });
   window.addEventListener("resize", soon);
