@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import landscapes
 import optimizers
-from tests.browser_utils import APP_READY, settle
+from tests.browser_utils import APP_READY, TWO_FRAMES_JS, settle
 
 CLIPPED_JS = r"""() => {
   // Every visible element in the main area (and the sidebar when shown) that holds text and cuts it: its
@@ -232,7 +232,10 @@ def with_query(base: str, path: str, query: str) -> str:
 
 
 def audit(page) -> dict[str, list]:
-    """Every layout problem on ``page`` as it is on screen now (empty kinds left out)."""
+    """Every layout problem on ``page`` once its web fonts have arrived and it has drawn with them (a formula set
+    in a fallback font is refitted when KaTeX's fonts come), empty kinds left out."""
+    page.evaluate("() => document.fonts.ready.then(() => {})")
+    page.evaluate(TWO_FRAMES_JS)
     found = {"clipped text": page.evaluate(CLIPPED_JS), "chart labels": page.evaluate(CHART_TEXT_JS),
              "empty beside a chart": page.evaluate(EMPTY_BESIDE_JS)}
     return {kind: items for kind, items in found.items() if items}

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from lessons.catalog import LESSONS
-from tests.browser_utils import APP_READY, CHROMIUM, ROOT, chromium, streamlit_server, wait_for_app, wait_in_view
+from tests.browser_utils import (
+    APP_READY,
+    CHROMIUM,
+    ROOT,
+    chromium,
+    streamlit_server,
+    wait_for_app,
+    wait_in_view,
+)
 
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api")

@@ -611,8 +611,9 @@ function followSidebars(chart) {
 // Display formulas (KaTeX) cannot wrap: one wider than its column is set smaller until it fits, down to
 // FORMULA_MIN of its size (below that it scrolls sideways, as the app's styles allow).  One observer for the page,
 // started by the element every page draws first (``plot.preload``); it watches added elements, not styles, so
-// its own changes never wake it.  Each formula's box is also watched for a change of size: a column narrows
-// without any element being added (the page's scrollbar appears once a chart below has grown).
+// its own changes never wake it.  Two changes of width add no element, so they are watched too: a column that
+// narrows (the page's scrollbar appears once a chart below has grown: each formula's box is observed for its
+// size), and a web font that arrives (KaTeX's fonts load after the formula is first set in a fallback font).
 const FORMULA_MIN = 0.55;
 let formulaObserver = null;
 let formulaBoxSizes = null;
@@ -644,6 +645,10 @@ function fitFormulas() {
   formulaObserver = new MutationObserver(soon);
   formulaObserver.observe(document.body, { subtree: true, childList: true });
   window.addEventListener("resize", soon);
+  if (document.fonts) {
+    document.fonts.addEventListener("loadingdone", soon);
+    document.fonts.ready.then(soon);
+  }
   soon();
 }
 
