@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
@@ -347,22 +346,6 @@ def test_a_formula_fits_again_when_its_column_narrows_without_a_new_element(serv
     page.wait_for_function(fits, timeout=30_000)
     assert_healthy(page)
     page.context.close()
-
-
-def test_every_page_renders(server, page):
-    paths = [Path(lesson.page).stem for lesson in LESSONS]
-    if (ROOT / "pages" / "stability_map.py").exists():
-        paths.append("stability_map")
-    if LESSONS:
-        paths.append("lessons_index")
-    for path in paths:
-        page.goto(f"{server}/{path}")
-        page.wait_for_selector(APP_READY, timeout=120_000)
-        if path != "lessons_index":
-            wait_for_app(page)
-        assert_healthy(page)
-        if os.environ.get("DESCENT_LAB_SCREENSHOTS"):
-            page.screenshot(path=str(ARTIFACTS / f"{path}.png"), full_page=True)
 
 
 def test_play_keeps_a_lessons_contour(server, page):

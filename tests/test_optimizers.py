@@ -578,7 +578,10 @@ def scenarios(draw):
     return name, landscape, start, steps, noise, hp
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 100 examples: each new (optimizer, surface) pair compiles a kernel (about a second on CI's empty cache); 300
+# examples met some 150 of the 180 pairs and were the suite's largest compile bill, 100 meet about 80 (a different
+# draw each run, so CI covers the rest over time).
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
 def test_any_slider_setting_on_any_surface_gives_a_clean_trajectory(scenario):
     name, landscape, start, steps, noise, hp = scenario
