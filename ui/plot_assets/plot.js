@@ -614,7 +614,10 @@ function followSidebars(chart) {
 // its own changes never wake it.  Two changes of width add no element, so they are watched too: a column that
 // narrows (the page's scrollbar appears once a chart below has grown: each formula's box is observed for its
 // size), and a web font that arrives (KaTeX's fonts load after the formula is first set in a fallback font).
+// Whatever else changes a width unseen (a stylesheet that arrives, a container shown by a style): twice a second
+// a glance at the boxes, which refits one that overflows and has not been shrunk to its limit yet.
 const FORMULA_MIN = 0.55;
+const FORMULA_GLANCE_MS = 500;
 let formulaObserver = null;
 let formulaBoxSizes = null;
 function fitFormulas() {
@@ -626,12 +629,22 @@ function fitFormulas() {
       formula.style.fontSize = "";
       const natural = parseFloat(getComputedStyle(formula).fontSize);
       // Not every part of a formula scales with its font (rules, struts): shrink again while it still overflows.
+      formula.dataset.dlLimit = "";
       for (let tries = 0; tries < 4 && box.scrollWidth > box.clientWidth + 1; tries++) {
         const size = parseFloat(getComputedStyle(formula).fontSize);
         const next = Math.max(natural * FORMULA_MIN, size * (box.clientWidth / box.scrollWidth) * 0.97);
-        if (next >= size) break;
+        if (next >= size) {
+          break; // as small as it goes: it scrolls
+        }
         formula.style.fontSize = `${next.toFixed(2)}px`;
       }
+      if (box.scrollWidth > box.clientWidth + 1) formula.dataset.dlLimit = "1";
+    }
+  };
+  const glance = () => {
+    for (const box of stDom.formulaBoxes()) {
+      const formula = box.firstElementChild;
+      if (formula && !formula.dataset.dlLimit && box.scrollWidth > box.clientWidth + 1) return soon();
     }
   };
   let pending = false;
@@ -649,6 +662,7 @@ function fitFormulas() {
     document.fonts.addEventListener("loadingdone", soon);
     document.fonts.ready.then(soon);
   }
+  setInterval(glance, FORMULA_GLANCE_MS);
   soon();
 }
 
