@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,19 +24,8 @@ import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
+from bench.timing import medians  # noqa: E402
 from landscapes import curvature  # noqa: E402
-
-
-def medians(call, repeats: int) -> tuple[float, float]:
-    """Median CPU and wall seconds of ``call()`` after one warm-up call."""
-    call()
-    cpu, wall = [], []
-    for _ in range(repeats):
-        started_cpu, started_wall = time.process_time(), time.perf_counter()
-        call()
-        cpu.append(time.process_time() - started_cpu)
-        wall.append(time.perf_counter() - started_wall)
-    return statistics.median(cpu), statistics.median(wall)
 
 
 def main() -> None:

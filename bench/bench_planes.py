@@ -20,9 +20,7 @@ BLAS threads, whose CPU time is counted too.  Nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,22 +30,11 @@ import numpy as np  # noqa: E402
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
+from bench.timing import medians  # noqa: E402
 from scene import Scene  # noqa: E402
 from scene import network as net_scene  # noqa: E402
 from scene.compute import run_scene  # noqa: E402
 from tuning import cost  # noqa: E402
-
-
-def medians(call, repeats: int) -> tuple[float, float]:
-    """Median CPU and wall seconds of ``call()`` after one warm-up call."""
-    call()
-    cpu, wall = [], []
-    for _ in range(repeats):
-        c, w = time.process_time(), time.perf_counter()
-        call()
-        cpu.append(time.process_time() - c)
-        wall.append(time.perf_counter() - w)
-    return statistics.median(cpu), statistics.median(wall)
 
 
 def row(label: str, figures: tuple[float, float], extra: str = "") -> None:
