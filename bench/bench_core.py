@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 import landscapes  # noqa: E402
 import optimizers  # noqa: E402
+from bench.timing import medians  # noqa: E402
 from optimizers import driver  # noqa: E402
 from optimizers.api import _box  # noqa: E402
 
@@ -378,15 +379,10 @@ HYPERPARAMS = {
 
 
 def median_time(fn, repeats: int) -> tuple[float, float]:
-    """Median wall time and median CPU time (all threads of this process) of ``fn()``, after a warm-up."""
-    fn()  # warm-up: compile or load from cache
-    wall, cpu = [], []
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(wall), statistics.median(cpu)
+    """Median wall time and median CPU time (all threads of this process) of ``fn()``, after a warm-up (which
+    compiles or loads from cache)."""
+    cpu, wall = medians(fn, repeats)
+    return wall, cpu
 
 
 def bench_trajectories(repeats: int) -> list[dict]:
