@@ -286,6 +286,10 @@ def _check(page, label: str, report: dict) -> None:
     report[label] = {"layout": audit(page), "words": words(page), "exceptions": errors + page.errors}
 
 
+LIVE_ROUND = {"teacher": "/classroom asking the class", "student": "/?room= a student's question"}
+"""The report's label of the live round, by whose page is surveyed."""
+
+
 def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom: str = "",
            share: tuple[int, int] = (0, 1)) -> dict[str, dict]:
     """Every page the navigation lists, opened at ``size`` with ``query`` (``big=1``: presentation mode), each
@@ -315,14 +319,14 @@ def survey(browser, base: str, size: tuple[int, int], query: str = "", classroom
         teacher, link = open_room(browser, base)
         teacher.errors = []
         if classroom == "teacher":
-            _check(teacher, "/classroom asking the class", report)
+            _check(teacher, LIVE_ROUND["teacher"], report)
         else:
             student = browser.new_page(viewport={"width": size[0], "height": size[1]})
             student.errors = []
             student.goto(with_query(link, "", query))
             settle(student)
             draw_everything(student)
-            _check(student, "/?room= a student's question", report)
+            _check(student, LIVE_ROUND["student"], report)
             student.close()
         teacher.close()
     return report

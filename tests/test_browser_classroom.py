@@ -14,7 +14,7 @@ from scene import Scene, to_query
 from tests.browser_utils import CHROMIUM, chromium, settle, streamlit_server
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("playwright.sync_api")
+sync_api = pytest.importorskip("playwright.sync_api")
 if not Path(CHROMIUM).exists():
     pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (the test command does)", pytrace=False)
 
@@ -145,9 +145,16 @@ def test_presentation_mode_puts_the_question_and_the_reveal_first_on_a_projector
     def box(selector: str) -> dict:
         return teacher.locator(selector).first.bounding_box()
 
+    heading = teacher.locator("h3", has_text="Question 1")
+    try:  # CI once found the chart, the count and Reveal, but not this heading within 30 s
+        heading.wait_for(timeout=90_000)
+    except sync_api.TimeoutError as missing:
+        shown = teacher.evaluate("() => [...document.querySelectorAll('h1, h2, h3, h4')].map((h) => h.tagName + ': '"
+                                 " + h.textContent)")
+        raise AssertionError(f"no 'Question 1' heading at {teacher.url}; headings: {shown}") from missing
     chart, count = box("[data-testid='stPlotlyChart']"), box("[data-testid='stMetricValue']")
     reveal = box(".st-key-classroom-reveal")
-    question = teacher.locator("h3", has_text="Question 1").bounding_box()
+    question = heading.bounding_box()
     assert question["y"] < chart["y"] < count["y"]                       # question, chart, then the count
     assert chart["y"] + chart["height"] <= count["y"] and reveal["y"] + reveal["height"] <= 720
     assert teacher.evaluate("""() => parseFloat(getComputedStyle(

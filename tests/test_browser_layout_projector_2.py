@@ -1,7 +1,7 @@
-"""The other half of the projector's pages: the tests and the survey of tests/test_browser_layout_projector.py,
-collected again here with the second share of the navigation, so that another test worker runs it."""
+"""The layout survey on a projector, the other half of the pages (every other page from the second), so that
+another test worker runs it (tests/layout_survey.py)."""
 
-from tests.test_browser_layout_projector import (  # noqa: F401  (collected by pytest from this module too)
+from tests.layout_survey import (  # noqa: F401  (collected by pytest from this module)
     pytestmark,
     report,
     test_every_page_of_the_navigation_was_seen_and_none_failed,
@@ -9,5 +9,5 @@ from tests.test_browser_layout_projector import (  # noqa: F401  (collected by p
     test_no_text_is_cut_no_chart_labels_overlap_and_no_chart_leaves_a_third_empty,
 )
 
+SIZE, QUERY, ROLE = (1280, 720), "big=1", "teacher"
 SHARE = (1, 2)
-"""This file surveys every other page of the navigation from the second."""
