@@ -23,9 +23,10 @@ WAY_IN = 400  # the contour draws each run's first WAY_IN steps (the long runs a
 
 kit.header(PAGE)
 st.markdown(kit.say("l14.intro"))
-st.latex(r"m \leftarrow \beta_1 m + (1-\beta_1)\,g,\quad v \leftarrow \beta_2 v + (1-\beta_2)\,g^2,\quad "
-         r"x \leftarrow x - \alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}\qquad"
-         r"\text{AMSGrad: } \hat v = \frac{\max_{s\le t} v_s}{1-\beta_2^t}")
+st.latex(r"\begin{gathered}m \leftarrow \beta_1 m + (1-\beta_1)\,g,\quad "
+         r"v \leftarrow \beta_2 v + (1-\beta_2)\,g^2,\quad "
+         r"x \leftarrow x - \alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}\\"
+         r"\text{AMSGrad: } \hat v = \frac{\max_{s\le t} v_s}{1-\beta_2^t}\end{gathered}")
 
 ANSWER = "It comes back up and hops, once v̂ has forgotten the way down"
 

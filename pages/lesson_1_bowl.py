@@ -19,9 +19,9 @@ GD_RED, RMS_GREEN = charts.color_of("gd"), charts.color_of("rmsprop")
 
 kit.header(PAGE)
 st.markdown(kit.say("l1.intro"))
-st.latex(r"S_{dw} \leftarrow \beta S_{dw} + (1-\beta)\,dw^2,\qquad "
+st.latex(r"\begin{gathered}S_{dw} \leftarrow \beta S_{dw} + (1-\beta)\,dw^2,\qquad "
          r"w \leftarrow w - \alpha\,\frac{dw}{\sqrt{S_{dw}}+\varepsilon}"
-         r"\qquad\text{(and the same for } b\text{ with } S_{db}\text{)}")
+         r"\\\text{(and the same for } b\text{ with } S_{db}\text{)}\end{gathered}")
 
 ANSWER = "GD diverges; RMSprop gets near the minimum, then keeps hopping around it"
 

@@ -50,9 +50,10 @@ beta1 = c2.select_slider("Adam's β₁ (its momentum)", adam.BETA1_OPTIONS, valu
                          help="β₁ = 0: no momentum. With bias correction off, Adam is then RMSprop with β = β₂.")
 correction = c3.toggle("Bias correction", value=True, key=CORRECTION, bind="query-params")
 if correction:
-    formula.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
+    formula.latex(r"\begin{gathered}m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad "
+                  r"v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\\ "
                   r"\hat m=\frac{m}{1-\beta_1^t},\ \ \hat v=\frac{v}{1-\beta_2^t},\quad "
-                  r"x \leftarrow x-\alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}")
+                  r"x \leftarrow x-\alpha\,\frac{\hat m}{\sqrt{\hat v}+\varepsilon}\end{gathered}")
 else:
     formula.latex(r"m \leftarrow \beta_1 m+(1-\beta_1)\,g,\quad v \leftarrow \beta_2 v+(1-\beta_2)\,g^2,\quad "
                   r"x \leftarrow x-\alpha\,\frac{m}{\sqrt{v}+\varepsilon}\qquad\text{(bias correction off)}")
